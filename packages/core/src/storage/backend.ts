@@ -1,0 +1,148 @@
+/**
+ * The storage interface: what every backend (HDF5, Zarr) implements and everything above it uses.
+ *
+ * It speaks of groups, datasets, attributes and links at absolute paths (`/`, `/acquisition/movie/data`),
+ * with values in the neutral forms of `values.ts`. How a format spells them (HDF5 scalar dataspaces and
+ * object references; hdmf-zarr's `zarr_dtype`, `zarr_link`, shape-(1,) scalars and reference dicts) is the
+ * backend's business and never leaks through: a reader of this interface cannot tell the formats apart
+ * except by `format` and `capabilities`.
+ */
+import type { DType } from './dtype.js';
+import type { Hyperslab } from './selection.js';
+import type { NdArray } from './values.js';
+
+/** Attribute name to value; a scalar attribute has shape `[]`. */
+export type Attributes = Record<string, NdArray>;
+
+/** How a dataset's chunks are compressed. Backends refuse codecs they lack with an UnsupportedError. */
+export interface Compression {
+  /** `gzip` is deflate (HDF5 filter 1, Zarr `zlib`/`gzip`); the rest are the usual plugin codecs. */
+  codec: 'gzip' | 'zstd' | 'blosc' | 'lz4' | 'bz2' | 'lzf';
+  /** Compression level, in the codec's own range (gzip 0-9, zstd 1-22, blosc 0-9). */
+  level?: number;
+  /** Byte-shuffle before compressing (HDF5 shuffle filter, numcodecs Shuffle or Blosc's own shuffle). */
+  shuffle?: boolean;
+  /** Blosc's inner compressor (`lz4`, `zstd`, `blosclz`, `zlib`, ...). */
+  cname?: string;
+}
+
+/** Storage layout of a dataset: chunking, growth, compression and fill. All optional. */
+export interface DatasetLayout {
+  /** Chunk shape; absent means contiguous (HDF5) or one chunk for the whole array (Zarr). */
+  chunks?: readonly number[];
+  /** Largest shape the dataset may grow to; `null` marks an unlimited axis. Needs chunks. */
+  maxShape?: readonly (number | null)[];
+  compression?: Compression;
+  /** Value of elements never written. */
+  fillValue?: number | bigint | boolean | string;
+}
+
+/** What a dataset is: element type, current shape and layout. */
+export interface DatasetDefinition extends DatasetLayout {
+  dtype: DType;
+  shape: readonly number[];
+}
+
+/** A group, as `stat` reports it. */
+export interface GroupInfo {
+  readonly kind: 'group';
+  readonly path: string;
+}
+
+/** A dataset, as `stat` reports it. */
+export interface DatasetInfo extends DatasetDefinition {
+  readonly kind: 'dataset';
+  readonly path: string;
+}
+
+/**
+ * A link, as `stat` reports it (links are never followed by `stat`). A soft link has only `target`,
+ * an absolute path in the same file; an external link also has `file`, a path relative to this file.
+ */
+export interface LinkInfo {
+  readonly kind: 'link';
+  readonly path: string;
+  readonly target: string;
+  readonly file?: string;
+}
+
+/** Whatever lives at a path. */
+export type NodeInfo = GroupInfo | DatasetInfo | LinkInfo;
+
+/** Where a link points: a path in this file, or in another file when `file` is set. */
+export interface LinkTarget {
+  target: string;
+  file?: string;
+}
+
+/** What a backend can do beyond the interface's core; callers check these, never the format. */
+export interface StorageCapabilities {
+  /** Codecs `createDataset` accepts. */
+  readonly compression: readonly Compression['codec'][];
+  /** Whether `compression.shuffle` is honoured together with a codec. */
+  readonly shuffle: boolean;
+  /** Whether external links can be created. */
+  readonly externalLinks: boolean;
+  /** Whether compound dtypes can be written. */
+  readonly compound: boolean;
+}
+
+/** Options for {@link StorageBackend.readData}. */
+export interface ReadOptions {
+  /**
+   * A typed array to read into, of the dataset's typed-array type and at least as long as the
+   * selection. Reusing one buffer for many reads of the same size avoids an allocation per read.
+   */
+  out?: NdArray['data'];
+}
+
+/** The read side of a store: enough to walk a file and read any part of it. */
+export interface StorageReader {
+  /** The format's name, e.g. `hdf5` or `zarr`, for messages and reports. */
+  readonly format: string;
+  /** Where the store lives (a file path or URL), for messages. */
+  readonly location: string;
+  readonly capabilities: StorageCapabilities;
+
+  /** What is at `path` (without following a link there), or undefined if nothing is. */
+  stat(path: string): Promise<NodeInfo | undefined>;
+  /** Names of a group's children (groups, datasets and links), sorted. */
+  list(path: string): Promise<string[]>;
+  /** The attributes of a group or dataset; reserved storage attributes are not included. */
+  readAttributes(path: string): Promise<Attributes>;
+  /**
+   * Reads part of a dataset. The result's shape is `hyperslabShape(slab)`; reading touches only
+   * the chunks the selection needs.
+   */
+  readData(path: string, slab: Hyperslab, options?: ReadOptions): Promise<NdArray>;
+  /** Releases the store. Further calls fail. For a writer, commits what was written. */
+  close(): Promise<void>;
+}
+
+/**
+ * The write side. A writer's output becomes visible at its target only when `close()` succeeds;
+ * `abort()` (or a failed `close()`) leaves nothing at the target that looks like a complete file.
+ */
+export interface StorageWriter extends StorageReader {
+  /** Creates a group (its parent must exist) with attributes. */
+  createGroup(path: string, attributes?: Attributes): Promise<void>;
+  /**
+   * Creates a dataset (its parent must exist). With `data`, writes the whole content at once (the
+   * data's shape must equal `definition.shape`); without, the dataset holds the fill value until
+   * written with `writeData`.
+   */
+  createDataset(path: string, definition: DatasetDefinition, attributes?: Attributes, data?: NdArray): Promise<void>;
+  /** Writes a block whose first element lands at `start`; the block's shape is `data.shape`. */
+  writeData(path: string, start: readonly number[], data: NdArray): Promise<void>;
+  /** Changes a chunked dataset's shape, within its `maxShape`. */
+  resize(path: string, shape: readonly number[]): Promise<void>;
+  /** Sets (creates or replaces) one attribute of a group or dataset. */
+  setAttribute(path: string, name: string, value: NdArray): Promise<void>;
+  /** Creates a soft or external link at `path`. */
+  createLink(path: string, target: LinkTarget): Promise<void>;
+  /** Discards everything written; nothing is left at the target. */
+  abort(): Promise<void>;
+}
+
+/** How a store is opened: read; create (failing if it exists); or create, replacing what is there. */
+export type OpenMode = 'r' | 'w-' | 'w';

@@ -1,0 +1,107 @@
+/**
+ * The neutral tree: a file as groups, datasets and links with attributes, knowing neither the NWB
+ * schema nor the storage format (HDMF calls these builders). The data model maps to and from it;
+ * backends read it from and write it to disk; conversion copies one tree to another.
+ */
+import type { Attributes, DatasetLayout } from '../storage/backend.js';
+import type { DType } from '../storage/dtype.js';
+import type { Selection } from '../storage/selection.js';
+import type { NdArray } from '../storage/values.js';
+
+/** A group: attributes and named children, in insertion order. */
+export interface GroupNode {
+  readonly kind: 'group';
+  attrs: Attributes;
+  children: Map<string, TreeNode>;
+}
+
+/** A dataset: attributes, its content (in memory, lazily stored, or streamed) and its storage layout. */
+export interface DatasetNode {
+  readonly kind: 'dataset';
+  attrs: Attributes;
+  value: DatasetValue;
+  /** Chunking, compression and growth to write with; taken from a handle's layout when absent. */
+  layout?: DatasetLayout;
+}
+
+/** A soft link (to `target` in this file) or an external link (to `target` in `file`). */
+export interface LinkNode {
+  readonly kind: 'link';
+  target: string;
+  file?: string;
+}
+
+/** Any node of the tree. */
+export type TreeNode = GroupNode | DatasetNode | LinkNode;
+
+/** A dataset's content: an array in memory, a lazy handle to stored data, or a stream of slabs. */
+export type DatasetValue = NdArray | DatasetHandle | DataStream;
+
+/** Options of {@link DatasetHandle.read}. */
+export interface HandleReadOptions {
+  /** A typed array to read into instead of allocating one (see `ReadOptions.out`). */
+  out?: NdArray['data'];
+}
+
+/** One block of a dataset, as chunk iteration yields it: where it starts, and its elements. */
+export interface DataBlock {
+  readonly start: readonly number[];
+  readonly data: NdArray;
+}
+
+/**
+ * A lazily read dataset: shape, dtype and layout are known, nothing else is read until asked.
+ * `read()` with no selection reads everything.
+ */
+export interface DatasetHandle {
+  readonly kind: 'handle';
+  /** Absolute path of the dataset in its file. */
+  readonly path: string;
+  readonly dtype: DType;
+  readonly shape: readonly number[];
+  readonly layout: DatasetLayout;
+  /** Reads a selection (numpy-style, see `Selection`). */
+  read(selection?: Selection, options?: HandleReadOptions): Promise<NdArray>;
+  /**
+   * Iterates the dataset in blocks that follow its chunking along the first axis (whole chunk
+   * rows), or in blocks of about `targetBytes` for contiguous data. Each block is read when asked.
+   */
+  blocks(targetBytes?: number): AsyncIterable<DataBlock>;
+}
+
+/**
+ * A dataset to be written from a stream of slabs along the first axis, like PyNWB's
+ * DataChunkIterator: the declared `shape` and `dtype` are the whole dataset's; each slab's shape is
+ * `[k, ...shape.slice(1)]` and the slabs' `k` add up to `shape[0]`.
+ */
+export interface DataStream {
+  readonly kind: 'stream';
+  readonly dtype: DType;
+  readonly shape: readonly number[];
+  readonly slabs: AsyncIterable<NdArray>;
+}
+
+/** True for a {@link DatasetHandle}. */
+export function isDatasetHandle(value: DatasetValue): value is DatasetHandle {
+  return (value as DatasetHandle).kind === 'handle';
+}
+
+/** True for a {@link DataStream}. */
+export function isDataStream(value: DatasetValue): value is DataStream {
+  return (value as DataStream).kind === 'stream';
+}
+
+/** Creates a group node. */
+export function groupNode(attrs: Attributes = {}, children: Iterable<[string, TreeNode]> = []): GroupNode {
+  return { kind: 'group', attrs, children: new Map(children) };
+}
+
+/** Creates a dataset node. */
+export function datasetNode(value: DatasetValue, attrs: Attributes = {}, layout?: DatasetLayout): DatasetNode {
+  return layout === undefined ? { kind: 'dataset', attrs, value } : { kind: 'dataset', attrs, value, layout };
+}
+
+/** Creates a soft link node, or an external link node when `file` is given. */
+export function linkNode(target: string, file?: string): LinkNode {
+  return file === undefined ? { kind: 'link', target } : { kind: 'link', target, file };
+}
