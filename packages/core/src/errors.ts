@@ -107,9 +107,4 @@ export function isNwbError<T extends NwbErrorTag>(
 }
 
 type AllNwbErrors =
-  | ValidationError
-  | NotFoundError
-  | InvalidFileError
-  | MappingError
-  | UnsupportedError
-  | BackendError;
+  ValidationError | NotFoundError | InvalidFileError | MappingError | UnsupportedError | BackendError;

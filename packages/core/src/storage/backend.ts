@@ -131,7 +131,12 @@ export interface StorageWriter extends StorageReader {
    * data's shape must equal `definition.shape`); without, the dataset holds the fill value until
    * written with `writeData`.
    */
-  createDataset(path: string, definition: DatasetDefinition, attributes?: Attributes, data?: NdArray): Promise<void>;
+  createDataset(
+    path: string,
+    definition: DatasetDefinition,
+    attributes?: Attributes,
+    data?: NdArray,
+  ): Promise<void>;
   /** Writes a block whose first element lands at `start`; the block's shape is `data.shape`. */
   writeData(path: string, start: readonly number[], data: NdArray): Promise<void>;
   /** Changes a chunked dataset's shape, within its `maxShape`. */

@@ -100,7 +100,11 @@ export function textArray(values: readonly string[], dtype: 'utf8' | 'ascii' = '
 
 /** A bool array (or scalar, with `shape` `[]`). */
 export function boolArray(values: readonly boolean[], shape: readonly number[] = [values.length]): NdArray {
-  return ndarray('bool', shape, Uint8Array.from(values, (v) => (v ? 1 : 0)));
+  return ndarray(
+    'bool',
+    shape,
+    Uint8Array.from(values, (v) => (v ? 1 : 0)),
+  );
 }
 
 /** A scalar object reference, or a 1-D array of them. */
@@ -123,7 +127,9 @@ export function isScalar(array: NdArray): boolean {
  * The elements of an array as plain JS values (numbers, bigints, booleans, strings, refs), in C order.
  * Meant for small arrays such as attributes; datasets should stay typed.
  */
-export function toJsValues(array: NdArray): Array<number | bigint | boolean | string | ObjectRef | CompoundRow> {
+export function toJsValues(
+  array: NdArray,
+): Array<number | bigint | boolean | string | ObjectRef | CompoundRow> {
   if (array.dtype === 'bool') return Array.from(array.data as Uint8Array, (v) => v !== 0);
   return Array.from(array.data as ArrayLike<number | bigint | string | ObjectRef | CompoundRow>);
 }

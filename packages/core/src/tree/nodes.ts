@@ -97,7 +97,11 @@ export function groupNode(attrs: Attributes = {}, children: Iterable<[string, Tr
 }
 
 /** Creates a dataset node. */
-export function datasetNode(value: DatasetValue, attrs: Attributes = {}, layout?: DatasetLayout): DatasetNode {
+export function datasetNode(
+  value: DatasetValue,
+  attrs: Attributes = {},
+  layout?: DatasetLayout,
+): DatasetNode {
   return layout === undefined ? { kind: 'dataset', attrs, value } : { kind: 'dataset', attrs, value, layout };
 }
 

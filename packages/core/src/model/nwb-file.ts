@@ -1,0 +1,248 @@
+/**
+ * NWBFile: the root of a file. Session metadata, /general text fields, and the collections of
+ * objects (acquisition, stimulus, templates, devices, processing, analysis), with PyNWB-like
+ * add/get methods.
+ */
+import type { ValidationError } from '../errors.js';
+import type { DateTimeInput } from './datetime.js';
+import { NwbDateTime } from './datetime.js';
+import type { DeviceOptions } from './device.js';
+import { Device } from './device.js';
+import { NamedCollection } from './named-collection.js';
+import type { NamedObject, UnmappedObject } from './nwb-object.js';
+import { NwbObject } from './nwb-object.js';
+import type { ProcessingModuleOptions } from './processing-module.js';
+import { ProcessingModule } from './processing-module.js';
+import type { Subject } from './subject.js';
+import type { ModelContext, RuleChecker } from './validation.js';
+
+/** The scalar text fields of /general, by model field: the dataset name. */
+export const GENERAL_TEXT_FIELDS = {
+  experimentDescription: 'experiment_description',
+  sessionId: 'session_id',
+  lab: 'lab',
+  institution: 'institution',
+  notes: 'notes',
+  pharmacology: 'pharmacology',
+  protocol: 'protocol',
+  slices: 'slices',
+  surgery: 'surgery',
+  virus: 'virus',
+  dataCollection: 'data_collection',
+  stimulusNotes: 'stimulus',
+  sourceScript: 'source_script',
+} as const;
+
+/** The 1-D text fields of /general, by model field: the dataset name. */
+export const GENERAL_TEXT_LIST_FIELDS = {
+  experimenter: 'experimenter',
+  keywords: 'keywords',
+  relatedPublications: 'related_publications',
+} as const;
+
+type GeneralText = { -readonly [K in keyof typeof GENERAL_TEXT_FIELDS]?: string };
+type GeneralTextList = {
+  -readonly [K in keyof typeof GENERAL_TEXT_LIST_FIELDS]?: string | readonly string[];
+};
+
+/** Options of {@link NWBFile}. */
+export interface NWBFileOptions extends GeneralText, GeneralTextList {
+  sessionDescription: string;
+  /** A unique identifier of this file (e.g. a UUID). */
+  identifier: string;
+  /** Start of the session; text needs a UTC offset, a Date gets the local one. */
+  sessionStartTime: DateTimeInput;
+  /** Time zero of all timestamps (default: sessionStartTime). */
+  timestampsReferenceTime?: DateTimeInput;
+  /** When the file was created, and modified after (default: now, at the local offset). */
+  fileCreateDate?: DateTimeInput | readonly DateTimeInput[];
+  /** The `file_name` attribute of sourceScript. */
+  sourceScriptFileName?: string;
+  objectId?: string;
+  acquisition?: readonly NamedObject[];
+  analysis?: readonly NamedObject[];
+  /** Stimulus presentation series (/stimulus/presentation). */
+  stimulus?: readonly NamedObject[];
+  /** Stimulus templates (/stimulus/templates): series or Images. */
+  stimulusTemplate?: readonly NamedObject[];
+  devices?: readonly (Device | UnmappedObject)[];
+  subject?: Subject | UnmappedObject;
+  processing?: readonly (ProcessingModule | UnmappedObject)[];
+}
+
+/** An NWB file (neurodata_type NWBFile). */
+export class NWBFile extends NwbObject implements GeneralText {
+  readonly sessionDescription: string;
+  readonly identifier: string;
+  readonly sessionStartTime: NwbDateTime;
+  readonly timestampsReferenceTime: NwbDateTime;
+  readonly fileCreateDate: readonly NwbDateTime[];
+  readonly experimenter: readonly string[] | undefined;
+  readonly keywords: readonly string[] | undefined;
+  readonly relatedPublications: readonly string[] | undefined;
+  readonly experimentDescription: string | undefined;
+  readonly sessionId: string | undefined;
+  readonly lab: string | undefined;
+  readonly institution: string | undefined;
+  readonly notes: string | undefined;
+  readonly pharmacology: string | undefined;
+  readonly protocol: string | undefined;
+  readonly slices: string | undefined;
+  readonly surgery: string | undefined;
+  readonly virus: string | undefined;
+  readonly dataCollection: string | undefined;
+  readonly stimulusNotes: string | undefined;
+  readonly sourceScript: string | undefined;
+  readonly sourceScriptFileName: string | undefined;
+  readonly acquisition: NamedCollection<NamedObject>;
+  readonly analysis: NamedCollection<NamedObject>;
+  readonly stimulus: NamedCollection<NamedObject>;
+  readonly stimulusTemplate: NamedCollection<NamedObject>;
+  readonly devices: NamedCollection<Device | UnmappedObject>;
+  readonly processing: NamedCollection<ProcessingModule | UnmappedObject>;
+  subject: Subject | UnmappedObject | undefined;
+  /** The nwb_version the file was read with (what is written is always the model's, 2.7.0). */
+  nwbVersion = '2.7.0';
+  /** Rules the file broke, found while reading it (PyNWB warns on read too). Empty for new files. */
+  readonly readWarnings: ValidationError[] = [];
+
+  constructor(options: NWBFileOptions, context: ModelContext = {}) {
+    super(
+      { name: 'root', ...(options.objectId === undefined ? {} : { objectId: options.objectId }) },
+      context,
+    );
+    this.sessionDescription = options.sessionDescription;
+    this.identifier = options.identifier;
+    this.sessionStartTime = NwbDateTime.from(options.sessionStartTime, 'sessionStartTime');
+    this.timestampsReferenceTime =
+      options.timestampsReferenceTime === undefined
+        ? this.sessionStartTime
+        : NwbDateTime.from(options.timestampsReferenceTime, 'timestampsReferenceTime');
+    const created = options.fileCreateDate;
+    this.fileCreateDate =
+      created === undefined
+        ? [NwbDateTime.now()]
+        : (Array.isArray(created) ? (created as readonly DateTimeInput[]) : [created as DateTimeInput]).map(
+            (d) => NwbDateTime.from(d, 'fileCreateDate'),
+          );
+    const list = (v: string | readonly string[] | undefined) =>
+      v === undefined ? undefined : typeof v === 'string' ? [v] : [...v];
+    this.experimenter = list(options.experimenter);
+    this.keywords = list(options.keywords);
+    this.relatedPublications = list(options.relatedPublications);
+    this.experimentDescription = options.experimentDescription;
+    this.sessionId = options.sessionId;
+    this.lab = options.lab;
+    this.institution = options.institution;
+    this.notes = options.notes;
+    this.pharmacology = options.pharmacology;
+    this.protocol = options.protocol;
+    this.slices = options.slices;
+    this.surgery = options.surgery;
+    this.virus = options.virus;
+    this.dataCollection = options.dataCollection;
+    this.stimulusNotes = options.stimulusNotes;
+    this.sourceScript = options.sourceScript;
+    this.sourceScriptFileName = options.sourceScriptFileName;
+    this.acquisition = new NamedCollection('acquisition', options.acquisition ?? []);
+    this.analysis = new NamedCollection('analysis', options.analysis ?? []);
+    this.stimulus = new NamedCollection('stimulus/presentation', options.stimulus ?? []);
+    this.stimulusTemplate = new NamedCollection('stimulus/templates', options.stimulusTemplate ?? []);
+    this.devices = new NamedCollection<Device | UnmappedObject>('general/devices', options.devices ?? []);
+    this.processing = new NamedCollection<ProcessingModule | UnmappedObject>(
+      'processing',
+      options.processing ?? [],
+    );
+    this.subject = options.subject;
+    if (new.target === NWBFile) this.runChecks();
+  }
+
+  get neurodataType(): string {
+    return 'NWBFile';
+  }
+
+  /** Adds an acquired object (/acquisition). */
+  addAcquisition<T extends NamedObject>(object: T): T {
+    return this.acquisition.add(object) as T;
+  }
+
+  getAcquisition(name: string): NamedObject | undefined {
+    return this.acquisition.get(name);
+  }
+
+  /** Adds an analysis result (/analysis). */
+  addAnalysis<T extends NamedObject>(object: T): T {
+    return this.analysis.add(object) as T;
+  }
+
+  getAnalysis(name: string): NamedObject | undefined {
+    return this.analysis.get(name);
+  }
+
+  /** Adds a presented stimulus (/stimulus/presentation). */
+  addStimulus<T extends NamedObject>(object: T): T {
+    return this.stimulus.add(object) as T;
+  }
+
+  getStimulus(name: string): NamedObject | undefined {
+    return this.stimulus.get(name);
+  }
+
+  /** Adds a stimulus template (/stimulus/templates): a series or an Images. */
+  addStimulusTemplate<T extends NamedObject>(object: T): T {
+    return this.stimulusTemplate.add(object) as T;
+  }
+
+  getStimulusTemplate(name: string): NamedObject | undefined {
+    return this.stimulusTemplate.get(name);
+  }
+
+  /** Adds a device (/general/devices). */
+  addDevice<T extends Device | UnmappedObject>(device: T): T {
+    return this.devices.add(device) as T;
+  }
+
+  /** Creates a device and adds it. */
+  createDevice(options: DeviceOptions): Device {
+    return this.addDevice(new Device(options));
+  }
+
+  getDevice(name: string): Device | UnmappedObject | undefined {
+    return this.devices.get(name);
+  }
+
+  /** Adds a processing module (/processing). */
+  addProcessingModule<T extends ProcessingModule | UnmappedObject>(module: T): T {
+    return this.processing.add(module) as T;
+  }
+
+  /** Creates a processing module and adds it. */
+  createProcessingModule(options: ProcessingModuleOptions): ProcessingModule {
+    return this.addProcessingModule(new ProcessingModule(options));
+  }
+
+  getProcessingModule(name: string): ProcessingModule | UnmappedObject | undefined {
+    return this.processing.get(name);
+  }
+
+  protected override checkRules(check: RuleChecker): void {
+    super.checkRules(check);
+    check.check(
+      typeof this.identifier === 'string' && this.identifier !== '',
+      'identifier-required',
+      'identifier is required',
+    );
+    check.check(
+      typeof this.sessionDescription === 'string',
+      'session-description-required',
+      'sessionDescription is required',
+    );
+    for (const [field, value] of [
+      ['sessionStartTime', this.sessionStartTime],
+      ['timestampsReferenceTime', this.timestampsReferenceTime],
+      ...this.fileCreateDate.map((d) => ['fileCreateDate', d] as const),
+    ] as const) {
+      check.check(!value.naive, 'datetime-offset', `${field} ${value.text} has no UTC offset`);
+    }
+  }
+}

@@ -1,0 +1,137 @@
+/**
+ * The lazy dataset handle over a store: knows a dataset's shape, dtype and layout from `stat`, and
+ * reads data only when asked, one selection or one block at a time.
+ */
+import type { DatasetInfo, DatasetLayout, StorageReader } from '../storage/backend.js';
+import type { DType } from '../storage/dtype.js';
+import type { Hyperslab, Selection } from '../storage/selection.js';
+import { toHyperslab } from '../storage/selection.js';
+import type { NdArray } from '../storage/values.js';
+import type { DataBlock, DatasetHandle, HandleReadOptions } from './nodes.js';
+import { elementBytes } from './sizes.js';
+
+/** Default size of the blocks {@link StoredDataset.blocks} reads: 16 MiB. */
+export const DEFAULT_BLOCK_BYTES = 16 * 1024 * 1024;
+
+/**
+ * A chunk row bigger than the block target is still read whole up to this many times the target,
+ * so that compressed chunks are decoded once; beyond that memory wins and chunks are split.
+ */
+const WHOLE_CHUNK_SLACK = 4;
+
+/** A {@link DatasetHandle} reading from a {@link StorageReader}. Nothing is read on construction. */
+export class StoredDataset implements DatasetHandle {
+  readonly kind = 'handle';
+  readonly path: string;
+  readonly dtype: DType;
+  readonly shape: readonly number[];
+  readonly layout: DatasetLayout;
+  readonly #reader: StorageReader;
+
+  /** A handle on the dataset `info` describes (as `reader.stat(path)` returned it). */
+  constructor(reader: StorageReader, info: DatasetInfo) {
+    this.#reader = reader;
+    this.path = info.path;
+    this.dtype = info.dtype;
+    this.shape = [...info.shape];
+    const layout: DatasetLayout = {};
+    if (info.chunks !== undefined) layout.chunks = [...info.chunks];
+    if (info.maxShape !== undefined) layout.maxShape = [...info.maxShape];
+    if (info.compression !== undefined) layout.compression = { ...info.compression };
+    if (info.fillValue !== undefined) layout.fillValue = info.fillValue;
+    this.layout = layout;
+  }
+
+  /** The store this handle reads from. */
+  get reader(): StorageReader {
+    return this.#reader;
+  }
+
+  /** Reads a selection (numpy-style); with none, the whole dataset. */
+  read(selection?: Selection, options: HandleReadOptions = {}): Promise<NdArray> {
+    let slab: Hyperslab;
+    try {
+      slab = toHyperslab(this.shape, selection);
+    } catch (error) {
+      return Promise.reject(new RangeError(`${this.path}: ${(error as Error).message}`, { cause: error }));
+    }
+    return this.#reader.readData(
+      this.path,
+      slab,
+      options.out === undefined ? undefined : { out: options.out },
+    );
+  }
+
+  /**
+   * Iterates the dataset in blocks of about `targetBytes` (default {@link DEFAULT_BLOCK_BYTES}):
+   * whole trailing axes and whole chunk rows when they fit, in C order. Each block is read when
+   * the iteration asks for it, so at most one block is held at a time.
+   */
+  async *blocks(targetBytes: number = DEFAULT_BLOCK_BYTES): AsyncGenerator<DataBlock> {
+    for (const block of planBlocks(this.shape, this.layout.chunks, elementBytes(this.dtype), targetBytes)) {
+      const slab: Hyperslab = {
+        start: block.start,
+        count: block.count,
+        step: block.count.map(() => 1),
+        dropped: block.count.map(() => false),
+      };
+      yield { start: block.start, data: await this.#reader.readData(this.path, slab) };
+    }
+  }
+}
+
+/** One block of a dataset: where it starts and how many elements it spans per axis. */
+export interface BlockPlan {
+  readonly start: readonly number[];
+  readonly count: readonly number[];
+}
+
+/**
+ * The blocks covering a dataset of `shape`, about `targetBytes` each, in C order. Trailing axes are
+ * kept whole as long as they fit; the first axis that does not fit is cut into runs of whole
+ * chunks (when `chunks` is known) and the axes before it into single indices. An empty dataset has
+ * no blocks; a scalar has one.
+ */
+export function* planBlocks(
+  shape: readonly number[],
+  chunks: readonly number[] | undefined,
+  bytesPerElement: number,
+  targetBytes: number = DEFAULT_BLOCK_BYTES,
+): Generator<BlockPlan> {
+  if (shape.some((d) => d === 0)) return;
+  const rank = shape.length;
+  if (rank === 0) {
+    yield { start: [], count: [] };
+    return;
+  }
+  const target = Math.max(1, targetBytes);
+  const block = [...shape];
+  let inner = Math.max(1, bytesPerElement);
+  for (let axis = rank - 1; axis >= 0; axis--) {
+    const extent = shape[axis]!;
+    if (inner * extent <= target) {
+      inner *= extent;
+      continue;
+    }
+    let n = Math.max(1, Math.floor(target / inner));
+    const chunk = chunks?.length === rank ? chunks[axis] : undefined;
+    if (chunk !== undefined && chunk > 0) {
+      if (n >= chunk) n -= n % chunk;
+      else if (chunk * inner <= target * WHOLE_CHUNK_SLACK) n = chunk;
+    }
+    block[axis] = Math.min(n, extent);
+    for (let outer = 0; outer < axis; outer++) block[outer] = 1;
+    break;
+  }
+  const start = shape.map(() => 0);
+  for (;;) {
+    yield { start: [...start], count: start.map((s, axis) => Math.min(block[axis]!, shape[axis]! - s)) };
+    let axis = rank - 1;
+    for (; axis >= 0; axis--) {
+      start[axis] = start[axis]! + block[axis]!;
+      if (start[axis]! < shape[axis]!) break;
+      start[axis] = 0;
+    }
+    if (axis < 0) return;
+  }
+}
