@@ -1,0 +1,207 @@
+/**
+ * The HDF5 storage backend: {@link openHdf5} opens a file for reading, or creates one to write
+ * (into a temporary sibling that becomes the target only when `close()` succeeds).
+ */
+import type {
+  Attributes,
+  DatasetDefinition,
+  Hyperslab,
+  LinkTarget,
+  NdArray,
+  NodeInfo,
+  OpenMode,
+  ReadOptions,
+  StorageCapabilities,
+  StorageWriter,
+} from '@nwbjs/core';
+import { InvalidFileError, isNwbError } from '@nwbjs/core';
+import { resolve } from 'node:path';
+import { checkTarget, commit, discard, temporarySibling } from './atomic-file.js';
+import { FORMAT, backendError, hdf5Reason, wrapError } from './errors.js';
+import { Hdf5File } from './file-handle.js';
+import { loadH5 } from './module.js';
+import { listGroup, readAttributes, readData, statPath } from './read.js';
+import { checkHdf5File } from './signature.js';
+import { createDataset, createGroup, createLink, resizeDataset, setAttribute, writeData } from './write.js';
+
+/** What this backend can do: gzip only (one filter per dataset), no shuffle, external links, compounds. */
+export const HDF5_CAPABILITIES: StorageCapabilities = Object.freeze({
+  compression: Object.freeze(['gzip'] as const),
+  shuffle: false,
+  externalLinks: true,
+  compound: true,
+});
+
+type State = 'open' | 'closed' | 'aborted';
+
+/**
+ * An HDF5 file as a {@link StorageWriter} (and so a StorageReader). Obtain one with
+ * {@link openHdf5}; a backend opened with mode `'r'` refuses every write.
+ */
+export class Hdf5Backend implements StorageWriter {
+  readonly format = FORMAT;
+  readonly capabilities = HDF5_CAPABILITIES;
+  /** The target path (what `close()` commits to, for a writer). */
+  readonly location: string;
+  /** The mode the file was opened with. */
+  readonly mode: OpenMode;
+  readonly #file: Hdf5File;
+  readonly #temp: string | undefined;
+  #state: State = 'open';
+
+  /** @internal Use {@link openHdf5}. */
+  constructor(file: Hdf5File, location: string, mode: OpenMode, temp: string | undefined) {
+    this.#file = file;
+    this.location = location;
+    this.mode = mode;
+    this.#temp = temp;
+  }
+
+  async stat(path: string): Promise<NodeInfo | undefined> {
+    return this.#read(path, 'stat', () => statPath(this.#file, path));
+  }
+
+  async list(path: string): Promise<string[]> {
+    return this.#read(path, 'list', () => listGroup(this.#file, path));
+  }
+
+  async readAttributes(path: string): Promise<Attributes> {
+    return this.#read(path, 'reading attributes', () => readAttributes(this.#file, path));
+  }
+
+  async readData(path: string, slab: Hyperslab, options?: ReadOptions): Promise<NdArray> {
+    return this.#read(path, 'reading data', () => readData(this.#file, path, slab, options));
+  }
+
+  async createGroup(path: string, attributes?: Attributes): Promise<void> {
+    this.#write(path, 'creating a group', () => createGroup(this.#file, path, attributes));
+  }
+
+  async createDataset(
+    path: string,
+    definition: DatasetDefinition,
+    attributes?: Attributes,
+    data?: NdArray,
+  ): Promise<void> {
+    this.#write(path, 'creating a dataset', () =>
+      createDataset(this.#file, path, definition, attributes, data),
+    );
+  }
+
+  async writeData(path: string, start: readonly number[], data: NdArray): Promise<void> {
+    this.#write(path, 'writing data', () => writeData(this.#file, path, start, data));
+  }
+
+  async resize(path: string, shape: readonly number[]): Promise<void> {
+    this.#write(path, 'resizing', () => resizeDataset(this.#file, path, shape));
+  }
+
+  async setAttribute(path: string, name: string, value: NdArray): Promise<void> {
+    this.#write(path, `setting attribute ${name}`, () => setAttribute(this.#file, path, name, value));
+  }
+
+  async createLink(path: string, target: LinkTarget): Promise<void> {
+    this.#write(path, 'creating a link', () => createLink(this.#file, path, target));
+  }
+
+  /**
+   * Closes the file. A writer flushes, closes and moves the temporary file onto the target; if any
+   * step fails the temporary file is deleted and nothing appears at the target.
+   */
+  async close(): Promise<void> {
+    if (this.#state !== 'open') return;
+    this.#state = 'closed';
+    const { module, fileId } = this.#file;
+    this.#file.readBuffer.free();
+    if (this.#temp === undefined) {
+      try {
+        module.close_file(fileId);
+      } catch (error) {
+        throw wrapError(error, this.location, 'closing the file');
+      }
+      return;
+    }
+    try {
+      const flushed = module.flush(fileId);
+      const closed = module.close_file(fileId);
+      if (flushed < 0 || closed < 0)
+        throw backendError(this.location, 'flushing and closing the file failed');
+    } catch (error) {
+      discard(this.#temp);
+      throw wrapError(error, this.location, 'closing the file');
+    }
+    commit(this.#temp, this.location, this.mode === 'w-' ? 'w-' : 'w');
+  }
+
+  /** Discards a writer's file: nothing is left at the target (or at the temporary path). */
+  async abort(): Promise<void> {
+    if (this.#state !== 'open') {
+      if (this.#temp !== undefined) discard(this.#temp);
+      return;
+    }
+    this.#state = 'aborted';
+    this.#file.readBuffer.free();
+    try {
+      this.#file.module.close_file(this.#file.fileId);
+    } catch {
+      // The file is being thrown away; a failing close changes nothing.
+    } finally {
+      if (this.#temp !== undefined) discard(this.#temp);
+    }
+  }
+
+  #read<T>(path: string, what: string, fn: () => T): T {
+    if (this.#state !== 'open') throw backendError(path, `${what}: the file is ${this.#state}`);
+    try {
+      return fn();
+    } catch (error) {
+      throw wrapError(error, path, what);
+    }
+  }
+
+  #write(path: string, what: string, fn: () => void): void {
+    if (this.mode === 'r') throw backendError(path, `${what}: the file is open for reading only`);
+    this.#read(path, what, fn);
+  }
+}
+
+/**
+ * Opens an HDF5 file. `'r'` reads an existing file (NotFoundError if missing, InvalidFileError if
+ * it is not HDF5 or is damaged); `'w'` creates a file, replacing what is at `path` when `close()`
+ * succeeds; `'w-'` does the same but fails if `path` exists. The file is written at a temporary
+ * sibling path until then; `abort()` removes it.
+ */
+export async function openHdf5(path: string, mode: OpenMode = 'r'): Promise<Hdf5Backend> {
+  const { module } = await loadH5();
+  const location = resolve(path);
+  if (mode === 'r') {
+    checkHdf5File(location);
+    let fileId: bigint;
+    try {
+      fileId = module.open(location, module.H5F_ACC_RDONLY, false, -1, -1);
+    } catch (error) {
+      throw new InvalidFileError(`cannot be opened as HDF5 (damaged or truncated?): ${hdf5Reason(error)}`, {
+        path: location,
+        cause: error,
+      });
+    }
+    if (fileId < 0n) throw new InvalidFileError('cannot be opened as HDF5', { path: location });
+    return new Hdf5Backend(new Hdf5File(module, fileId), location, mode, undefined);
+  }
+  if (mode !== 'w' && mode !== 'w-')
+    throw backendError(location, `unknown open mode ${JSON.stringify(mode)}`);
+  checkTarget(location, mode);
+  const temp = temporarySibling(location);
+  let fileId: bigint;
+  try {
+    fileId = module.open(temp, module.H5F_ACC_EXCL, false, -1, -1);
+  } catch (error) {
+    discard(temp);
+    throw isNwbError(error) ? error : wrapError(error, location, 'creating the file');
+  }
+  if (fileId < 0n) {
+    discard(temp);
+    throw backendError(location, 'creating the file failed');
+  }
+  return new Hdf5Backend(new Hdf5File(module, fileId), location, mode, temp);
+}

@@ -1,0 +1,136 @@
+/**
+ * An open HDF5 file and what is known about it: the h5wasm module and file id, heap buffers, and
+ * caches of group listings and dataset metadata. Finding out what lives at a path goes through
+ * here, one path component at a time, so that no lookup ever asks HDF5 about a path that does not
+ * exist (each HDF5 error thrown through the WASM stack costs stack space that is never given back).
+ */
+import { backendError, guard } from './errors.js';
+import { ScratchBuffer } from './heap.js';
+import type { H5Module, Metadata } from './module.js';
+
+/** H5G object types that h5wasm's `get_type` reports. */
+const H5G_GROUP = 0;
+const H5G_DATASET = 1;
+
+/** What a link in a group is, without following it. */
+export type LinkKind =
+  | { readonly kind: 'group' }
+  | { readonly kind: 'dataset' }
+  | { readonly kind: 'soft'; readonly target: string }
+  | { readonly kind: 'external'; readonly target: string; readonly file: string }
+  | { readonly kind: 'other' };
+
+/** The open file, shared by the read and write code. */
+export class Hdf5File {
+  readonly module: H5Module;
+  readonly fileId: bigint;
+  /** Heap buffer that reads land in. */
+  readonly readBuffer: ScratchBuffer;
+  readonly #children = new Map<string, Set<string>>();
+  readonly #kinds = new Map<string, LinkKind>();
+  readonly #metadata = new Map<string, Metadata>();
+
+  constructor(module: H5Module, fileId: bigint) {
+    this.module = module;
+    this.fileId = fileId;
+    this.readBuffer = new ScratchBuffer(module);
+  }
+
+  /** What is at `path` (not following a link there), or undefined; `path` must be normalized. */
+  kindOf(path: string): LinkKind | undefined {
+    if (path === '/') return { kind: 'group' };
+    const cached = this.#kinds.get(path);
+    if (cached !== undefined) return cached;
+    const cut = path.lastIndexOf('/');
+    const parent = cut === 0 ? '/' : path.slice(0, cut);
+    if (this.kindOf(parent)?.kind !== 'group') return undefined;
+    if (!this.childNames(parent).has(path.slice(cut + 1))) return undefined;
+    const kind = guard(path, 'inspecting the link', () => this.#inspect(path));
+    this.#kinds.set(path, kind);
+    return kind;
+  }
+
+  #inspect(path: string): LinkKind {
+    const soft = this.module.get_symbolic_link(this.fileId, path) as string | null;
+    if (typeof soft === 'string') return { kind: 'soft', target: soft };
+    const external = this.module.get_external_link(this.fileId, path) as {
+      filename?: string;
+      obj_path?: string;
+    };
+    if (typeof external.filename === 'string') {
+      return { kind: 'external', target: external.obj_path ?? '/', file: external.filename };
+    }
+    const type = this.module.get_type(this.fileId, path);
+    if (type === H5G_GROUP) return { kind: 'group' };
+    if (type === H5G_DATASET) return { kind: 'dataset' };
+    return { kind: 'other' };
+  }
+
+  /** Names of the links in the group at `path` (which must be a group). */
+  childNames(path: string): Set<string> {
+    let names = this.#children.get(path);
+    if (names === undefined) {
+      const listed = guard(path, 'listing the group', () => this.module.get_names(this.fileId, path, false));
+      names = new Set(listed);
+      this.#children.set(path, names);
+    }
+    return names;
+  }
+
+  /**
+   * The path of the group or dataset `path` names, following soft links on the way (at most a few
+   * hops), or undefined if it leads nowhere in this file.
+   */
+  resolve(path: string, hops = 0): { path: string; kind: 'group' | 'dataset' } | undefined {
+    const kind = this.kindOf(path);
+    if (kind === undefined) return undefined;
+    if (kind.kind === 'group' || kind.kind === 'dataset') return { path, kind: kind.kind };
+    if (kind.kind === 'soft' && hops < 8) {
+      const target = normalizePath(kind.target);
+      return target === undefined ? undefined : this.resolve(target, hops + 1);
+    }
+    return undefined;
+  }
+
+  /** Dataset metadata (datatype, shape, chunks), cached until the dataset changes shape. */
+  datasetMetadata(path: string): Metadata {
+    let meta = this.#metadata.get(path);
+    if (meta === undefined) {
+      meta = guard(path, 'reading dataset metadata', () =>
+        this.module.get_dataset_metadata(this.fileId, path),
+      );
+      this.#metadata.set(path, meta);
+    }
+    return meta;
+  }
+
+  /** Records a new link `name` in group `parent`, created by this writer. */
+  added(path: string, kind: LinkKind): void {
+    const cut = path.lastIndexOf('/');
+    const parent = cut === 0 ? '/' : path.slice(0, cut);
+    this.#children.get(parent)?.add(path.slice(cut + 1));
+    this.#kinds.set(path, kind);
+  }
+
+  /** Forgets cached metadata of a dataset whose shape changed. */
+  changed(path: string): void {
+    this.#metadata.delete(path);
+  }
+
+  /** Checks that a call that returns a status code succeeded. */
+  check(status: number, path: string, what: string): void {
+    if (typeof status === 'number' && status < 0)
+      throw backendError(path, `${what} failed (HDF5 status ${status})`);
+  }
+}
+
+/**
+ * The canonical form of an absolute path (no trailing or doubled slashes), or undefined for paths
+ * that cannot name anything (relative, or with `.`/`..` components).
+ */
+export function normalizePath(path: string): string | undefined {
+  if (typeof path !== 'string' || !path.startsWith('/')) return undefined;
+  const parts = path.split('/').filter((p) => p !== '');
+  if (parts.some((p) => p === '.' || p === '..')) return undefined;
+  return `/${parts.join('/')}`;
+}

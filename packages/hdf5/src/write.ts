@@ -1,0 +1,407 @@
+/**
+ * The write side: groups, datasets, blocks of data, resizing, attributes and links, laid out as
+ * h5py/HDMF lay them out (scalar dataspaces, vlen UTF-8/ASCII text, object references, contiguous
+ * data unless chunking is asked for). Every argument is checked before HDF5 sees it.
+ */
+import type { Attributes, DatasetDefinition, LinkTarget, NdArray } from '@nwbjs/core';
+import {
+  ValidationError,
+  defaultChunks,
+  formatDType,
+  isCompoundDType,
+  isValidChildName,
+  ndarray,
+  sameDType,
+  shapeSize,
+} from '@nwbjs/core';
+import { BOOL_ATTRS_MARKER, DTYPE_MARKER, isReservedAttribute } from './bool-marker.js';
+import type { TypeMetadata } from './dtypes.js';
+import { typeMetadata } from './dtypes.js';
+import { encodeFixed } from './encode.js';
+import { backendError, guard, notFound, unsupported } from './errors.js';
+import type { Hdf5File } from './file-handle.js';
+import { normalizePath } from './file-handle.js';
+import { allocate, copyToHeap, stringsToHeap } from './heap.js';
+import { creationLayout } from './layout.js';
+import { datasetInfo, readAttribute } from './read.js';
+
+/** Datasets created without data and without chunks are stored contiguous up to this size. */
+const CONTIGUOUS_EMPTY_BYTES = 64 * 1024 * 1024;
+/** Data given at creation above this size is written in runs of rows (bounded heap use). */
+const MAX_CALL_BYTES = 256 * 1024 * 1024;
+
+/** Checks that `rawPath` can be created: valid, new, in an existing group. Returns it normalized. */
+function creatable(file: Hdf5File, rawPath: string): string {
+  const path = normalizePath(rawPath);
+  if (path === undefined || path === '/') {
+    throw new ValidationError('not a path that can be created', { path: rawPath, rule: 'node-path' });
+  }
+  const cut = path.lastIndexOf('/');
+  const parent = cut === 0 ? '/' : path.slice(0, cut);
+  const name = path.slice(cut + 1);
+  if (!isValidChildName(name)) throw new ValidationError('invalid name', { path, rule: 'node-name' });
+  if (file.kindOf(parent)?.kind !== 'group') throw notFound(parent, 'parent group does not exist');
+  if (file.kindOf(path) !== undefined) throw backendError(path, 'already exists');
+  return path;
+}
+
+/** `createGroup`. */
+export function createGroup(file: Hdf5File, rawPath: string, attributes: Attributes = {}): void {
+  const path = creatable(file, rawPath);
+  const status = guard(path, 'creating the group', () => file.module.create_group(file.fileId, path, false));
+  file.check(status, path, 'creating the group');
+  file.added(path, { kind: 'group' });
+  for (const [name, value] of Object.entries(attributes)) setAttribute(file, path, name, value);
+}
+
+/** `createDataset`. */
+export function createDataset(
+  file: Hdf5File,
+  rawPath: string,
+  definition: DatasetDefinition,
+  attributes: Attributes = {},
+  data?: NdArray,
+): void {
+  const path = creatable(file, rawPath);
+  const { dtype, shape } = definition;
+  if (!shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
+    throw new ValidationError(`invalid shape [${shape.join(', ')}]`, { path, rule: 'dataset-shape' });
+  }
+  const text = dtype === 'utf8' || dtype === 'ascii';
+  if (text && definition.compression !== undefined) {
+    throw unsupported(path, 'variable-length text cannot be compressed with h5wasm', 'compression:vlen-text');
+  }
+  if (data !== undefined) checkData(path, data, definition);
+  if (isCompoundDType(dtype) && data === undefined) {
+    throw unsupported(path, 'compound datasets must be created with their data', 'compound-without-data');
+  }
+  if (dtype === 'ref' && data === undefined) {
+    throw new ValidationError('reference datasets must be created with their data', {
+      path,
+      rule: 'ref-data',
+    });
+  }
+  const fill = definition.fillValue;
+  if (fill !== undefined && fill !== 0 && fill !== 0n && fill !== false && fill !== '') {
+    throw unsupported(path, 'h5wasm cannot set a fill value; unwritten elements read as 0', 'fill-value');
+  }
+  const type = typeMetadata(dtype, path);
+  const bytes = shapeSize(shape) * type.size;
+
+  // Big datasets without data, and big data, need chunks to be written piece by piece.
+  let chosen = definition;
+  const wantsChunks = definition.maxShape !== undefined || definition.compression !== undefined;
+  const big =
+    !text &&
+    ((data === undefined && bytes > CONTIGUOUS_EMPTY_BYTES) ||
+      (data !== undefined && bytes > MAX_CALL_BYTES));
+  const needsChunks = definition.chunks === undefined && shape.length > 0 && (wantsChunks || big);
+  if (needsChunks) chosen = { ...definition, chunks: defaultChunks(dtype, shape) };
+  const layout = creationLayout(path, chosen);
+  const chunked = layout.chunks !== null;
+
+  const meta = (dims: readonly number[]) => ({
+    ...type,
+    shape: dims.map(BigInt),
+    maxshape: layout.maxshape ?? dims.map(BigInt),
+    chunks: layout.chunks,
+    compression: layout.compression,
+    compression_opts: layout.compression_opts,
+  });
+  const { module, fileId } = file;
+
+  if (text) {
+    // h5wasm writes vlen strings from a JS list; a dataset without data starts as empty strings.
+    const values =
+      data === undefined ? new Array<string>(shapeSize(shape)).fill('') : (data.data as string[]);
+    const status = guard(path, 'creating the dataset', () =>
+      module.create_vlen_str_dataset(fileId, path, values, meta(shape) as never),
+    );
+    file.check(status, path, 'creating the dataset');
+  } else if (chunked && (data === undefined || bytes > MAX_CALL_BYTES)) {
+    // Create with no rows, grow to the full shape, then write (if there is data) in runs of rows.
+    const initial = shape.map((d, axis) => (axis === 0 ? 0 : d));
+    const ptr = allocate(module, 8);
+    try {
+      const status = guard(path, 'creating the dataset', () =>
+        module.create_dataset(fileId, path, BigInt(ptr), meta(initial) as never),
+      );
+      file.check(status, path, 'creating the dataset');
+    } finally {
+      module._free(ptr);
+    }
+    if (shape[0]! > 0) {
+      const status = guard(path, 'sizing the dataset', () =>
+        module.resize_dataset(fileId, path, shape.map(BigInt)),
+      );
+      file.check(status, path, 'sizing the dataset');
+    }
+  } else {
+    const ptr =
+      data === undefined ? zeroed(file, bytes) : copyToHeap(module, encodeFixed(file, path, data, type));
+    try {
+      const status = guard(path, 'creating the dataset', () =>
+        module.create_dataset(fileId, path, BigInt(ptr), meta(shape) as never),
+      );
+      file.check(status, path, 'creating the dataset');
+    } finally {
+      module._free(ptr);
+    }
+  }
+  file.added(path, { kind: 'dataset' });
+  if (dtype === 'bool')
+    setRawAttribute(file, path, DTYPE_MARKER, { dtype: 'ascii', shape: [], data: ['bool'] });
+  if (data !== undefined && !text && chunked && bytes > MAX_CALL_BYTES) {
+    writeData(
+      file,
+      path,
+      shape.map(() => 0),
+      data,
+    );
+  }
+  for (const [name, value] of Object.entries(attributes)) setAttribute(file, path, name, value);
+}
+
+function zeroed(file: Hdf5File, bytes: number): number {
+  const ptr = allocate(file.module, bytes);
+  file.module.HEAPU8.fill(0, ptr, ptr + bytes);
+  return ptr;
+}
+
+function checkData(path: string, data: NdArray, definition: DatasetDefinition): void {
+  if (!sameDType(data.dtype, definition.dtype)) {
+    throw new ValidationError(
+      `data has dtype ${formatDType(data.dtype)}, the dataset ${formatDType(definition.dtype)}`,
+      { path, rule: 'dataset-dtype' },
+    );
+  }
+  const same =
+    data.shape.length === definition.shape.length && data.shape.every((d, i) => d === definition.shape[i]);
+  if (!same) {
+    throw new ValidationError(
+      `data has shape [${data.shape.join(', ')}], the dataset [${definition.shape.join(', ')}]`,
+      { path, rule: 'dataset-shape' },
+    );
+  }
+  checkStorage(path, data);
+}
+
+function checkStorage(path: string, data: NdArray): void {
+  try {
+    ndarray(data.dtype, data.shape, data.data);
+  } catch (error) {
+    throw new ValidationError((error as Error).message, { path, cause: error, rule: 'dataset-data' });
+  }
+}
+
+/** `writeData`: a block whose first element lands at `start`. */
+export function writeData(file: Hdf5File, rawPath: string, start: readonly number[], data: NdArray): void {
+  const path = normalizePath(rawPath);
+  if (path === undefined || file.kindOf(path)?.kind !== 'dataset') throw notFound(rawPath, 'no such dataset');
+  const info = datasetInfo(file, path);
+  if (!sameDType(info.dtype, data.dtype)) {
+    throw new ValidationError(
+      `data has dtype ${formatDType(data.dtype)}, the dataset ${formatDType(info.dtype)}`,
+      {
+        path,
+        rule: 'dataset-dtype',
+      },
+    );
+  }
+  checkStorage(path, data);
+  const rank = info.shape.length;
+  const fits =
+    start.length === rank &&
+    data.shape.length === rank &&
+    info.shape.every((d, axis) => {
+      const s = start[axis]!;
+      return Number.isSafeInteger(s) && s >= 0 && s + data.shape[axis]! <= d;
+    });
+  if (!fits) {
+    throw backendError(
+      path,
+      `a block of shape [${data.shape.join(', ')}] at [${start.join(', ')}] does not fit shape [${info.shape.join(', ')}]`,
+    );
+  }
+  if (shapeSize(data.shape) === 0) return;
+  const type = typeMetadata(info.dtype, path);
+  const text = info.dtype === 'utf8' || info.dtype === 'ascii';
+  const rowBytes = shapeSize(data.shape.slice(1)) * type.size;
+  const rows = rank === 0 ? 1 : data.shape[0]!;
+  const perCall = Math.max(1, Math.floor(MAX_CALL_BYTES / Math.max(1, rowBytes)));
+  if (rank > 0 && rows > perCall && !text) {
+    const elementsPerRow = shapeSize(data.shape.slice(1));
+    for (let from = 0; from < rows; from += perCall) {
+      const to = Math.min(rows, from + perCall);
+      const part = (data.data as unknown as { subarray(a: number, b: number): NdArray['data'] }).subarray(
+        from * elementsPerRow,
+        to * elementsPerRow,
+      );
+      writeBlock(
+        file,
+        path,
+        [start[0]! + from, ...start.slice(1)],
+        { ...data, shape: [to - from, ...data.shape.slice(1)], data: part },
+        type,
+      );
+    }
+    return;
+  }
+  writeBlock(file, path, start, data, type);
+}
+
+function writeBlock(
+  file: Hdf5File,
+  path: string,
+  start: readonly number[],
+  data: NdArray,
+  type: TypeMetadata,
+): void {
+  const { module, fileId } = file;
+  const scalar = start.length === 0;
+  const heap =
+    data.dtype === 'utf8' || data.dtype === 'ascii'
+      ? stringsToHeap(module, data.data as string[])
+      : (() => {
+          const ptr = copyToHeap(module, encodeFixed(file, path, data, type));
+          return { ptr, free: () => module._free(ptr) };
+        })();
+  try {
+    const status = guard(path, 'writing data', () =>
+      module.set_dataset_data(
+        fileId,
+        path,
+        scalar ? null : data.shape.map(BigInt),
+        scalar ? null : start.map(BigInt),
+        scalar ? null : start.map(() => 1n),
+        BigInt(heap.ptr),
+      ),
+    );
+    file.check(status, path, 'writing data');
+  } finally {
+    heap.free();
+  }
+}
+
+/** `resize`: a new shape for a chunked dataset, within its maxShape. */
+export function resizeDataset(file: Hdf5File, rawPath: string, shape: readonly number[]): void {
+  const path = normalizePath(rawPath);
+  if (path === undefined || file.kindOf(path)?.kind !== 'dataset') throw notFound(rawPath, 'no such dataset');
+  const info = datasetInfo(file, path);
+  if (info.chunks === undefined) throw backendError(path, 'only chunked datasets can be resized');
+  const max = info.maxShape ?? info.shape;
+  const fits =
+    shape.length === info.shape.length &&
+    shape.every((d, axis) => Number.isSafeInteger(d) && d >= 0 && (max[axis] === null || d <= max[axis]!));
+  if (!fits) {
+    throw backendError(
+      path,
+      `shape [${shape.join(', ')}] is not within maxShape [${max.map(String).join(', ')}]`,
+    );
+  }
+  const status = guard(path, 'resizing', () =>
+    file.module.resize_dataset(file.fileId, path, shape.map(BigInt)),
+  );
+  file.check(status, path, 'resizing');
+  file.changed(path);
+}
+
+/** `setAttribute`: creates or replaces one attribute. */
+export function setAttribute(file: Hdf5File, rawPath: string, name: string, value: NdArray): void {
+  const path = normalizePath(rawPath);
+  const kind = path === undefined ? undefined : file.kindOf(path)?.kind;
+  if (path === undefined || (kind !== 'group' && kind !== 'dataset')) throw notFound(rawPath);
+  if (typeof name !== 'string' || name === '' || isReservedAttribute(name)) {
+    throw new ValidationError(`invalid attribute name ${JSON.stringify(name)}`, {
+      path,
+      rule: 'attribute-name',
+    });
+  }
+  if (isCompoundDType(value.dtype)) {
+    throw unsupported(path, `attribute ${name}: compound attributes are not supported`, 'compound-attribute');
+  }
+  checkStorage(`${path}@${name}`, value);
+  const wasBool = boolAttributeNames(file, path);
+  setRawAttribute(file, path, name, value.dtype === 'bool' ? { ...value, dtype: 'uint8' } : value);
+  const isBool = value.dtype === 'bool';
+  if (isBool !== wasBool.has(name)) {
+    if (isBool) wasBool.add(name);
+    else wasBool.delete(name);
+    if (wasBool.size > 0) {
+      setRawAttribute(file, path, BOOL_ATTRS_MARKER, {
+        dtype: 'utf8',
+        shape: [wasBool.size],
+        data: [...wasBool],
+      });
+    } else {
+      deleteAttribute(file, path, BOOL_ATTRS_MARKER);
+    }
+  }
+}
+
+function boolAttributeNames(file: Hdf5File, path: string): Set<string> {
+  if (!attributeNames(file, path).includes(BOOL_ATTRS_MARKER)) return new Set();
+  return new Set(readAttribute(file, path, BOOL_ATTRS_MARKER).data as string[]);
+}
+
+function attributeNames(file: Hdf5File, path: string): string[] {
+  return guard(path, 'listing attributes', () => file.module.get_attribute_names(file.fileId, path));
+}
+
+function deleteAttribute(file: Hdf5File, path: string, name: string): void {
+  if (!attributeNames(file, path).includes(name)) return;
+  const status = guard(path, `deleting attribute ${name}`, () =>
+    file.module.delete_attribute(file.fileId, path, name),
+  );
+  file.check(status, path, `deleting attribute ${name}`);
+}
+
+/** Writes one attribute as given (after deleting one of the same name: HDF5 cannot overwrite). */
+function setRawAttribute(file: Hdf5File, path: string, name: string, value: NdArray): void {
+  const where = `${path}@${name}`;
+  const { module, fileId } = file;
+  const type = typeMetadata(value.dtype, where);
+  const meta = { ...type, shape: value.shape.map(BigInt), maxshape: value.shape.map(BigInt) };
+  // References are encoded first, so a missing target fails before the old value is gone.
+  const bytes =
+    value.dtype === 'utf8' || value.dtype === 'ascii' ? undefined : encodeFixed(file, where, value, type);
+  deleteAttribute(file, path, name);
+  if (bytes === undefined) {
+    const status = guard(where, 'writing the attribute', () =>
+      module.create_vlen_str_attribute(fileId, path, name, value.data as string[], meta as never),
+    );
+    file.check(status, where, 'writing the attribute');
+    return;
+  }
+  const ptr = copyToHeap(module, bytes);
+  try {
+    const status = guard(where, 'writing the attribute', () =>
+      module.create_attribute(fileId, path, name, BigInt(ptr), meta as never),
+    );
+    file.check(status, where, 'writing the attribute');
+  } finally {
+    module._free(ptr);
+  }
+}
+
+/** `createLink`: a soft link, or an external link when `target.file` is set. */
+export function createLink(file: Hdf5File, rawPath: string, target: LinkTarget): void {
+  const path = creatable(file, rawPath);
+  const to = normalizePath(target.target);
+  if (to === undefined)
+    throw new ValidationError(`link target ${target.target} is not absolute`, { path, rule: 'link-target' });
+  const { module, fileId } = file;
+  if (target.file === undefined) {
+    const status = guard(path, 'creating the soft link', () => module.create_soft_link(fileId, to, path));
+    file.check(status, path, 'creating the soft link');
+    file.added(path, { kind: 'soft', target: to });
+  } else {
+    if (target.file === '')
+      throw new ValidationError('external link without a file name', { path, rule: 'link-target' });
+    const status = guard(path, 'creating the external link', () =>
+      module.create_external_link(fileId, target.file!, to, path),
+    );
+    file.check(status, path, 'creating the external link');
+    file.added(path, { kind: 'external', target: to, file: target.file });
+  }
+}
