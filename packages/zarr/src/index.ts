@@ -1,1 +1,13 @@
-export {};
+/**
+ * @nwbjs/zarr: the Zarr backend of nwbjs. Reads and writes NWB files in hdmf-zarr's (<= 0.13,
+ * Zarr format 2) layout, on disk, in memory and (reading) over HTTP.
+ */
+export { ZarrBackend } from './backend.js';
+export type { ConsolidatedMetadata, ZarrBackendInit } from './backend.js';
+export { openZarr } from './open.js';
+export type { OpenZarrOptions, ZarrLocation } from './open.js';
+export type { HttpStoreOptions } from './stores/http-store.js';
+export { decodePickledArray, PickleError } from './pickle.js';
+export type { PickledArray, PickledElement } from './pickle.js';
+export { registerZarritaCodecs } from './zarrita-codecs.js';
+export { NWBZarrIO } from './nwb-zarr-io.js';

@@ -1,0 +1,628 @@
+/**
+ * ZarrBackend: the storage interface over an hdmf-zarr (<= 0.13, Zarr format 2) store, on disk, in
+ * a Map or over HTTP. Metadata is parsed lazily per node when reading (consolidated metadata saves
+ * requests on remote stores) and kept in memory when writing, then stored with a complete
+ * `.zmetadata` at close. Chunks are read and written directly, a bounded number at a time.
+ */
+import type {
+  Attributes,
+  DatasetDefinition,
+  DatasetInfo,
+  Hyperslab,
+  LinkTarget,
+  NdArray,
+  NodeInfo,
+  NumericArray,
+  ObjectRef,
+  ReadOptions,
+  StorageCapabilities,
+  StorageWriter,
+} from '@nwbjs/core';
+import {
+  BackendError,
+  InvalidFileError,
+  NotFoundError,
+  UnsupportedError,
+  ValidationError,
+  arrayBytes,
+  defaultChunks,
+  formatDType,
+  hyperslabShape,
+  isNumericDType,
+  isNwbError,
+  isTextDType,
+  sameDType,
+  shapeSize,
+  typedArrayFor,
+} from '@nwbjs/core';
+import { SUPPORTED_CODECS, compressionFromMetadata, compressionMetadata } from './codecs.js';
+import type { ChunkValues } from './conventions/elements.js';
+import { decodeElements, encodeElements } from './conventions/elements.js';
+import { RESERVED_ATTRIBUTES, attributeFromJson, attributeToJson } from './conventions/attributes.js';
+import type { JsonOut, JsonValue } from './conventions/json.js';
+import { JsonNumber, parseJson, stringifyJson } from './conventions/json.js';
+import { linksToJson } from './conventions/links.js';
+import { referenceFromStored, storedReference } from './conventions/references.js';
+import { storageOf } from './conventions/zarr-dtype.js';
+import { axisParts, combinations, copyBlock, forEachLimit } from './chunk-grid.js';
+import type { ArrayRecord, GroupRecord, NodeRecord } from './metadata.js';
+import { arrayRecord, codecsOf, groupRecord, parseMetadataBytes, zarrayJson, zgroupJson } from './metadata.js';
+import { checkName, checkStorePath, childOf, isSafeName, keyOf, nameOf, parentOf } from './stores/keys.js';
+import type { StagingStore, ZarrStore } from './stores/store.js';
+
+/** Chunks fetched/decoded (reading) or encoded/stored (writing) at once: bounds memory, fills both cores. */
+const CHUNK_CONCURRENCY = 8;
+/** Arrays up to this size get a single chunk when no chunk shape is given. */
+const SINGLE_CHUNK_BYTES = 16 * 1024 * 1024;
+
+const CAPABILITIES: StorageCapabilities = {
+  compression: SUPPORTED_CODECS,
+  shuffle: true,
+  externalLinks: true,
+  compound: false,
+};
+
+/** Consolidated metadata: store key to parsed JSON. */
+export type ConsolidatedMetadata = Map<string, JsonValue>;
+
+/** How a backend was opened; see {@link openZarr}. */
+export interface ZarrBackendInit {
+  readonly store: ZarrStore;
+  /** Present when writing: where chunks and, at close, metadata go. */
+  readonly staging?: StagingStore;
+  /** `.zmetadata` content, used to avoid requests on remote stores. */
+  readonly consolidated?: ConsolidatedMetadata;
+}
+
+/** The Zarr (hdmf-zarr, format 2) implementation of the storage interface. */
+export class ZarrBackend implements StorageWriter {
+  readonly format = 'zarr';
+  readonly capabilities = CAPABILITIES;
+  readonly location: string;
+  readonly #store: ZarrStore;
+  readonly #staging: StagingStore | undefined;
+  readonly #consolidated: ConsolidatedMetadata | undefined;
+  /** hdmf-zarr < 0.13 consolidated before caching specs: its root `.zattrs` copy lacks `.specloc`. */
+  readonly #staleRootAttrs: boolean;
+  readonly #cache = new Map<string, Promise<NodeRecord | undefined>>();
+  /** Writer: every node, and each group's children in creation order. */
+  readonly #nodes = new Map<string, NodeRecord>();
+  readonly #children = new Map<string, Set<string>>();
+  #closed = false;
+  #failed = false;
+
+  /** Use {@link openZarr}. */
+  constructor(init: ZarrBackendInit) {
+    this.#store = init.staging ?? init.store;
+    this.#staging = init.staging;
+    this.#consolidated = init.store.local ? undefined : init.consolidated;
+    this.#staleRootAttrs = this.#consolidated !== undefined && !this.#consolidated.has('specifications/.zgroup');
+    this.location = init.store.location;
+    if (this.#staging !== undefined) {
+      const root: GroupRecord = { kind: 'group', path: '/', attrs: new Map(), links: new Map(), attributeDTypes: new Map() };
+      this.#nodes.set('/', root);
+      this.#children.set('/', new Set());
+    }
+  }
+
+  /** True when opened for writing. */
+  get writable(): boolean {
+    return this.#staging !== undefined;
+  }
+
+  // ---------------------------------------------------------------- reading
+
+  async stat(path: string): Promise<NodeInfo | undefined> {
+    this.#checkOpen(path);
+    checkStorePath(path, path);
+    if (path !== '/') {
+      const parent = await this.#record(parentOf(path));
+      if (parent?.kind !== 'group') return undefined;
+      const link = parent.links.get(nameOf(path));
+      if (link !== undefined) return { kind: 'link', path, ...link.target };
+    }
+    const record = await this.#record(path);
+    if (record === undefined) return undefined;
+    return record.kind === 'group' ? { kind: 'group', path } : datasetInfo(record);
+  }
+
+  async list(path: string): Promise<string[]> {
+    this.#checkOpen(path);
+    const record = await this.#requireRecord(path);
+    if (record.kind !== 'group') throw new NotFoundError('not a group', { path });
+    const names = new Set<string>(record.links.keys());
+    if (this.writable) {
+      for (const name of this.#children.get(path) ?? []) names.add(name);
+    } else {
+      for (const name of await this.#storedChildren(path)) names.add(name);
+    }
+    return [...names].sort();
+  }
+
+  async readAttributes(path: string): Promise<Attributes> {
+    this.#checkOpen(path);
+    const record = await this.#requireRecord(path);
+    const out: Attributes = {};
+    for (const [name, value] of record.attrs) {
+      if (RESERVED_ATTRIBUTES.has(name)) continue;
+      out[name] = attributeFromJson(value, name, path, path === '/', record.attributeDTypes.get(name));
+    }
+    return out;
+  }
+
+  async readData(path: string, slab: Hyperslab, options: ReadOptions = {}): Promise<NdArray> {
+    this.#checkOpen(path);
+    const record = await this.#requireArray(path);
+    const logical = record.scalar ? [] : record.shape;
+    if (slab.start.length !== logical.length) {
+      throw new ValidationError(`selection has ${slab.start.length} axes, the dataset ${logical.length}`, { path, rule: 'selection-rank' });
+    }
+    logical.forEach((d, axis) => {
+      const count = slab.count[axis]!;
+      const last = slab.start[axis]! + (count - 1) * slab.step[axis]!;
+      if (count > 0 && (slab.start[axis]! < 0 || last >= d)) {
+        throw new ValidationError(`selection is outside axis ${axis} of length ${d}`, { path, rule: 'selection-bounds' });
+      }
+    });
+    const start = record.scalar ? [0] : [...slab.start];
+    const count = record.scalar ? [1] : [...slab.count];
+    const step = record.scalar ? [1] : [...slab.step];
+    const size = shapeSize(count);
+    const out = this.#output(record, size, options.out, path);
+    const perAxis = count.map((c, axis) => axisParts(start[axis]!, c, step[axis]!, record.chunks[axis]!));
+    const chunkCount = shapeSize(record.chunks);
+    await forEachLimit(combinations(perAxis), CHUNK_CONCURRENCY, async (parts) => {
+      const index = parts.map((p) => p.chunk);
+      const chunk = (await this.#readChunk(record, index, chunkCount)) ?? this.#fillChunk(record, chunkCount);
+      copyBlock(
+        chunk,
+        record.chunks,
+        parts.map((p) => p.inChunk),
+        step,
+        out as unknown as { [i: number]: unknown; length: number },
+        count,
+        parts.map((p) => p.outStart),
+        parts.map((p) => p.count),
+      );
+    });
+    const shape = record.scalar ? [] : hyperslabShape(slab);
+    return { dtype: record.dtype, shape, data: await this.#neutralValues(record, out, path) };
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (this.#staging === undefined) return;
+    if (this.#failed) {
+      await this.#staging.abort();
+      throw new BackendError('an earlier write failed; nothing was committed', { path: '/', backend: 'zarr' });
+    }
+    try {
+      await this.#writeMetadata(this.#staging);
+      await this.#staging.commit();
+    } catch (cause) {
+      await this.#staging.abort().catch(() => undefined);
+      if ((cause as NodeJS.ErrnoException).code === 'EEXIST') {
+        throw new BackendError(`${this.location} already exists`, { path: '/', backend: 'zarr', cause });
+      }
+      throw isNwbError(cause) ? cause : new BackendError('could not commit the store', { path: '/', backend: 'zarr', cause });
+    }
+  }
+
+  async abort(): Promise<void> {
+    this.#closed = true;
+    await this.#staging?.abort();
+  }
+
+  // ---------------------------------------------------------------- writing
+
+  async createGroup(path: string, attributes: Attributes = {}): Promise<void> {
+    this.#checkWritable(path);
+    this.#claim(path);
+    const record: GroupRecord = { kind: 'group', path, attrs: new Map(), links: new Map(), attributeDTypes: new Map() };
+    this.#add(record);
+    for (const [name, value] of Object.entries(attributes)) await this.setAttribute(path, name, value);
+  }
+
+  async createDataset(path: string, definition: DatasetDefinition, attributes: Attributes = {}, data?: NdArray): Promise<void> {
+    this.#checkWritable(path);
+    const { dtype, shape } = definition;
+    shape.forEach((d) => {
+      if (!Number.isSafeInteger(d) || d < 0) throw new ValidationError(`invalid shape [${shape.join(', ')}]`, { path, rule: 'shape' });
+    });
+    if (data !== undefined) checkBlock(path, dtype, shape, data.dtype, data.shape);
+    this.#claim(path);
+    const scalar = shape.length === 0;
+    const isSpec = path.startsWith('/specifications/') && isTextDType(dtype) && scalar;
+    const storage = storageOf(dtype, path, isSpec && dtype === 'utf8');
+    const itemSize = storage.codec.kind === 'numeric' ? storage.codec.itemSize : 8;
+    if (definition.compression !== undefined && !SUPPORTED_CODECS.includes(definition.compression.codec)) {
+      throw new UnsupportedError(`compression ${definition.compression.codec} is not supported by the Zarr backend`, {
+        path,
+        feature: `compression:${definition.compression.codec}`,
+        backend: 'zarr',
+      });
+    }
+    const compression = isSpec ? undefined : definition.compression;
+    const { compressor, filters: byteFilters } = compressionMetadata(compression, itemSize, path);
+    const storedShape = scalar ? [1] : [...shape];
+    const chunks = scalar ? [1] : this.#chunksFor(path, definition);
+    const maxShape = definition.maxShape === undefined || scalar ? undefined : [...definition.maxShape];
+    if (maxShape !== undefined) {
+      if (maxShape.length !== shape.length || maxShape.some((m, i) => m !== null && m < shape[i]!)) {
+        throw new ValidationError('maxShape does not fit the shape', { path, rule: 'max-shape' });
+      }
+    }
+    const filtersJson: JsonOut = storage.codec.kind === 'object' ? storage.filters : byteFilters.length > 0 ? byteFilters : null;
+    const record: ArrayRecord = {
+      kind: 'array',
+      path,
+      shape: storedShape,
+      chunks,
+      scalar,
+      dtype,
+      rawDType: storage.zarrayDType,
+      element: storage.codec,
+      separator: '.',
+      fill: toJsonValue(fillJson(definition.fillValue, dtype)),
+      compressor: toJsonValue(compressor),
+      filters: toJsonValue(filtersJson),
+      maxShape,
+      attrs: new Map([['zarr_dtype', scalar ? 'scalar' : storage.zarrDType]]),
+      attributeDTypes: new Map(),
+    };
+    this.#add(record);
+    for (const [name, value] of Object.entries(attributes)) await this.setAttribute(path, name, value);
+    if (data !== undefined && shapeSize(shape) > 0) await this.writeData(path, shape.map(() => 0), data);
+  }
+
+  async writeData(path: string, start: readonly number[], data: NdArray): Promise<void> {
+    this.#checkWritable(path);
+    const record = this.#nodes.get(path);
+    if (record?.kind !== 'array') throw new NotFoundError('no such dataset', { path });
+    const logical = record.scalar ? [] : record.shape;
+    if (start.length !== logical.length || data.shape.length !== logical.length) {
+      throw new ValidationError(`block of rank ${data.shape.length} at rank ${start.length} for a dataset of rank ${logical.length}`, { path, rule: 'block-rank' });
+    }
+    if (!sameDType(data.dtype, record.dtype)) {
+      throw new ValidationError(`block of dtype ${formatDType(data.dtype)} for a dataset of ${formatDType(record.dtype)}`, { path, rule: 'block-dtype' });
+    }
+    logical.forEach((d, axis) => {
+      if (start[axis]! < 0 || start[axis]! + data.shape[axis]! > d) {
+        throw new ValidationError(`block [${start.join(', ')}] + [${data.shape.join(', ')}] is outside the shape [${logical.join(', ')}]`, { path, rule: 'block-bounds' });
+      }
+    });
+    if (data.data.length !== shapeSize(data.shape)) throw new ValidationError('block data does not match its shape', { path, rule: 'block-size' });
+    const blockStart = record.scalar ? [0] : [...start];
+    const blockShape = record.scalar ? [1] : [...data.shape];
+    const values = this.#storedValues(record, data);
+    const perAxis = blockShape.map((c, axis) => axisParts(blockStart[axis]!, c, 1, record.chunks[axis]!));
+    const chunkCount = shapeSize(record.chunks);
+    const ones = blockShape.map(() => 1);
+    try {
+      await forEachLimit(combinations(perAxis), CHUNK_CONCURRENCY, async (parts) => {
+        const index = parts.map((p) => p.chunk);
+        const full = parts.every((p, axis) => p.inChunk === 0 && p.count === Math.min(record.chunks[axis]!, record.shape[axis]! - index[axis]! * record.chunks[axis]!));
+        const chunk = (full ? undefined : await this.#readChunk(record, index, chunkCount)) ?? this.#fillChunk(record, chunkCount);
+        copyBlock(
+          values as unknown as { [i: number]: unknown; length: number },
+          blockShape,
+          parts.map((p) => p.outStart),
+          ones,
+          chunk as unknown as { [i: number]: unknown; length: number },
+          record.chunks,
+          parts.map((p) => p.inChunk),
+          parts.map((p) => p.count),
+        );
+        await this.#writeChunk(record, index, chunk);
+      });
+    } catch (error) {
+      this.#failed = true;
+      throw isNwbError(error) ? error : new BackendError('writing failed', { path, backend: 'zarr', cause: error });
+    }
+  }
+
+  async resize(path: string, shape: readonly number[]): Promise<void> {
+    this.#checkWritable(path);
+    const record = this.#nodes.get(path);
+    if (record?.kind !== 'array') throw new NotFoundError('no such dataset', { path });
+    if (record.scalar || shape.length !== record.shape.length) throw new ValidationError('resize cannot change the rank', { path, rule: 'resize-rank' });
+    shape.forEach((d, axis) => {
+      const max = record.maxShape?.[axis];
+      if (!Number.isSafeInteger(d) || d < 0 || (max !== undefined && max !== null && d > max)) {
+        throw new ValidationError(`shape [${shape.join(', ')}] exceeds maxShape`, { path, rule: 'max-shape' });
+      }
+    });
+    record.shape = [...shape];
+  }
+
+  async setAttribute(path: string, name: string, value: NdArray): Promise<void> {
+    this.#checkWritable(path);
+    const record = this.#nodes.get(path);
+    if (record === undefined) throw new NotFoundError('no such group or dataset', { path });
+    if (RESERVED_ATTRIBUTES.has(name) || name.length === 0) throw new ValidationError(`attribute name ${name} is reserved`, { path, rule: 'attribute-name' });
+    const { json, dtypeNote } = attributeToJson(value, name, path, path === '/', this.#rootObjectId());
+    record.attrs.set(name, toJsonValue(json));
+    if (dtypeNote === undefined) record.attributeDTypes.delete(name);
+    else record.attributeDTypes.set(name, dtypeNote);
+  }
+
+  async createLink(path: string, target: LinkTarget): Promise<void> {
+    this.#checkWritable(path);
+    checkStorePath(target.target, path);
+    this.#claim(path);
+    const parent = this.#nodes.get(parentOf(path)) as GroupRecord;
+    parent.links.set(nameOf(path), { name: nameOf(path), target: target.file === undefined ? { target: target.target } : { ...target } });
+  }
+
+  // ---------------------------------------------------------------- internals
+
+  #checkOpen(path: string): void {
+    if (this.#closed) throw new BackendError('the store is closed', { path, backend: 'zarr' });
+  }
+
+  #checkWritable(path: string): void {
+    this.#checkOpen(path);
+    if (this.#staging === undefined) throw new UnsupportedError('the store is open read-only', { path, feature: 'write', backend: 'zarr' });
+  }
+
+  /** Checks that `path` can be created: a safe new name in an existing group. */
+  #claim(path: string): void {
+    if (path === '/') throw new ValidationError('the root exists', { path, rule: 'exists' });
+    checkStorePath(path, path);
+    checkName(nameOf(path), path);
+    const parent = this.#nodes.get(parentOf(path));
+    if (parent?.kind !== 'group') throw new NotFoundError('parent group does not exist', { path });
+    if (this.#nodes.has(path) || parent.links.has(nameOf(path))) throw new ValidationError('an object exists at this path', { path, rule: 'exists' });
+  }
+
+  #add(record: NodeRecord): void {
+    this.#nodes.set(record.path, record);
+    this.#children.get(parentOf(record.path))!.add(nameOf(record.path));
+    if (record.kind === 'group') this.#children.set(record.path, new Set());
+  }
+
+  #rootObjectId(): string | undefined {
+    const id = this.#nodes.get('/')?.attrs.get('object_id');
+    return typeof id === 'string' ? id : undefined;
+  }
+
+  #chunksFor(path: string, definition: DatasetDefinition): number[] {
+    const { chunks, shape, dtype } = definition;
+    if (chunks !== undefined) {
+      if (chunks.length !== shape.length || chunks.some((c) => !Number.isSafeInteger(c) || c < 1)) {
+        throw new ValidationError(`invalid chunk shape [${chunks.join(', ')}]`, { path, rule: 'chunks' });
+      }
+      return [...chunks];
+    }
+    if (arrayBytes(dtype, shape) <= SINGLE_CHUNK_BYTES) return shape.map((d) => Math.max(1, d));
+    return defaultChunks(dtype, shape);
+  }
+
+  async #record(path: string): Promise<NodeRecord | undefined> {
+    if (this.writable) return this.#nodes.get(path);
+    let pending = this.#cache.get(path);
+    if (pending === undefined) {
+      pending = this.#loadRecord(path);
+      this.#cache.set(path, pending);
+    }
+    return pending;
+  }
+
+  async #requireRecord(path: string): Promise<NodeRecord> {
+    checkStorePath(path, path);
+    const record = await this.#record(path);
+    if (record === undefined) throw new NotFoundError('no such group or dataset', { path });
+    return record;
+  }
+
+  async #requireArray(path: string): Promise<ArrayRecord> {
+    const record = await this.#requireRecord(path);
+    if (record.kind !== 'array') throw new NotFoundError('not a dataset', { path });
+    return record;
+  }
+
+  async #loadRecord(path: string): Promise<NodeRecord | undefined> {
+    if (path !== '/') {
+      const parent = await this.#record(parentOf(path));
+      if (parent?.kind !== 'group') return undefined;
+    }
+    // With consolidated metadata, a node listed there costs no request at all.
+    const inConsolidated = this.#consolidated?.has(keyOf(path, '.zarray')) === true || this.#consolidated?.has(keyOf(path, '.zgroup')) === true;
+    const zarray = await this.#metadata(path, '.zarray', inConsolidated);
+    const zgroup = zarray === undefined ? await this.#metadata(path, '.zgroup', inConsolidated) : undefined;
+    if (zarray === undefined && zgroup === undefined) return undefined;
+    const listed = this.#consolidated?.has(keyOf(path, zarray !== undefined ? '.zarray' : '.zgroup')) === true;
+    const stale = path === '/' && this.#staleRootAttrs;
+    const zattrs = await this.#metadata(path, '.zattrs', listed && !stale);
+    return zarray !== undefined ? arrayRecord(path, zarray, zattrs) : groupRecord(path, zgroup!, zattrs);
+  }
+
+  /** One metadata file; from `.zmetadata` when it has it (remote), else from the store. */
+  async #metadata(path: string, file: string, consolidatedOnly: boolean): Promise<JsonValue | undefined> {
+    const key = keyOf(path, file);
+    const fromConsolidated = this.#consolidated?.get(key);
+    if (fromConsolidated !== undefined && !(path === '/' && file === '.zattrs' && this.#staleRootAttrs)) return fromConsolidated;
+    if (consolidatedOnly) return undefined;
+    let bytes: Uint8Array | undefined;
+    try {
+      bytes = await this.#store.get(key);
+    } catch (cause) {
+      throw new BackendError(`could not read ${key}`, { path, backend: 'zarr', cause });
+    }
+    return bytes === undefined ? undefined : parseMetadataBytes(bytes, file, path);
+  }
+
+  async #storedChildren(path: string): Promise<string[]> {
+    const prefix = path === '/' ? '' : `${path.slice(1)}/`;
+    let candidates: string[];
+    if (this.#store.listChildren !== undefined) {
+      candidates = (await this.#store.listChildren(prefix)).filter(isSafeName);
+    } else if (this.#consolidated !== undefined) {
+      const names = new Set<string>();
+      for (const key of this.#consolidated.keys()) {
+        if (!key.startsWith(prefix)) continue;
+        const rest = key.slice(prefix.length).split('/');
+        if (rest.length === 2 && (rest[1] === '.zgroup' || rest[1] === '.zarray')) names.add(rest[0]!);
+      }
+      candidates = [...names];
+    } else {
+      throw new UnsupportedError('listing a remote store needs consolidated metadata (.zmetadata)', { path, feature: 'list', backend: 'zarr' });
+    }
+    const found = await Promise.all(candidates.map(async (name) => ((await this.#record(childOf(path, name))) !== undefined ? name : undefined)));
+    return found.filter((n): n is string => n !== undefined);
+  }
+
+  #chunkKey(record: ArrayRecord, index: readonly number[]): string {
+    return keyOf(record.path, index.length === 0 ? '0' : index.join(record.separator));
+  }
+
+  async #readChunk(record: ArrayRecord, index: readonly number[], count: number): Promise<ChunkValues | undefined> {
+    const key = this.#chunkKey(record, index);
+    let bytes: Uint8Array | undefined;
+    try {
+      bytes = await this.#store.get(key);
+    } catch (cause) {
+      throw new BackendError(`could not read chunk ${key}`, { path: record.path, backend: 'zarr', cause });
+    }
+    if (bytes === undefined) return undefined;
+    const { filters, compressor } = await codecsOf(record);
+    try {
+      const expected = record.element.kind === 'numeric' ? count * record.element.itemSize : undefined;
+      let b = compressor === undefined ? bytes : await compressor.decode(bytes, expected);
+      for (let i = filters.length - 1; i >= 0; i--) b = await filters[i]!.decode(b);
+      return decodeElements(record.element, b, count);
+    } catch (cause) {
+      const detail = cause instanceof Error ? cause.message : String(cause);
+      throw new InvalidFileError(`chunk ${key} is corrupt: ${detail}`, { path: record.path, cause });
+    }
+  }
+
+  async #writeChunk(record: ArrayRecord, index: readonly number[], chunk: ChunkValues): Promise<void> {
+    const { filters, compressor } = await codecsOf(record);
+    let b = encodeElements(record.element, chunk, record.chunks);
+    for (const f of filters) b = await f.encode(b);
+    if (compressor !== undefined) b = await compressor.encode(b);
+    else if (ArrayBuffer.isView(chunk)) b = b.slice();
+    await this.#staging!.set(this.#chunkKey(record, index), b);
+  }
+
+  #fillChunk(record: ArrayRecord, count: number): ChunkValues {
+    if (record.element.kind !== 'numeric') return new Array<unknown>(count).fill(isTextDType(record.dtype) ? '' : undefined);
+    const out = new (typedArrayFor(record.element.dtype))(count) as NumericArray;
+    const fill = fillNumber(record.fill);
+    if (fill !== 0) {
+      if (out instanceof BigInt64Array || out instanceof BigUint64Array) out.fill(BigInt(Math.trunc(fill)));
+      else out.fill(fill);
+    }
+    return out;
+  }
+
+  #output(record: ArrayRecord, size: number, out: NdArray['data'] | undefined, path: string): ChunkValues {
+    if (record.element.kind !== 'numeric') return new Array<unknown>(size);
+    const ctor = typedArrayFor(record.element.dtype);
+    if (out === undefined) return new ctor(size) as NumericArray;
+    if (!(out instanceof ctor) || out.length < size) {
+      throw new ValidationError(`out must be a ${ctor.name} of at least ${size} elements`, { path, rule: 'out-buffer' });
+    }
+    return out.length === size ? out : (out.subarray(0, size) as NumericArray);
+  }
+
+  /** Chunk element values as neutral values: references resolved and checked, text as text. */
+  async #neutralValues(record: ArrayRecord, values: ChunkValues, path: string): Promise<NdArray['data']> {
+    if (ArrayBuffer.isView(values)) return values;
+    if (record.dtype === 'ref') {
+      const refs: ObjectRef[] = values.map((v) => {
+        if (v === undefined || v === null || typeof v !== 'object') throw new InvalidFileError('a reference element is missing or not a reference', { path });
+        return referenceFromStored(v, path);
+      });
+      const targets = [...new Set(refs.map((r) => r.path))];
+      await Promise.all(
+        targets.map(async (target) => {
+          if ((await this.stat(target)) === undefined) throw new NotFoundError(`reference to a missing object ${target}`, { path });
+        }),
+      );
+      return refs;
+    }
+    return values.map((v) => (typeof v === 'string' ? v : v === undefined || v === null || v === 0 ? '' : JSON.stringify(v)));
+  }
+
+  #storedValues(record: ArrayRecord, data: NdArray): ChunkValues {
+    if (record.dtype === 'ref') {
+      const root = this.#rootObjectId();
+      return (data.data as ObjectRef[]).map((r) => ({ ...storedReference(r, root) }));
+    }
+    return data.data as ChunkValues;
+  }
+
+  async #writeMetadata(store: StagingStore): Promise<void> {
+    const files = new Map<string, JsonOut>();
+    for (const record of this.#nodes.values()) {
+      const attrs = new Map<string, JsonOut>(record.attrs);
+      if (record.kind === 'group') {
+        if (record.links.size > 0) attrs.set('zarr_link', linksToJson(record.links.values()));
+        files.set(keyOf(record.path, '.zgroup'), zgroupJson(record));
+        if (attrs.size > 0 || record.path === '/') files.set(keyOf(record.path, '.zattrs'), attrs);
+      } else {
+        files.set(keyOf(record.path, '.zarray'), zarrayJson(record));
+        files.set(keyOf(record.path, '.zattrs'), attrs);
+      }
+    }
+    const encoder = new TextEncoder();
+    const sorted = [...files.keys()].sort();
+    await forEachLimit(sorted, CHUNK_CONCURRENCY, async (key) => store.set(key, encoder.encode(stringifyJson(files.get(key)!))));
+    const consolidated = { metadata: new Map(sorted.map((k) => [k, files.get(k)!])), zarr_consolidated_format: 1 };
+    await store.set('.zmetadata', encoder.encode(stringifyJson(consolidated)));
+  }
+}
+
+function datasetInfo(record: ArrayRecord): DatasetInfo {
+  const compression = record.scalar ? undefined : compressionFromMetadata(record.compressor, record.filters);
+  const fill = fillNumber(record.fill);
+  return {
+    kind: 'dataset',
+    path: record.path,
+    dtype: record.dtype,
+    shape: record.scalar ? [] : [...record.shape],
+    ...(record.scalar ? {} : { chunks: [...record.chunks] }),
+    ...(record.maxShape !== undefined ? { maxShape: [...record.maxShape] } : {}),
+    ...(compression !== undefined ? { compression } : {}),
+    ...(record.element.kind === 'numeric' && fill !== 0 && !Number.isNaN(fill) ? { fillValue: fill } : {}),
+  };
+}
+
+function checkBlock(path: string, dtype: DatasetDefinition['dtype'], shape: readonly number[], dataDType: NdArray['dtype'], dataShape: readonly number[]): void {
+  if (!sameDType(dtype, dataDType)) {
+    throw new ValidationError(`data of dtype ${formatDType(dataDType)} for a dataset of ${formatDType(dtype)}`, { path, rule: 'data-dtype' });
+  }
+  if (dataShape.length !== shape.length || dataShape.some((d, i) => d !== shape[i])) {
+    throw new ValidationError(`data of shape [${dataShape.join(', ')}] for a dataset of shape [${shape.join(', ')}]`, { path, rule: 'data-shape' });
+  }
+}
+
+function fillJson(fill: DatasetDefinition['fillValue'], dtype: DatasetDefinition['dtype']): JsonOut {
+  if (!isNumericDType(dtype) && dtype !== 'bool') return 0;
+  if (dtype === 'bool') return fill === true;
+  const isFloat = dtype === 'float32' || dtype === 'float64';
+  if (fill === undefined || typeof fill === 'string') return isFloat ? new JsonNumber('0.0', true) : 0;
+  if (typeof fill === 'boolean') return fill ? 1 : 0;
+  if (typeof fill === 'bigint') return fill;
+  if (!isFloat) return Math.trunc(fill);
+  if (Number.isNaN(fill)) return 'NaN';
+  if (!Number.isFinite(fill)) return fill > 0 ? 'Infinity' : '-Infinity';
+  return new JsonNumber(String(fill).match(/[.eE]/) ? String(fill) : `${fill}.0`, true);
+}
+
+function fillNumber(fill: JsonValue): number {
+  if (fill instanceof JsonNumber) return fill.value;
+  if (fill === 'NaN') return NaN;
+  if (fill === 'Infinity') return Infinity;
+  if (fill === '-Infinity') return -Infinity;
+  if (fill === true) return 1;
+  return 0;
+}
+
+/** A JSON value as the reader sees it (so a writer reads back what it will store). */
+function toJsonValue(value: JsonOut): JsonValue {
+  return parseJson(stringifyJson(value, 0, false));
+}

@@ -1,0 +1,208 @@
+/**
+ * The byte side of a Zarr v2 chunk: the compressor and the byte filters (shuffle). Deflate runs on
+ * node:zlib's thread pool with a 1 MiB chunkSize, so several chunks compress at once on several
+ * cores (the default 16 KiB chunkSize gains nothing); Blosc, Zstd and LZ4 come from zarrita's
+ * codec registry (numcodecs' WASM builds). zarrita's own pure-JS/DecompressionStream deflate is
+ * never used.
+ */
+import { promisify } from 'node:util';
+import * as zlib from 'node:zlib';
+import { registry } from 'zarrita';
+import type { Compression } from '@nwbjs/core';
+import { UnsupportedError } from '@nwbjs/core';
+import type { JsonObject, JsonOut, JsonValue } from './conventions/json.js';
+import { JsonNumber } from './conventions/json.js';
+
+const deflate = promisify(zlib.deflate);
+const inflate = promisify(zlib.inflate);
+const gzip = promisify(zlib.gzip);
+const gunzip = promisify(zlib.gunzip);
+
+/** node:zlib output buffer size: large, so a chunk is one job on the thread pool. */
+const ZLIB_CHUNK_SIZE = 1 << 20;
+/** No chunk may inflate beyond this (a guard against decompression bombs when size is unknown). */
+const MAX_DECODED_BYTES = 1 << 30;
+
+/** Encodes and decodes the bytes of one chunk. */
+export interface ByteCodec {
+  readonly id: string;
+  encode(data: Uint8Array): Promise<Uint8Array>;
+  /** `expectedBytes`, when known, bounds the output. */
+  decode(data: Uint8Array, expectedBytes?: number): Promise<Uint8Array>;
+}
+
+const asU8 = (b: Uint8Array | Buffer): Uint8Array => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+
+function zlibCodec(id: 'zlib' | 'gzip', level: number): ByteCodec {
+  const opts = { level, chunkSize: ZLIB_CHUNK_SIZE };
+  return {
+    id,
+    encode: async (data) => asU8(await (id === 'zlib' ? deflate : gzip)(data, opts)),
+    decode: async (data, expectedBytes) => {
+      const maxOutputLength = Math.max(1, Math.min(MAX_DECODED_BYTES, expectedBytes ?? MAX_DECODED_BYTES));
+      const out = await (id === 'zlib' ? inflate : gunzip)(data, { chunkSize: ZLIB_CHUNK_SIZE, maxOutputLength });
+      return asU8(out);
+    },
+  };
+}
+
+interface NumcodecsCodec {
+  encode(data: Uint8Array): Uint8Array | Promise<Uint8Array>;
+  decode(data: Uint8Array): Uint8Array | Promise<Uint8Array>;
+}
+
+async function registryCodec(id: string, config: Record<string, unknown>): Promise<ByteCodec> {
+  const loader = registry.get(id);
+  if (loader === undefined) throw new Error(`zarrita has no ${id} codec`);
+  const entry = await loader();
+  const meta = { dataType: 'uint8', shape: [1], codecs: [], fillValue: null };
+  const codec = entry.fromConfig({ id, ...config }, meta as never) as NumcodecsCodec;
+  return {
+    id,
+    encode: async (data) => await codec.encode(data),
+    decode: async (data, expectedBytes) => {
+      const out = await codec.decode(data);
+      if (expectedBytes !== undefined && out.length > expectedBytes) throw new Error(`${id} output is larger than the chunk`);
+      return out;
+    },
+  };
+}
+
+/** numcodecs' Shuffle filter: byte k of every element together. */
+export function shuffleCodec(elementSize: number): ByteCodec {
+  return {
+    id: 'shuffle',
+    encode: async (data) => shuffleBytes(data, elementSize, true),
+    decode: async (data) => shuffleBytes(data, elementSize, false),
+  };
+}
+
+function shuffleBytes(data: Uint8Array, size: number, forward: boolean): Uint8Array {
+  if (size <= 1) return data;
+  const n = Math.floor(data.length / size);
+  const out = new Uint8Array(data.length);
+  for (let b = 0; b < size; b++) {
+    const base = b * n;
+    if (forward) for (let i = 0; i < n; i++) out[base + i] = data[i * size + b]!;
+    else for (let i = 0; i < n; i++) out[i * size + b] = data[base + i]!;
+  }
+  // Trailing bytes that do not fill an element stay in place, as numcodecs does.
+  out.set(data.subarray(n * size), n * size);
+  return out;
+}
+
+function num(obj: JsonObject, key: string, fallback: number): number {
+  const v = obj.get(key);
+  return v instanceof JsonNumber ? v.value : fallback;
+}
+
+/** The compressor a `.zarray` names (`null` for none). Unknown codecs are an UnsupportedError. */
+export async function compressorFromMetadata(config: JsonValue, path: string): Promise<ByteCodec | undefined> {
+  if (config === null) return undefined;
+  if (!(config instanceof Map)) throw new UnsupportedError('compressor is not an object', { path, feature: 'compressor', backend: 'zarr' });
+  const id = config.get('id');
+  switch (id) {
+    case 'zlib':
+    case 'gzip':
+      return zlibCodec(id, num(config, 'level', 1));
+    case 'blosc':
+      return registryCodec('blosc', {
+        cname: config.get('cname') ?? 'lz4',
+        clevel: num(config, 'clevel', 5),
+        shuffle: num(config, 'shuffle', 1),
+        blocksize: num(config, 'blocksize', 0),
+      });
+    case 'zstd':
+      return registryCodec('zstd', { level: num(config, 'level', 1) });
+    case 'lz4':
+      return registryCodec('lz4', { acceleration: num(config, 'acceleration', 1) });
+    default:
+      throw new UnsupportedError(`compressor ${JSON.stringify(id)} is not supported`, {
+        path,
+        feature: `compression:${String(id)}`,
+        backend: 'zarr',
+      });
+  }
+}
+
+/** Byte filters of a numeric array's `.zarray` (shuffle only). */
+export function byteFiltersFromMetadata(filters: JsonValue, path: string): ByteCodec[] {
+  if (filters === null) return [];
+  if (!Array.isArray(filters)) throw new UnsupportedError('filters is not a list', { path, feature: 'filters', backend: 'zarr' });
+  return filters.map((f) => {
+    const id = f instanceof Map ? f.get('id') : undefined;
+    if (id === 'shuffle' && f instanceof Map) return shuffleCodec(num(f, 'elementsize', 4));
+    throw new UnsupportedError(`filter ${JSON.stringify(id)} is not supported`, {
+      path,
+      feature: `filter:${String(id)}`,
+      backend: 'zarr',
+    });
+  });
+}
+
+/** The codecs createDataset accepts. */
+export const SUPPORTED_CODECS: readonly Compression['codec'][] = ['gzip', 'zstd', 'blosc', 'lz4'];
+
+/** `.zarray` compressor and filters for a requested compression of elements of `itemSize` bytes. */
+export function compressionMetadata(
+  compression: Compression | undefined,
+  itemSize: number,
+  path: string,
+): { compressor: JsonOut; filters: JsonOut[] } {
+  if (compression === undefined) return { compressor: null, filters: [] };
+  const shuffle = compression.shuffle === true && itemSize > 1;
+  const shuffleFilter: JsonOut[] = shuffle ? [{ id: 'shuffle', elementsize: itemSize }] : [];
+  switch (compression.codec) {
+    case 'gzip':
+      return { compressor: { id: 'gzip', level: compression.level ?? 4 }, filters: shuffleFilter };
+    case 'zstd':
+      return { compressor: { id: 'zstd', level: compression.level ?? 3 }, filters: shuffleFilter };
+    case 'lz4':
+      return { compressor: { id: 'lz4', acceleration: 1 }, filters: shuffleFilter };
+    case 'blosc':
+      return {
+        compressor: {
+          id: 'blosc',
+          cname: compression.cname ?? 'lz4',
+          clevel: compression.level ?? 5,
+          shuffle: compression.shuffle === false ? 0 : 1,
+          blocksize: 0,
+        },
+        filters: [],
+      };
+    default:
+      throw new UnsupportedError(`compression ${compression.codec} is not supported by the Zarr backend`, {
+        path,
+        feature: `compression:${compression.codec}`,
+        backend: 'zarr',
+      });
+  }
+}
+
+/** The neutral description of a `.zarray`'s compressor and filters, for `stat`. */
+export function compressionFromMetadata(compressor: JsonValue, filters: JsonValue): Compression | undefined {
+  if (!(compressor instanceof Map)) return undefined;
+  const shuffled = Array.isArray(filters) && filters.some((f) => f instanceof Map && f.get('id') === 'shuffle');
+  const id = compressor.get('id');
+  const withShuffle = (c: Compression): Compression => (shuffled ? { ...c, shuffle: true } : c);
+  switch (id) {
+    case 'zlib':
+    case 'gzip':
+      return withShuffle({ codec: 'gzip', level: num(compressor, 'level', 1) });
+    case 'zstd':
+      return withShuffle({ codec: 'zstd', level: num(compressor, 'level', 1) });
+    case 'lz4':
+      return withShuffle({ codec: 'lz4' });
+    case 'blosc': {
+      const cname = compressor.get('cname');
+      return {
+        codec: 'blosc',
+        level: num(compressor, 'clevel', 5),
+        shuffle: num(compressor, 'shuffle', 1) !== 0,
+        ...(typeof cname === 'string' ? { cname } : {}),
+      };
+    }
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,155 @@
+/**
+ * Chunk elements to and from bytes: numeric chunks as typed arrays (little-endian, swapped from
+ * big-endian when a store has them), object chunks with numcodecs' vlen-utf8, vlen-bytes and
+ * JSON codecs (and hdmf-zarr's pickled references, read only), fixed-width `S`/`U` text.
+ */
+import type { NumericArray } from '@nwbjs/core';
+import { typedArrayFor } from '@nwbjs/core';
+import { decodePickledArray } from '../pickle.js';
+import { parseJson, toPlain } from './json.js';
+import type { ElementCodec } from './zarr-dtype.js';
+
+const utf8 = new TextDecoder('utf-8');
+const encoder = new TextEncoder();
+
+/** A decoded chunk: a typed array for numbers and bools, a plain array for objects and text. */
+export type ChunkValues = NumericArray | unknown[];
+
+/** Decodes the filtered-and-decompressed bytes of a chunk of `count` elements. */
+export function decodeElements(codec: ElementCodec, bytes: Uint8Array, count: number): ChunkValues {
+  switch (codec.kind) {
+    case 'numeric': {
+      const expected = count * codec.itemSize;
+      if (bytes.length !== expected) throw new Error(`chunk holds ${bytes.length} bytes, expected ${expected}`);
+      const out = new (typedArrayFor(codec.dtype))(count) as NumericArray;
+      const raw = new Uint8Array(out.buffer);
+      raw.set(bytes);
+      if (codec.bigEndian && codec.itemSize > 1) swapBytes(raw, codec.itemSize);
+      return out;
+    }
+    case 'fixed-text': {
+      const width = codec.encoding === 'S' ? codec.length : codec.length * 4;
+      if (bytes.length !== count * width) throw new Error(`chunk holds ${bytes.length} bytes, expected ${count * width}`);
+      const out: string[] = new Array<string>(count);
+      for (let i = 0; i < count; i++) {
+        const item = bytes.subarray(i * width, (i + 1) * width);
+        if (codec.encoding === 'S') {
+          let end = item.length;
+          while (end > 0 && item[end - 1] === 0) end--;
+          out[i] = utf8.decode(item.subarray(0, end));
+        } else {
+          const view = new DataView(item.buffer, item.byteOffset, item.byteLength);
+          let s = '';
+          for (let k = 0; k < codec.length; k++) {
+            const cp = view.getUint32(k * 4, true);
+            if (cp === 0) break;
+            if (cp > 0x10ffff) throw new Error('invalid UTF-32 text');
+            s += String.fromCodePoint(cp);
+          }
+          out[i] = s;
+        }
+      }
+      return out;
+    }
+    case 'object':
+      switch (codec.codec) {
+        case 'vlen-utf8':
+        case 'vlen-bytes':
+          return decodeVlen(bytes, count);
+        case 'json2':
+          return decodeJson2(bytes, count);
+        case 'pickle': {
+          const decoded = decodePickledArray(bytes);
+          if (decoded.elements.length !== count) throw new Error(`pickled chunk holds ${decoded.elements.length} elements, expected ${count}`);
+          return decoded.elements;
+        }
+      }
+  }
+}
+
+function swapBytes(raw: Uint8Array, size: number): void {
+  for (let i = 0; i + size <= raw.length; i += size) {
+    for (let a = i, b = i + size - 1; a < b; a++, b--) {
+      const t = raw[a]!;
+      raw[a] = raw[b]!;
+      raw[b] = t;
+    }
+  }
+}
+
+function decodeVlen(bytes: Uint8Array, count: number): string[] {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (bytes.length < 4) throw new Error('vlen chunk is truncated');
+  const n = view.getUint32(0, true);
+  if (n !== count) throw new Error(`vlen chunk holds ${n} items, expected ${count}`);
+  const out: string[] = new Array<string>(n);
+  let pos = 4;
+  for (let i = 0; i < n; i++) {
+    if (pos + 4 > bytes.length) throw new Error('vlen chunk is truncated');
+    const len = view.getUint32(pos, true);
+    pos += 4;
+    if (pos + len > bytes.length) throw new Error('vlen chunk is truncated');
+    out[i] = utf8.decode(bytes.subarray(pos, pos + len));
+    pos += len;
+  }
+  return out;
+}
+
+function decodeJson2(bytes: Uint8Array, count: number): unknown[] {
+  const items = toPlain(parseJson(utf8.decode(bytes)));
+  if (!Array.isArray(items) || items.length < 2) throw new Error('json2 chunk is not a list');
+  const shape = items.pop() as unknown;
+  items.pop();
+  const size = Array.isArray(shape) ? shape.reduce((n: number, d: unknown) => n * Number(d), 1) : NaN;
+  if (size !== items.length || items.length !== count) throw new Error(`json2 chunk holds ${items.length} items, expected ${count}`);
+  return items;
+}
+
+/** Encodes a chunk's elements to bytes (before compression). */
+export function encodeElements(codec: ElementCodec, values: ChunkValues, shape: readonly number[]): Uint8Array {
+  switch (codec.kind) {
+    case 'numeric': {
+      const a = values as NumericArray;
+      return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+    }
+    case 'fixed-text':
+      throw new Error('fixed-width text is read only');
+    case 'object':
+      switch (codec.codec) {
+        case 'vlen-utf8':
+        case 'vlen-bytes':
+          return encodeVlen(values as string[]);
+        case 'json2':
+          return encoder.encode(asciiJson([...(values as unknown[]), '|O', [...shape]]));
+        case 'pickle':
+          throw new Error('pickle is never written');
+      }
+  }
+}
+
+function encodeVlen(values: readonly string[]): Uint8Array {
+  const parts = values.map((v) => encoder.encode(v));
+  const total = 4 + parts.reduce((n, p) => n + 4 + p.length, 0);
+  const out = new Uint8Array(total);
+  const view = new DataView(out.buffer);
+  view.setUint32(0, parts.length, true);
+  let pos = 4;
+  for (const p of parts) {
+    view.setUint32(pos, p.length, true);
+    out.set(p, pos + 4);
+    pos += 4 + p.length;
+  }
+  return out;
+}
+
+/** JSON as numcodecs.JSON writes it: compact, keys sorted, non-ASCII escaped. */
+export function asciiJson(value: unknown): string {
+  const sorted = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(sorted);
+    if (typeof v === 'object' && v !== null) {
+      return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sorted((v as Record<string, unknown>)[k])]));
+    }
+    return v;
+  };
+  return JSON.stringify(sorted(value)).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}

@@ -1,0 +1,102 @@
+/**
+ * Opening a store: a directory path (`.nwb.zarr`), a `Map<string, Uint8Array>`, or an http(s)
+ * URL (read only). Remote stores are opened with one request, for `.zmetadata`.
+ */
+import { stat } from 'node:fs/promises';
+import type { OpenMode } from '@nwbjs/core';
+import { BackendError, InvalidFileError, NotFoundError, UnsupportedError } from '@nwbjs/core';
+import type { ConsolidatedMetadata } from './backend.js';
+import { ZarrBackend } from './backend.js';
+import { parseMetadataBytes } from './metadata.js';
+import { DirStagingStore, DirStore, exists } from './stores/dir-store.js';
+import type { HttpStoreOptions } from './stores/http-store.js';
+import { HttpStore } from './stores/http-store.js';
+import { isSafeName } from './stores/keys.js';
+import { MapStagingStore, MapStore } from './stores/map-store.js';
+import type { ZarrStore } from './stores/store.js';
+
+/** Where a Zarr store lives. */
+export type ZarrLocation = string | URL | Map<string, Uint8Array>;
+
+/** Options of {@link openZarr}. */
+export type OpenZarrOptions = HttpStoreOptions;
+
+/**
+ * Opens an hdmf-zarr store for reading (`'r'`) or writing (`'w-'`: fail if it exists, `'w'`:
+ * replace it at the successful close). Writing needs a directory path or a Map.
+ */
+export async function openZarr(location: ZarrLocation, mode: OpenMode = 'r', options: OpenZarrOptions = {}): Promise<ZarrBackend> {
+  const isUrl = location instanceof URL || (typeof location === 'string' && /^https?:\/\//i.test(location));
+  if (isUrl) {
+    if (mode !== 'r') throw new UnsupportedError('remote stores are read only', { path: '/', feature: 'write-remote', backend: 'zarr' });
+    return openRemote(new HttpStore(String(location), options));
+  }
+  if (location instanceof Map) {
+    if (mode === 'r') return openLocal(new MapStore(location));
+    if (mode === 'w-' && location.size > 0) throw new BackendError('the target map is not empty', { path: '/', backend: 'zarr' });
+    const staging = new MapStagingStore(location, mode === 'w');
+    return new ZarrBackend({ store: staging, staging });
+  }
+  if (typeof location !== 'string') throw new UnsupportedError('unsupported store location', { path: '/', feature: 'location', backend: 'zarr' });
+  if (mode === 'r') {
+    let info;
+    try {
+      info = await stat(location);
+    } catch (cause) {
+      throw new NotFoundError(`${location} does not exist`, { path: '/', cause });
+    }
+    if (!info.isDirectory()) throw new InvalidFileError(`${location} is not a Zarr store (not a directory)`, { path: '/' });
+    return openLocal(new DirStore(location));
+  }
+  if (mode === 'w-' && (await exists(location))) throw new BackendError(`${location} already exists`, { path: '/', backend: 'zarr' });
+  let staging: DirStagingStore;
+  try {
+    staging = await DirStagingStore.create(location, mode === 'w');
+  } catch (cause) {
+    throw new BackendError(`cannot create ${location}`, { path: '/', backend: 'zarr', cause });
+  }
+  return new ZarrBackend({ store: new DirStore(location), staging });
+}
+
+async function openLocal(store: ZarrStore): Promise<ZarrBackend> {
+  const zgroup = await store.get('.zgroup');
+  if (zgroup === undefined) {
+    if ((await store.get('zarr.json')) !== undefined) {
+      throw new UnsupportedError('Zarr format 3 stores (hdmf-zarr >= 0.14) are not supported yet', { path: '/', feature: 'zarr-v3', backend: 'zarr' });
+    }
+    throw new InvalidFileError(`${store.location} is not a Zarr v2 store (no .zgroup)`, { path: '/' });
+  }
+  parseMetadataBytes(zgroup, '.zgroup', '/');
+  return new ZarrBackend({ store });
+}
+
+async function openRemote(store: HttpStore): Promise<ZarrBackend> {
+  let bytes: Uint8Array | undefined;
+  try {
+    bytes = await store.get('.zmetadata');
+  } catch (cause) {
+    throw new BackendError(`cannot read ${store.location}`, { path: '/', backend: 'zarr', cause });
+  }
+  if (bytes === undefined) return openLocalRemote(store);
+  const parsed = parseMetadataBytes(bytes, '.zmetadata', '/');
+  const metadata = parsed instanceof Map ? parsed.get('metadata') : undefined;
+  if (!(metadata instanceof Map)) throw new InvalidFileError('.zmetadata has no metadata object', { path: '/' });
+  const consolidated: ConsolidatedMetadata = new Map();
+  for (const [key, value] of metadata) {
+    const parts = key.split('/');
+    const file = parts.pop()!;
+    if (!['.zgroup', '.zarray', '.zattrs'].includes(file) || !parts.every(isSafeName)) {
+      throw new InvalidFileError(`.zmetadata lists an unsafe key ${JSON.stringify(key)}`, { path: '/' });
+    }
+    consolidated.set(key, value);
+  }
+  if (!consolidated.has('.zgroup')) throw new InvalidFileError(`${store.location} is not a Zarr v2 store (no root group)`, { path: '/' });
+  return new ZarrBackend({ store, consolidated });
+}
+
+async function openLocalRemote(store: HttpStore): Promise<ZarrBackend> {
+  const zgroup = await store.get('.zgroup');
+  if (zgroup === undefined) throw new NotFoundError(`${store.location} is not a Zarr v2 store (no .zmetadata or .zgroup)`, { path: '/' });
+  parseMetadataBytes(zgroup, '.zgroup', '/');
+  return new ZarrBackend({ store });
+}

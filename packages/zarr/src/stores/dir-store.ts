@@ -1,0 +1,114 @@
+/**
+ * A Zarr store in a directory on disk. Reading reads files directly (and can list directories).
+ * Writing goes into a temporary sibling directory that is renamed onto the target at commit, so
+ * the target is either the old store or the complete new one, never a half-written one.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import * as nodePath from 'node:path';
+import type { StagingStore, ZarrStore } from './store.js';
+
+function isMissing(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR';
+}
+
+/** Reads a directory store. */
+export class DirStore implements ZarrStore {
+  readonly local = true;
+  constructor(readonly location: string) {}
+
+  async get(key: string): Promise<Uint8Array | undefined> {
+    try {
+      const b = await readFile(nodePath.join(this.location, ...key.split('/')));
+      return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+    } catch (error) {
+      if (isMissing(error)) return undefined;
+      throw error;
+    }
+  }
+
+  async listChildren(prefix: string): Promise<string[]> {
+    try {
+      const entries = await readdir(nodePath.join(this.location, ...prefix.split('/').filter(Boolean)), { withFileTypes: true });
+      return entries.filter((e) => e.isDirectory()).map((e) => e.name);
+    } catch (error) {
+      if (isMissing(error)) return [];
+      throw error;
+    }
+  }
+}
+
+/** True when something exists at `path`. */
+export async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch (error) {
+    if (isMissing(error)) return false;
+    throw error;
+  }
+}
+
+/** Writes a directory store through a temporary sibling directory. */
+export class DirStagingStore extends DirStore implements StagingStore {
+  readonly #target: string;
+  readonly #replace: boolean;
+  readonly #dirs = new Set<string>();
+  #done = false;
+
+  private constructor(target: string, staging: string, replace: boolean) {
+    super(staging);
+    this.#target = target;
+    this.#replace = replace;
+  }
+
+  /** Creates the staging directory next to `target`. */
+  static async create(target: string, replace: boolean): Promise<DirStagingStore> {
+    const abs = nodePath.resolve(target);
+    const staging = nodePath.join(nodePath.dirname(abs), `.${nodePath.basename(abs)}.tmp-${randomBytes(6).toString('hex')}`);
+    await mkdir(staging);
+    return new DirStagingStore(abs, staging, replace);
+  }
+
+  /** The directory the store will be renamed to at commit. */
+  get target(): string {
+    return this.#target;
+  }
+
+  async set(key: string, value: Uint8Array): Promise<void> {
+    if (this.#done) throw new Error('the store is closed');
+    const parts = key.split('/');
+    const dir = nodePath.join(this.location, ...parts.slice(0, -1));
+    if (!this.#dirs.has(dir)) {
+      await mkdir(dir, { recursive: true });
+      this.#dirs.add(dir);
+    }
+    await writeFile(nodePath.join(dir, parts[parts.length - 1]!), value);
+  }
+
+  async commit(): Promise<void> {
+    if (this.#done) throw new Error('the store is closed');
+    const target = this.#target;
+    let old: string | undefined;
+    if (await exists(target)) {
+      if (!this.#replace) throw Object.assign(new Error(`${target} exists`), { code: 'EEXIST' });
+      old = `${nodePath.join(nodePath.dirname(target), `.${nodePath.basename(target)}.old-${randomBytes(6).toString('hex')}`)}`;
+      await rename(target, old);
+    }
+    try {
+      await rename(this.location, target);
+    } catch (error) {
+      if (old !== undefined) await rename(old, target).catch(() => undefined);
+      throw error;
+    }
+    this.#done = true;
+    if (old !== undefined) await rm(old, { recursive: true, force: true });
+  }
+
+  async abort(): Promise<void> {
+    if (this.#done) return;
+    this.#done = true;
+    await rm(this.location, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * A read-only store over HTTP(S), on @zarrita/storage's FetchStore: one GET per key, 404 meaning
+ * absent. Responses larger than a limit are refused before their body is read.
+ */
+import { FetchStore } from '@zarrita/storage';
+import type { ZarrStore } from './store.js';
+
+/** Options of {@link HttpStore}. */
+export interface HttpStoreOptions {
+  /** A fetch to use instead of the global one (auth, presigning, counting). */
+  fetch?: (request: Request) => Promise<Response>;
+  /** Largest response accepted, in bytes (default 1 GiB). */
+  maxResponseBytes?: number;
+}
+
+/** Reads a store at an http(s) URL. */
+export class HttpStore implements ZarrStore {
+  readonly local = false;
+  readonly #store: FetchStore;
+
+  constructor(
+    readonly location: string,
+    options: HttpStoreOptions = {},
+  ) {
+    const limit = options.maxResponseBytes ?? 1 << 30;
+    const base = options.fetch ?? ((request: Request) => fetch(request));
+    this.#store = new FetchStore(location, {
+      fetch: async (request) => {
+        const response = await base(request);
+        const length = Number(response.headers.get('content-length') ?? '0');
+        if (length > limit) {
+          await response.body?.cancel();
+          throw new Error(`${request.url}: response of ${length} bytes exceeds the ${limit}-byte limit`);
+        }
+        return response;
+      },
+    });
+  }
+
+  async get(key: string): Promise<Uint8Array | undefined> {
+    return this.#store.get(`/${key}`);
+  }
+}

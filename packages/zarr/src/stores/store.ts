@@ -1,0 +1,27 @@
+/**
+ * What the backend needs from a store: keyed bytes, optional listing, and for writing, staged
+ * writes that become visible only at commit. Keys are `/`-separated and relative (`a/b/.zarray`).
+ */
+
+/** A readable store. */
+export interface ZarrStore {
+  /** Where it lives (a directory, a URL, or `memory`), for messages. */
+  readonly location: string;
+  /**
+   * Whether the store is cheap to ask and authoritative (a local directory or a Map): such stores
+   * are read directly and a stale `.zmetadata` is never relied on.
+   */
+  readonly local: boolean;
+  get(key: string): Promise<Uint8Array | undefined>;
+  /** Names of the entries directly under `prefix` (`''` or `a/b/`), when the store can list. */
+  listChildren?(prefix: string): Promise<string[]>;
+}
+
+/** A store being written: writes are staged and appear at the target only at `commit()`. */
+export interface StagingStore extends ZarrStore {
+  set(key: string, value: Uint8Array): Promise<void>;
+  /** Makes what was written the store at the target, replacing what was there if allowed. */
+  commit(): Promise<void>;
+  /** Discards everything written. */
+  abort(): Promise<void>;
+}
