@@ -1,1 +1,9 @@
-export {};
+/**
+ * nwb-convert as a library: the same conversion, inspection and validation the CLI runs.
+ *
+ * @packageDocumentation
+ */
+export { convert, type ConvertOptions, type ConvertSummary } from './convert.js';
+export { inspect, formatInspectReport, type InspectEntry, type InspectReport } from './inspect.js';
+export { validate, formatValidationReport, type ValidationProblem, type ValidationReport } from './validate.js';
+export { main } from './main.js';

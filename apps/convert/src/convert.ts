@@ -1,0 +1,120 @@
+/**
+ * Conversion is tree to tree: read the source's tree (metadata only; datasets stay lazy), adjust what
+ * the user asked for (chunking, compression, external file paths), and write it to the target, which
+ * copies each dataset block by block. Object ids, links, references, attributes, dtypes and objects of
+ * types the data model does not know all travel as they are.
+ */
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import {
+  readTree,
+  writeTree,
+  type Compression,
+  type DatasetNode,
+  type GroupNode,
+  type StorageWriter,
+} from '@nwbjs/core';
+import { UsageError } from './usage-error.js';
+import { relocateExternalFiles, type ExternalFilesReport } from './external-files.js';
+import { isUrl, openReader, openWriter, outputFormatFromName, type Format } from './formats.js';
+import type { ProgressReporter } from './progress.js';
+import { silentProgress } from './progress.js';
+import { countTree, type TreeCounts } from './tree-stats.js';
+
+/** Options of {@link convert}. */
+export interface ConvertOptions {
+  /** Output format; by default from the output's name. */
+  to?: Format;
+  /** `keep` (default) keeps each dataset's compression where the target supports it; `null` writes none. */
+  compression?: 'keep' | Compression | null;
+  /** Chunk shape for image data (datasets named `data` of rank 3 or 4), clamped to each dataset's shape. */
+  chunks?: readonly number[];
+  /** Replace an existing output (otherwise it is an error). */
+  overwrite?: boolean;
+  /** Copy external files next to the output instead of rewriting their paths. */
+  copyExternal?: boolean;
+  progress?: ProgressReporter;
+}
+
+/** What a conversion did. */
+export interface ConvertSummary {
+  input: { location: string; format: Format };
+  output: { location: string; format: Format };
+  counts: TreeCounts;
+  seconds: number;
+  externalFiles: ExternalFilesReport;
+  /** Notes such as a codec the target lacked. */
+  warnings: string[];
+}
+
+/** Converts `input` to `output` (HDF5 or Zarr either way, or a repack in the same format). */
+export async function convert(input: string, output: string, options: ConvertOptions = {}): Promise<ConvertSummary> {
+  const started = performance.now();
+  const toFormat = options.to ?? outputFormatFromName(output);
+  if (toFormat === undefined) {
+    throw new UsageError(`${output}: cannot tell the output format from its name; end it in .nwb or .zarr, or pass --to`);
+  }
+  if (!isUrl(input) && path.resolve(input) === path.resolve(output)) {
+    throw new UsageError(`${output}: input and output are the same; write to a new path`);
+  }
+  if (!options.overwrite && (await stat(output).catch(() => undefined)) !== undefined) {
+    throw new UsageError(`${output}: output exists; pass --overwrite to replace it`);
+  }
+
+  const reader = await openReader(input);
+  const warnings: string[] = [];
+  let writer: StorageWriter | undefined;
+  try {
+    const tree = await readTree(reader);
+    applyLayoutOverrides(tree, options);
+    const externalFiles = await relocateExternalFiles(
+      tree,
+      isUrl(input) ? undefined : path.dirname(path.resolve(input)),
+      path.dirname(path.resolve(output)),
+      options.copyExternal ?? false,
+    );
+    const counts = countTree(tree);
+    const progress = options.progress ?? silentProgress;
+    writer = await openWriter(output, toFormat, options.overwrite ? 'w' : 'w-');
+    await writeTree(writer, tree, {
+      compression: options.compression === undefined ? 'keep' : options.compression,
+      onProgress: (done: number, total: number) => progress.update(done, total),
+      onWarning: (warning) => warnings.push(warning.message),
+    });
+    await writer.close();
+    writer = undefined;
+    progress.finish();
+    return {
+      input: { location: input, format: reader.format as Format },
+      output: { location: output, format: toFormat },
+      counts,
+      seconds: (performance.now() - started) / 1000,
+      externalFiles,
+      warnings,
+    };
+  } catch (error) {
+    await writer?.abort().catch(() => undefined);
+    throw error;
+  } finally {
+    await reader.close();
+  }
+}
+
+/** Sets the user's chunking on image data; compression overrides go to writeTree as a whole. */
+function applyLayoutOverrides(tree: GroupNode, options: ConvertOptions): void {
+  const chunks = options.chunks;
+  if (chunks === undefined) return;
+  for (const node of datasets(tree)) {
+    const { value } = node;
+    if (value.shape.length !== chunks.length || value.shape.length < 3) continue;
+    const base = node.layout ?? ('layout' in value ? value.layout : {});
+    node.layout = { ...base, chunks: chunks.map((c, axis) => Math.max(1, Math.min(c, value.shape[axis] || 1))) };
+  }
+}
+
+function* datasets(group: GroupNode): Generator<DatasetNode> {
+  for (const [name, child] of group.children) {
+    if (child.kind === 'group') yield* datasets(child);
+    else if (child.kind === 'dataset' && name === 'data') yield child;
+  }
+}

@@ -1,0 +1,55 @@
+/**
+ * Which backend a path or URL belongs to. The rest of the app works on the storage interface and
+ * never asks again: this is the one place that knows file names and magic bytes.
+ */
+import { open, stat } from 'node:fs/promises';
+import { InvalidFileError, NotFoundError, type OpenMode, type StorageWriter } from '@nwbjs/core';
+import type { StorageReader } from '@nwbjs/core';
+import { openHdf5 } from '@nwbjs/hdf5';
+import { openZarr } from '@nwbjs/zarr';
+
+/** The two storage formats. */
+export type Format = 'hdf5' | 'zarr';
+
+const HDF5_SIGNATURE = Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+/** True for `http://` and `https://` locations. */
+export function isUrl(location: string): boolean {
+  return /^https?:\/\//i.test(location);
+}
+
+/** The format of an existing input: a URL or directory is Zarr, a file with the HDF5 signature is HDF5. */
+export async function detectInputFormat(location: string): Promise<Format> {
+  if (isUrl(location)) return 'zarr';
+  const info = await stat(location).catch(() => undefined);
+  if (info === undefined) throw new NotFoundError('no such file or directory', { path: location });
+  if (info.isDirectory()) return 'zarr';
+  const handle = await open(location, 'r');
+  try {
+    const head = Buffer.alloc(8);
+    const { bytesRead } = await handle.read(head, 0, 8, 0);
+    if (bytesRead === 8 && head.equals(HDF5_SIGNATURE)) return 'hdf5';
+  } finally {
+    await handle.close();
+  }
+  throw new InvalidFileError('not an NWB file: neither HDF5 nor a Zarr directory', { path: location });
+}
+
+/** The format an output name asks for: `*.zarr` is Zarr, `*.nwb`/`*.h5`/`*.hdf5` is HDF5. */
+export function outputFormatFromName(location: string): Format | undefined {
+  const name = location.replace(/[\\/]+$/, '').toLowerCase();
+  if (name.endsWith('.zarr')) return 'zarr';
+  if (name.endsWith('.nwb') || name.endsWith('.h5') || name.endsWith('.hdf5')) return 'hdf5';
+  return undefined;
+}
+
+/** Opens an existing file or store for reading. */
+export async function openReader(location: string, format?: Format): Promise<StorageReader> {
+  const resolved = format ?? (await detectInputFormat(location));
+  return resolved === 'hdf5' ? openHdf5(location, 'r') : openZarr(location, 'r');
+}
+
+/** Opens a new file or store for writing (`w` replaces an existing one on success, `w-` refuses it). */
+export async function openWriter(location: string, format: Format, mode: Exclude<OpenMode, 'r'>): Promise<StorageWriter> {
+  return format === 'hdf5' ? openHdf5(location, mode) : openZarr(location, mode);
+}

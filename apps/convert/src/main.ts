@@ -1,0 +1,172 @@
+/**
+ * The `nwb-convert` command line: convert, inspect and validate NWB files in HDF5 and Zarr.
+ * Errors are one line on stderr and a non-zero exit status; `--debug` adds the stack trace.
+ */
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { isNwbError, type Compression } from '@nwbjs/core';
+import { convert } from './convert.js';
+import { formatBytes, formatDuration } from './format.js';
+import { formatInspectReport, inspect } from './inspect.js';
+import { silentProgress, terminalProgress } from './progress.js';
+import { UsageError } from './usage-error.js';
+import { formatValidationReport, validate } from './validate.js';
+
+const HELP = {
+  main: `Usage: nwb-convert INPUT OUTPUT [options]
+       nwb-convert inspect FILE [--json]
+       nwb-convert validate FILE [--json]
+
+Converts an NWB file between HDF5 (.nwb) and Zarr (.nwb.zarr), losslessly, copying data chunk by chunk.
+
+Options:
+  --to hdf5|zarr              output format (default: from the output's name)
+  --compression SPEC          gzip[:LEVEL] | zstd[:LEVEL] | blosc[:LEVEL] | none
+                              (default: keep the source's where the target supports it)
+  --chunks A,B,C[,D]          re-chunk image data (3-D and 4-D 'data' datasets)
+  --copy-external             copy ImageSeries external files next to the output
+                              (default: rewrite their relative paths)
+  --overwrite                 replace an existing output
+  --quiet                     no progress bar and no summary
+  --debug                     print stack traces on errors
+  -h, --help                  this help; 'nwb-convert COMMAND --help' for a command's`,
+  inspect: `Usage: nwb-convert inspect FILE [--json]
+
+Prints the tree of an NWB file: groups, datasets (dtype, shape, chunking, compression, size) and links,
+with their neurodata types. FILE is an HDF5 file, a Zarr directory, or an http(s):// Zarr store.
+
+Options:
+  --json      print the report as JSON
+  --debug     print stack traces on errors`,
+  validate: `Usage: nwb-convert validate FILE [--json]
+
+Reads an NWB file into the data model and checks the model's rules (timing, external files, image
+shapes, IndexSeries and Images references, ...). Exits 0 when there is nothing to report, 1 otherwise.
+
+Options:
+  --json      print the findings as JSON
+  --debug     print stack traces on errors`,
+};
+
+/** Parses `gzip:4`, `zstd`, `blosc:5` or `none`. */
+export function parseCompression(spec: string): Compression | null {
+  if (spec === 'none') return null;
+  const match = /^(gzip|zstd|blosc)(?::(\d+))?$/.exec(spec);
+  if (!match) throw new UsageError(`--compression: expected gzip[:LEVEL], zstd[:LEVEL], blosc[:LEVEL] or none, got '${spec}'`);
+  const codec = match[1] as Compression['codec'];
+  const level = match[2] === undefined ? undefined : Number(match[2]);
+  if (codec === 'gzip' && level !== undefined && level > 9) throw new UsageError('--compression: gzip levels are 0-9');
+  return level === undefined ? { codec } : { codec, level };
+}
+
+/** Parses `1,512,512`. */
+export function parseChunks(spec: string): number[] {
+  const chunks = spec.split(',').map((part) => Number(part.trim()));
+  if (chunks.length < 1 || chunks.some((c) => !Number.isSafeInteger(c) || c < 1)) {
+    throw new UsageError(`--chunks: expected positive integers separated by commas, got '${spec}'`);
+  }
+  return chunks;
+}
+
+/** Runs the CLI with `argv` (without node and the script); returns the exit status. */
+export async function main(argv: string[], io = { out: process.stdout, err: process.stderr }): Promise<number> {
+  const debug = argv.includes('--debug');
+  try {
+    const command = argv[0] === 'inspect' || argv[0] === 'validate' ? argv[0] : 'convert';
+    const rest = command === 'convert' ? argv : argv.slice(1);
+    if (command === 'inspect') return await runInspect(rest, io);
+    if (command === 'validate') return await runValidate(rest, io);
+    return await runConvert(rest, io);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    io.err.write(`nwb-convert: ${message}\n`);
+    if (debug && error instanceof Error && error.stack) io.err.write(`${error.stack}\n`);
+    if (error instanceof UsageError) return 2;
+    return isNwbError(error) || error instanceof Error ? 1 : 3;
+  }
+}
+
+type Io = { out: NodeJS.WritableStream; err: NodeJS.WritableStream & { isTTY?: boolean } };
+
+type OptionSpec = Record<string, { type: 'string' | 'boolean'; short?: string }>;
+type ParsedArgs = { values: Record<string, string | boolean | undefined>; positionals: string[] };
+
+function parse(args: string[], options: OptionSpec): ParsedArgs {
+  try {
+    const parsed = parseArgs({
+      args,
+      options: { ...options, help: { type: 'boolean', short: 'h' }, debug: { type: 'boolean' } },
+      allowPositionals: true,
+      strict: true,
+    });
+    return { values: parsed.values as ParsedArgs['values'], positionals: parsed.positionals };
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+async function runConvert(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(args, {
+    to: { type: 'string' },
+    compression: { type: 'string' },
+    chunks: { type: 'string' },
+    overwrite: { type: 'boolean' },
+    'copy-external': { type: 'boolean' },
+    quiet: { type: 'boolean' },
+  });
+  if (values.help) {
+    io.out.write(`${HELP.main}\n`);
+    return 0;
+  }
+  if (positionals.length !== 2) throw new UsageError(`expected INPUT and OUTPUT (see --help)`);
+  const [input, output] = positionals as [string, string];
+  const to = values.to as string | undefined;
+  if (to !== undefined && to !== 'hdf5' && to !== 'zarr') throw new UsageError(`--to: expected hdf5 or zarr, got '${to}'`);
+  const quiet = Boolean(values.quiet);
+  const summary = await convert(input, output, {
+    ...(to !== undefined ? { to } : {}),
+    ...(values.compression !== undefined ? { compression: parseCompression(values.compression as string) } : {}),
+    ...(values.chunks !== undefined ? { chunks: parseChunks(values.chunks as string) } : {}),
+    overwrite: Boolean(values.overwrite),
+    copyExternal: Boolean(values['copy-external']),
+    progress: !quiet && io.err.isTTY ? terminalProgress(io.err as NodeJS.WriteStream) : silentProgress,
+  });
+  if (!quiet) {
+    const { counts, externalFiles } = summary;
+    const objects = counts.groups + counts.datasets + counts.links;
+    let external = '';
+    if (externalFiles.action === 'rewritten') external = `; external files: ${externalFiles.count} path(s) rewritten`;
+    if (externalFiles.action === 'copied') external = `; external files: ${externalFiles.count} copied`;
+    if (externalFiles.leftAlone > 0) external += `; ${externalFiles.leftAlone} external path(s) left as they were`;
+    io.err.write(
+      `${path.basename(input)} (${summary.input.format}) -> ${path.basename(output)} (${summary.output.format}): ` +
+        `${objects} objects, ${formatBytes(counts.bytes)}, ${formatDuration(summary.seconds)}${external}\n`,
+    );
+    for (const warning of summary.warnings) io.err.write(`warning: ${warning}\n`);
+  }
+  return 0;
+}
+
+async function runInspect(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(args, { json: { type: 'boolean' } });
+  if (values.help) {
+    io.out.write(`${HELP.inspect}\n`);
+    return 0;
+  }
+  if (positionals.length !== 1) throw new UsageError('inspect: expected one FILE (see inspect --help)');
+  const report = await inspect(positionals[0]!);
+  io.out.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatInspectReport(report)}\n`);
+  return 0;
+}
+
+async function runValidate(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(args, { json: { type: 'boolean' } });
+  if (values.help) {
+    io.out.write(`${HELP.validate}\n`);
+    return 0;
+  }
+  if (positionals.length !== 1) throw new UsageError('validate: expected one FILE (see validate --help)');
+  const report = await validate(positionals[0]!);
+  io.out.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatValidationReport(report)}\n`);
+  return report.problems.length === 0 ? 0 : 1;
+}

@@ -1,0 +1,50 @@
+/**
+ * `nwb-convert validate`: reads a file into the data model, which checks the rules PyNWB enforces
+ * (timing, external files, image shapes, IndexSeries and Images references, required fields), and
+ * lists what the file breaks. Reading never refuses a file for a broken rule; it reports it here.
+ */
+import { readNWBFile } from '@nwbjs/core';
+import { openReader } from './formats.js';
+
+/** One broken rule: the object's path, the rule's name and what is wrong. */
+export interface ValidationProblem {
+  path: string;
+  rule: string;
+  message: string;
+}
+
+/** The report of `validate`. */
+export interface ValidationReport {
+  location: string;
+  format: string;
+  /** The NWB version the file declares, if any. */
+  nwbVersion?: string;
+  problems: ValidationProblem[];
+}
+
+/** Reads `location` (HDF5 file, Zarr directory or http(s) Zarr) and checks the model's rules. */
+export async function validate(location: string): Promise<ValidationReport> {
+  const reader = await openReader(location);
+  try {
+    const file = await readNWBFile(reader);
+    const problems = file.readWarnings.map((warning) => {
+      const where = warning.path ?? '/';
+      // NwbError messages start with their path; the report keeps the two apart.
+      const message = warning.message.startsWith(`${where}: `) ? warning.message.slice(where.length + 2) : warning.message;
+      return { path: where, rule: warning.rule, message };
+    });
+    const report: ValidationReport = { location, format: reader.format, problems };
+    if (file.nwbVersion !== undefined) report.nwbVersion = file.nwbVersion;
+    return report;
+  } finally {
+    await reader.close();
+  }
+}
+
+/** The report as text: one line a problem, or a line saying there are none. */
+export function formatValidationReport(report: ValidationReport): string {
+  const head = `${report.location} (${report.format}${report.nwbVersion ? `, NWB ${report.nwbVersion}` : ''})`;
+  if (report.problems.length === 0) return `${head}: no problems found`;
+  const lines = report.problems.map((p) => `  ${p.path}: ${p.message} [${p.rule}]`);
+  return [`${head}: ${report.problems.length} problem(s)`, ...lines].join('\n');
+}
