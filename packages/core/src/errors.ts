@@ -23,15 +23,18 @@ export interface NwbErrorOptions {
 
 /** Base class of every error nwbjs throws on purpose. */
 export abstract class NwbError extends Error {
+  /** Which kind of error this is; {@link isNwbError} narrows by it. */
   abstract readonly _tag: NwbErrorTag;
   /** The NWB path (or model object name) the error is about, when there is one. */
   readonly path: string | undefined;
 
+  /** The message is prefixed with the path when one is given. */
   constructor(message: string, options: NwbErrorOptions = {}) {
     super(options.path !== undefined ? `${options.path}: ${message}` : message, { cause: options.cause });
     this.path = options.path;
   }
 
+  /** The tag, so stack traces and logs show the kind. */
   override get name(): string {
     return this._tag;
   }
@@ -39,10 +42,12 @@ export abstract class NwbError extends Error {
 
 /** A model object breaks one of NWB's rules (raised on construction and by `validate()`). */
 export class ValidationError extends NwbError {
+  /** Tag of {@link ValidationError}. */
   readonly _tag = 'ValidationError';
   /** Short machine-readable name of the rule that was broken, e.g. `rate-xor-timestamps`. */
   readonly rule: string;
 
+  /** An error for broken `rule` at `path`. */
   constructor(message: string, options: NwbErrorOptions & { rule: string }) {
     super(message, options);
     this.rule = options.rule;
@@ -51,20 +56,24 @@ export class ValidationError extends NwbError {
 
 /** A file, store, group, dataset, attribute or link target does not exist. */
 export class NotFoundError extends NwbError {
+  /** Tag of {@link NotFoundError}. */
   readonly _tag = 'NotFoundError';
 }
 
 /** The input exists but is not a readable NWB file or store (not HDF5/Zarr, corrupt, truncated, not NWB). */
 export class InvalidFileError extends NwbError {
+  /** Tag of {@link InvalidFileError}. */
   readonly _tag = 'InvalidFileError';
 }
 
 /** The file is readable, but an object in it cannot be mapped to or from the data model. */
 export class MappingError extends NwbError {
+  /** Tag of {@link MappingError}. */
   readonly _tag = 'MappingError';
   /** The neurodata_type being mapped, when known. */
   readonly neurodataType: string | undefined;
 
+  /** An error about the object at `path`, of `neurodataType` when known. */
   constructor(message: string, options: NwbErrorOptions & { neurodataType?: string }) {
     super(message, options);
     this.neurodataType = options.neurodataType;
@@ -73,12 +82,14 @@ export class MappingError extends NwbError {
 
 /** A backend cannot do what was asked (a codec, dtype or operation it lacks). */
 export class UnsupportedError extends NwbError {
+  /** Tag of {@link UnsupportedError}. */
   readonly _tag = 'UnsupportedError';
   /** What is unsupported, e.g. `compression:blosc` or `dtype:float16`. */
   readonly feature: string;
   /** The backend's format name, when the limit is a backend's. */
   readonly backend: string | undefined;
 
+  /** An error for `feature`, missing in `backend` when the limit is a backend's. */
   constructor(message: string, options: NwbErrorOptions & { feature: string; backend?: string }) {
     super(message, options);
     this.feature = options.feature;
@@ -88,10 +99,12 @@ export class UnsupportedError extends NwbError {
 
 /** A storage library (h5wasm, zarrita, the file system, fetch) failed. */
 export class BackendError extends NwbError {
+  /** Tag of {@link BackendError}. */
   readonly _tag = 'BackendError';
   /** The backend's format name. */
   readonly backend: string;
 
+  /** An error of `backend`, keeping the library's error as `cause`. */
   constructor(message: string, options: NwbErrorOptions & { backend: string }) {
     super(message, options);
     this.backend = options.backend;

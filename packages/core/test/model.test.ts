@@ -19,7 +19,10 @@ import {
   TimeSeries,
   UnmappedObject,
 } from '../src/model/index.js';
+import type { DatasetNode, GroupNode, TreeNode } from '../src/tree/nodes.js';
 import { groupNode } from '../src/tree/nodes.js';
+import { NwbDateTime } from '../src/model/datetime.js';
+import { nwbFileToTree } from '../src/mapping/index.js';
 
 const frames = (n = 2, ...rest: number[]) => {
   const shape = [n, ...(rest.length > 0 ? rest : [4, 4])];
@@ -38,6 +41,18 @@ function rejects(fn: () => unknown, rule: string, path?: string): void {
   expect(error, `expected rule ${rule}`).toBeInstanceOf(ValidationError);
   expect((error as ValidationError).rule).toBe(rule);
   if (path !== undefined) expect((error as ValidationError).path).toBe(path);
+}
+
+/** The dataset at `path` (slash-separated, relative to the root) of a tree. */
+function datasetAt(root: GroupNode, path: string): DatasetNode {
+  let node: GroupNode | DatasetNode = root;
+  for (const part of path.split('/')) {
+    const child: TreeNode | undefined = node.kind === 'group' ? node.children.get(part) : undefined;
+    if (child === undefined || child.kind === 'link') throw new Error(`no dataset at ${path}`);
+    node = child;
+  }
+  if (node.kind !== 'dataset') throw new Error(`${path} is a group`);
+  return node;
 }
 
 const handle = (shape: number[], dtype: DatasetHandle['dtype'] = 'uint8'): DatasetHandle => ({
@@ -415,6 +430,32 @@ describe('NWBFile', () => {
     expect(file.fileCreateDate).toHaveLength(1);
     expect(file.fileCreateDate[0]!.offsetMinutes).toBe(-new Date().getTimezoneOffset());
     expect(file.readWarnings).toEqual([]);
+  });
+
+  it('keeps the UTC offset of datetimes and writes them as 2018-04-25T02:30:03-07:00', () => {
+    // The same instant given three ways: text, a Date at an explicit offset, and UTC text.
+    const instant = new Date(Date.UTC(2018, 3, 25, 9, 30, 3));
+    const file = new NWBFile({
+      ...required,
+      sessionStartTime: NwbDateTime.fromDate(instant, -7 * 60),
+      timestampsReferenceTime: '2018-04-25T02:30:03-07:00',
+      fileCreateDate: [NwbDateTime.fromDate(instant, 0), '2018-04-25T11:30:03+02:00'],
+    });
+    expect(file.sessionStartTime.offsetMinutes).toBe(-420);
+    expect(file.sessionStartTime.equals(file.fileCreateDate[1]!)).toBe(true);
+    const tree = nwbFileToTree(file);
+    const text = (path: string) => datasetAt(tree, path).value as { data: string[] };
+    expect(text('session_start_time').data).toEqual(['2018-04-25T02:30:03-07:00']);
+    expect(text('timestamps_reference_time').data).toEqual(['2018-04-25T02:30:03-07:00']);
+    expect(text('file_create_date').data).toEqual(['2018-04-25T09:30:03+00:00', '2018-04-25T11:30:03+02:00']);
+  });
+
+  it('stores an experimenter given as one string as a list of one, as PyNWB does', () => {
+    const tree = nwbFileToTree(new NWBFile({ ...required, experimenter: 'Baggins, Bilbo' }));
+    const experimenter = datasetAt(tree, 'general/experimenter').value;
+    expect(experimenter).toEqual({ dtype: 'utf8', shape: [1], data: ['Baggins, Bilbo'] });
+    const two = new NWBFile({ ...required, experimenter: ['Baggins, Bilbo', 'Gamgee, Sam'] });
+    expect(two.experimenter).toEqual(['Baggins, Bilbo', 'Gamgee, Sam']);
   });
 
   it('rejects missing required fields and naive datetimes', () => {

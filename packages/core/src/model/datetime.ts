@@ -170,10 +170,12 @@ export class NwbDateTime {
     return this.#epochSeconds === other.#epochSeconds && this.#microsecond === other.#microsecond;
   }
 
+  /** The stored text (see {@link text}). */
   toString(): string {
     return this.text;
   }
 
+  /** The stored text, so JSON keeps the offset. */
   toJSON(): string {
     return this.text;
   }

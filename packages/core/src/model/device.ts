@@ -5,15 +5,20 @@ import type { ModelContext } from './validation.js';
 
 /** Options of {@link Device}. */
 export interface DeviceOptions extends NwbObjectOptions {
+  /** What the device is and how it was used. */
   description?: string;
+  /** Who made it. */
   manufacturer?: string;
 }
 
 /** A device (neurodata_type Device). */
 export class Device extends NwbObject {
+  /** What the device is and how it was used. */
   readonly description: string | undefined;
+  /** Who made it. */
   readonly manufacturer: string | undefined;
 
+  /** Throws a ValidationError for an invalid name. */
   constructor(options: DeviceOptions, context: ModelContext = {}) {
     super(options, context);
     this.description = options.description;
@@ -21,6 +26,7 @@ export class Device extends NwbObject {
     if (new.target === Device) this.runChecks();
   }
 
+  /** Always `Device`. */
   get neurodataType(): string {
     return 'Device';
   }

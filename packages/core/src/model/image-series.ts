@@ -38,13 +38,22 @@ const EMPTY_FRAMES = (): NdArray => ndarray('uint8', [0, 0, 0], new Uint8Array(0
 
 /** A series of images (neurodata_type ImageSeries). */
 export class ImageSeries extends TimeSeries {
+  /** Paths, relative to the NWB file, of files holding the frames. */
   readonly externalFile: readonly string[] | undefined;
+  /** Index of the first frame of each external file. */
   readonly startingFrame: readonly number[] | undefined;
+  /** How the frames are stored: "raw", "external", or a format name. */
   readonly format: string;
+  /** Pixels on x, y (and z). */
   readonly dimension: readonly number[] | undefined;
+  /** The device that took the frames (written as a link). */
   readonly device: Device | undefined;
   readonly #dataMissing: boolean;
 
+  /**
+   * Throws a ValidationError naming the rule broken (external files XOR data, format, starting frames,
+   * shape).
+   */
   constructor(options: ImageSeriesOptions, context: ModelContext = {}) {
     const external = options.externalFile !== undefined && options.externalFile.length > 0;
     super(
@@ -71,6 +80,7 @@ export class ImageSeries extends TimeSeries {
     if (new.target === ImageSeries) this.runChecks();
   }
 
+  /** Always `ImageSeries` (subclasses override). */
   override get neurodataType(): string {
     return 'ImageSeries';
   }
@@ -167,10 +177,17 @@ export interface OpticalSeriesOptions extends ImageSeriesOptions {
 
 /** Images shown to the subject (neurodata_type OpticalSeries): (frame, x, y) or (frame, x, y, 3). */
 export class OpticalSeries extends ImageSeries {
+  /** Distance from the camera or monitor to the target, in metres. */
   readonly distance: number;
+  /** Width, height (and depth) of the image, in metres. */
   readonly fieldOfView: readonly number[];
+  /** Which corner is (0, 0), e.g. "lower left". */
   readonly orientation: string;
 
+  /**
+   * Throws a ValidationError for ImageSeries' rules, a missing distance or orientation, or a field of view
+   * not of 2 or 3 numbers.
+   */
   constructor(options: OpticalSeriesOptions, context: ModelContext = {}) {
     super(options, context);
     this.distance = options.distance;
@@ -180,6 +197,7 @@ export class OpticalSeries extends ImageSeries {
     if (new.target === OpticalSeries) this.runChecks();
   }
 
+  /** Always `OpticalSeries`. */
   override get neurodataType(): string {
     return 'OpticalSeries';
   }
@@ -226,9 +244,12 @@ const UINT32_MAX = Number(integerRange('uint32')![1]);
 
 /** Indices into stored images over time (neurodata_type IndexSeries); data unit is fixed "N/A". */
 export class IndexSeries extends TimeSeries {
+  /** The Images the indices point into (written as a link). */
   readonly indexedImages: Images | undefined;
+  /** The legacy target: an ImageSeries whose frames the indices point into. */
   readonly indexedTimeseries: ImageSeries | undefined;
 
+  /** Throws a ValidationError without a target, or for indices that are not 1-D integers in uint32 range. */
   constructor(options: IndexSeriesOptions, context: ModelContext = {}) {
     super({ ...options, unit: 'N/A' }, context);
     this.indexedImages = options.indexedImages;
@@ -236,6 +257,7 @@ export class IndexSeries extends TimeSeries {
     if (new.target === IndexSeries) this.runChecks();
   }
 
+  /** Always `IndexSeries`. */
   override get neurodataType(): string {
     return 'IndexSeries';
   }

@@ -18,6 +18,7 @@ export interface ImageOptions extends NwbObjectOptions {
   data: DataInput;
   /** Pixels per centimetre. */
   resolution?: number;
+  /** What the image shows. */
   description?: string;
   /** Chunking and compression when written. */
   dataLayout?: DatasetLayout;
@@ -25,11 +26,16 @@ export interface ImageOptions extends NwbObjectOptions {
 
 /** An image (neurodata_type Image): (x, y), (x, y, 3) or (x, y, 4). */
 export class Image extends NwbObject {
+  /** The pixels, x first. */
   readonly data: DatasetValue;
+  /** Pixels per centimetre. */
   readonly resolution: number | undefined;
+  /** What the image shows. */
   readonly description: string | undefined;
+  /** Chunking and compression the pixels are written with. */
   readonly dataLayout: DatasetLayout | undefined;
 
+  /** Throws a ValidationError when the shape does not suit the type or the pixels are not numbers. */
   constructor(options: ImageOptions, context: ModelContext = {}) {
     super(options, context);
     this.data = toDatasetValue(options.data);
@@ -40,6 +46,7 @@ export class Image extends NwbObject {
     this.runChecks();
   }
 
+  /** The NWB type this class writes, e.g. `Image`. */
   get neurodataType(): string {
     return 'Image';
   }
@@ -80,6 +87,7 @@ export class Image extends NwbObject {
 
 /** A grayscale image (x, y). */
 export class GrayscaleImage extends Image {
+  /** Always `GrayscaleImage`. */
   override get neurodataType(): string {
     return 'GrayscaleImage';
   }
@@ -91,6 +99,7 @@ export class GrayscaleImage extends Image {
 
 /** An RGB image (x, y, 3). */
 export class RGBImage extends Image {
+  /** Always `RGBImage`. */
   override get neurodataType(): string {
     return 'RGBImage';
   }
@@ -102,6 +111,7 @@ export class RGBImage extends Image {
 
 /** An RGBA image (x, y, 4). */
 export class RGBAImage extends Image {
+  /** Always `RGBAImage`. */
   override get neurodataType(): string {
     return 'RGBAImage';
   }
@@ -119,14 +129,17 @@ export interface ImageReferencesOptions extends Partial<NwbObjectOptions> {
 
 /** The ordered images of an Images group (neurodata_type ImageReferences, name `order_of_images`). */
 export class ImageReferences extends NwbObject {
+  /** The images, in order. */
   readonly images: readonly Image[];
 
+  /** Named `order_of_images` unless given a name; throws a ValidationError for an image listed twice. */
   constructor(options: ImageReferencesOptions, context: ModelContext = {}) {
     super({ ...options, name: options.name ?? 'order_of_images' }, context);
     this.images = [...options.images];
     if (new.target === ImageReferences) this.runChecks();
   }
 
+  /** Always `ImageReferences`. */
   get neurodataType(): string {
     return 'ImageReferences';
   }
@@ -150,6 +163,7 @@ export class ImageReferences extends NwbObject {
 export interface ImagesOptions extends NwbObjectOptions {
   /** Default "no description". */
   description?: string;
+  /** The images it holds (names must differ). */
   images?: readonly Image[];
   /** The order of the images (an ImageReferences, or the images in order). */
   orderOfImages?: ImageReferences | readonly Image[];
@@ -157,11 +171,14 @@ export interface ImagesOptions extends NwbObjectOptions {
 
 /** A collection of images (neurodata_type Images), optionally ordered. */
 export class Images extends NwbObject {
+  /** What the images are. */
   readonly description: string;
+  /** The images, by name. */
   readonly images: NamedCollection<Image>;
   #orderOfImages: ImageReferences | undefined;
   readonly #context: ModelContext;
 
+  /** Throws a ValidationError for duplicate names, or an order listing foreign images or one image twice. */
   constructor(options: ImagesOptions, context: ModelContext = {}) {
     super(options, context);
     this.#context = context;
@@ -175,6 +192,7 @@ export class Images extends NwbObject {
     if (new.target === Images) this.runChecks();
   }
 
+  /** Always `Images`. */
   get neurodataType(): string {
     return 'Images';
   }

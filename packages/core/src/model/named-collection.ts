@@ -33,6 +33,7 @@ export class NamedCollection<T extends NamedObject> implements Iterable<T> {
     return this.#items.get(name);
   }
 
+  /** Whether a child is named `name`. */
   has(name: string): boolean {
     return this.#items.has(name);
   }
@@ -42,18 +43,22 @@ export class NamedCollection<T extends NamedObject> implements Iterable<T> {
     return this.#items.delete(name);
   }
 
+  /** How many children there are. */
   get size(): number {
     return this.#items.size;
   }
 
+  /** The names, in insertion order. */
   names(): string[] {
     return [...this.#items.keys()];
   }
 
+  /** The children, in insertion order. */
   values(): T[] {
     return [...this.#items.values()];
   }
 
+  /** Iterates the children in insertion order. */
   [Symbol.iterator](): Iterator<T> {
     return this.#items.values();
   }

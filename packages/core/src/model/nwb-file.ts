@@ -47,6 +47,7 @@ type GeneralTextList = {
 
 /** Options of {@link NWBFile}. */
 export interface NWBFileOptions extends GeneralText, GeneralTextList {
+  /** What the session was about (`session_description`). */
   sessionDescription: string;
   /** A unique identifier of this file (e.g. a UUID). */
   identifier: string;
@@ -58,54 +59,90 @@ export interface NWBFileOptions extends GeneralText, GeneralTextList {
   fileCreateDate?: DateTimeInput | readonly DateTimeInput[];
   /** The `file_name` attribute of sourceScript. */
   sourceScriptFileName?: string;
+  /** The `object_id` (a UUID); a new one is made unless given. */
   objectId?: string;
+  /** Data as acquired (/acquisition). */
   acquisition?: readonly NamedObject[];
+  /** Results of analysis (/analysis). */
   analysis?: readonly NamedObject[];
   /** Stimulus presentation series (/stimulus/presentation). */
   stimulus?: readonly NamedObject[];
   /** Stimulus templates (/stimulus/templates): series or Images. */
   stimulusTemplate?: readonly NamedObject[];
+  /** Devices used (/general/devices). */
   devices?: readonly (Device | UnmappedObject)[];
+  /** The subject recorded (/general/subject). */
   subject?: Subject | UnmappedObject;
+  /** Processing modules (/processing). */
   processing?: readonly (ProcessingModule | UnmappedObject)[];
 }
 
 /** An NWB file (neurodata_type NWBFile). */
 export class NWBFile extends NwbObject implements GeneralText {
+  /** What the session was about. */
   readonly sessionDescription: string;
+  /** A unique identifier of this file. */
   readonly identifier: string;
+  /** Start of the session, with its UTC offset. */
   readonly sessionStartTime: NwbDateTime;
+  /** Time zero of all timestamps (the session start unless given). */
   readonly timestampsReferenceTime: NwbDateTime;
+  /** When the file was created, then each modification. */
   readonly fileCreateDate: readonly NwbDateTime[];
+  /** Who ran the experiment; one string given becomes a list of one, as PyNWB stores it. */
   readonly experimenter: readonly string[] | undefined;
+  /** Terms to search by. */
   readonly keywords: readonly string[] | undefined;
+  /** Publications (DOIs, URLs) about the data. */
   readonly relatedPublications: readonly string[] | undefined;
+  /** General description of the experiment (/general/experiment_description). */
   readonly experimentDescription: string | undefined;
+  /** The lab's identifier of the session. */
   readonly sessionId: string | undefined;
+  /** The lab the experiment was done in. */
   readonly lab: string | undefined;
+  /** The institution the experiment was done at. */
   readonly institution: string | undefined;
+  /** Notes about the experiment. */
   readonly notes: string | undefined;
+  /** Drugs given and when. */
   readonly pharmacology: string | undefined;
+  /** Experimental protocol and approvals (e.g. IACUC). */
   readonly protocol: string | undefined;
+  /** How slices were prepared. */
   readonly slices: string | undefined;
+  /** Surgical procedures. */
   readonly surgery: string | undefined;
+  /** Viruses used. */
   readonly virus: string | undefined;
+  /** Notes about data collection and analysis. */
   readonly dataCollection: string | undefined;
+  /** Notes about the stimuli (/general/stimulus; named so to leave `stimulus` to the series). */
   readonly stimulusNotes: string | undefined;
+  /** The script that made the file (/general/source_script). */
   readonly sourceScript: string | undefined;
+  /** The `file_name` attribute of sourceScript. */
   readonly sourceScriptFileName: string | undefined;
+  /** Data as acquired (/acquisition). */
   readonly acquisition: NamedCollection<NamedObject>;
+  /** Results of analysis (/analysis). */
   readonly analysis: NamedCollection<NamedObject>;
+  /** Presented stimuli (/stimulus/presentation). */
   readonly stimulus: NamedCollection<NamedObject>;
+  /** Stimulus templates (/stimulus/templates). */
   readonly stimulusTemplate: NamedCollection<NamedObject>;
+  /** Devices (/general/devices). */
   readonly devices: NamedCollection<Device | UnmappedObject>;
+  /** Processing modules (/processing). */
   readonly processing: NamedCollection<ProcessingModule | UnmappedObject>;
+  /** The subject recorded (/general/subject); may be set after construction. */
   subject: Subject | UnmappedObject | undefined;
   /** The nwb_version the file was read with (what is written is always the model's, 2.7.0). */
   nwbVersion = '2.7.0';
   /** Rules the file broke, found while reading it (PyNWB warns on read too). Empty for new files. */
   readonly readWarnings: ValidationError[] = [];
 
+  /** Throws a ValidationError for a missing identifier or description, or a datetime without offset. */
   constructor(options: NWBFileOptions, context: ModelContext = {}) {
     super(
       { name: 'root', ...(options.objectId === undefined ? {} : { objectId: options.objectId }) },
@@ -157,6 +194,7 @@ export class NWBFile extends NwbObject implements GeneralText {
     if (new.target === NWBFile) this.runChecks();
   }
 
+  /** Always `NWBFile`. */
   get neurodataType(): string {
     return 'NWBFile';
   }
@@ -166,6 +204,7 @@ export class NWBFile extends NwbObject implements GeneralText {
     return this.acquisition.add(object) as T;
   }
 
+  /** The acquired object named `name`. */
   getAcquisition(name: string): NamedObject | undefined {
     return this.acquisition.get(name);
   }
@@ -175,6 +214,7 @@ export class NWBFile extends NwbObject implements GeneralText {
     return this.analysis.add(object) as T;
   }
 
+  /** The analysis result named `name`. */
   getAnalysis(name: string): NamedObject | undefined {
     return this.analysis.get(name);
   }
@@ -184,6 +224,7 @@ export class NWBFile extends NwbObject implements GeneralText {
     return this.stimulus.add(object) as T;
   }
 
+  /** The presented stimulus named `name`. */
   getStimulus(name: string): NamedObject | undefined {
     return this.stimulus.get(name);
   }
@@ -193,6 +234,7 @@ export class NWBFile extends NwbObject implements GeneralText {
     return this.stimulusTemplate.add(object) as T;
   }
 
+  /** The stimulus template named `name`. */
   getStimulusTemplate(name: string): NamedObject | undefined {
     return this.stimulusTemplate.get(name);
   }
@@ -207,6 +249,7 @@ export class NWBFile extends NwbObject implements GeneralText {
     return this.addDevice(new Device(options));
   }
 
+  /** The device named `name`. */
   getDevice(name: string): Device | UnmappedObject | undefined {
     return this.devices.get(name);
   }
@@ -221,6 +264,7 @@ export class NWBFile extends NwbObject implements GeneralText {
     return this.addProcessingModule(new ProcessingModule(options));
   }
 
+  /** The processing module named `name`. */
   getProcessingModule(name: string): ProcessingModule | UnmappedObject | undefined {
     return this.processing.get(name);
   }

@@ -16,8 +16,11 @@ import { RuleChecker } from './validation.js';
  * child datasets (by child name).
  */
 export interface Unmapped {
+  /** Attributes of the object the model does not map. */
   attrs: Attributes;
+  /** Children of the object the model does not map, by name. */
   children: Map<string, TreeNode>;
+  /** Unmapped attributes of mapped child datasets, by child name. */
   childAttrs: Map<string, Attributes>;
 }
 
@@ -36,13 +39,17 @@ export interface NwbObjectOptions {
 
 /** Anything that can sit in a collection of the file: a typed model object or an unmapped one. */
 export interface NamedObject {
+  /** The name in its parent group. */
   readonly name: string;
+  /** The NWB type, when the object is typed. */
   readonly neurodataType: string | undefined;
 }
 
 /** Base class of the typed NWB objects. */
 export abstract class NwbObject implements NamedObject {
+  /** The name in its parent group. */
   readonly name: string;
+  /** The `object_id`, a UUID unique in the file. */
   readonly objectId: string;
   /** What the file held beyond the mapped fields (empty for new objects). */
   readonly unmapped: Unmapped = emptyUnmapped();
@@ -53,6 +60,7 @@ export abstract class NwbObject implements NamedObject {
   readonly storedDtypes = new Map<string, NumericDType>();
   readonly #context: ModelContext;
 
+  /** Throws a ValidationError (rule `name`) for an empty name or one holding "/". */
   constructor(options: NwbObjectOptions, context: ModelContext = {}) {
     this.name = options.name;
     this.objectId = options.objectId ?? crypto.randomUUID();
@@ -96,6 +104,7 @@ export abstract class NwbObject implements NamedObject {
 
 /** Options of {@link UnmappedObject}. */
 export interface UnmappedObjectOptions {
+  /** The name in its parent group. */
   name: string;
   /** The object as stored: a group, a dataset or a link. */
   node: TreeNode;
@@ -106,9 +115,12 @@ export interface UnmappedObjectOptions {
  * tree so it is written back unchanged. Lives in the same collections as the modelled types.
  */
 export class UnmappedObject implements NamedObject {
+  /** The name in its parent group. */
   readonly name: string;
+  /** The object as stored, written back unchanged. */
   readonly node: TreeNode;
 
+  /** Wraps a stored node; nothing is checked or read. */
   constructor(options: UnmappedObjectOptions) {
     this.name = options.name;
     this.node = options.node;

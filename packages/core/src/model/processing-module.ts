@@ -6,16 +6,20 @@ import type { ModelContext, RuleChecker } from './validation.js';
 
 /** Options of {@link ProcessingModule}. */
 export interface ProcessingModuleOptions extends NwbObjectOptions {
+  /** What the module holds. */
   description: string;
+  /** Its initial contents. */
   dataInterfaces?: readonly NamedObject[];
 }
 
 /** A processing module (neurodata_type ProcessingModule). */
 export class ProcessingModule extends NwbObject {
+  /** What the module holds. */
   readonly description: string;
   /** Its contents: model objects and unmapped ones, by name. */
   readonly dataInterfaces: NamedCollection<NamedObject>;
 
+  /** Throws a ValidationError for a missing description or duplicate names. */
   constructor(options: ProcessingModuleOptions, context: ModelContext = {}) {
     super(options, context);
     this.description = options.description;
@@ -23,6 +27,7 @@ export class ProcessingModule extends NwbObject {
     if (new.target === ProcessingModule) this.runChecks();
   }
 
+  /** Always `ProcessingModule`. */
   get neurodataType(): string {
     return 'ProcessingModule';
   }

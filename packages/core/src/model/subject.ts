@@ -11,12 +11,19 @@ export interface SubjectOptions extends Partial<NwbObjectOptions> {
   age?: string;
   /** What the age counts from: "birth" (default when age is given) or "gestational". */
   ageReference?: 'birth' | 'gestational';
+  /** Date of birth; text needs a UTC offset. */
   dateOfBirth?: DateTimeInput;
+  /** Free-form description of the subject. */
   description?: string;
+  /** Genetic strain or modifications. */
   genotype?: string;
+  /** Sex, e.g. "F", "M", "U" or "O". */
   sex?: string;
+  /** Latin binomial, e.g. "Mus musculus". */
   species?: string;
+  /** Strain of the subject. */
   strain?: string;
+  /** The lab's identifier of the subject. */
   subjectId?: string;
   /** Weight with its unit, e.g. "0.02 kg". */
   weight?: string;
@@ -24,17 +31,28 @@ export interface SubjectOptions extends Partial<NwbObjectOptions> {
 
 /** The subject (neurodata_type Subject, name "subject"). */
 export class Subject extends NwbObject {
+  /** Age as an ISO 8601 duration, e.g. "P90D". */
   readonly age: string | undefined;
+  /** What the age counts from: "birth" or "gestational". */
   readonly ageReference: string | undefined;
+  /** Date of birth, with its UTC offset. */
   readonly dateOfBirth: NwbDateTime | undefined;
+  /** Free-form description of the subject. */
   readonly description: string | undefined;
+  /** Genetic strain or modifications. */
   readonly genotype: string | undefined;
+  /** Sex, e.g. "F", "M", "U" or "O". */
   readonly sex: string | undefined;
+  /** Latin binomial, e.g. "Mus musculus". */
   readonly species: string | undefined;
+  /** Strain of the subject. */
   readonly strain: string | undefined;
+  /** The lab's identifier of the subject. */
   readonly subjectId: string | undefined;
+  /** Weight with its unit, e.g. "0.02 kg". */
   readonly weight: string | undefined;
 
+  /** Throws a ValidationError for an unknown ageReference or a datetime without offset. */
   constructor(options: SubjectOptions = {}, context: ModelContext = {}) {
     super({ ...options, name: options.name ?? 'subject' }, context);
     this.age = options.age;
@@ -53,6 +71,7 @@ export class Subject extends NwbObject {
     if (new.target === Subject) this.runChecks();
   }
 
+  /** Always `Subject`. */
   get neurodataType(): string {
     return 'Subject';
   }

@@ -45,7 +45,9 @@ export interface TimeSeriesOptions extends NwbObjectOptions {
   description?: string;
   /** Per-sample control values (uint8), with `controlDescription` naming each value. */
   control?: DataInput;
+  /** What each control value means, by value. */
   controlDescription?: readonly string[];
+  /** How the data change between samples (the `continuity` attribute of data). */
   continuity?: Continuity;
   /** Chunking, compression and growth of `data` when written (like PyNWB's H5DataIO). */
   dataLayout?: DatasetLayout;
@@ -55,18 +57,31 @@ export interface TimeSeriesOptions extends NwbObjectOptions {
 
 /** A time series (neurodata_type TimeSeries); base of the image series types. */
 export class TimeSeries extends NwbObject {
+  /** SI unit of the data after `conversion` and `offset`. */
   readonly unit: string;
+  /** Smallest meaningful difference, in `unit`s (-1.0 when unknown). */
   readonly resolution: number;
+  /** Factor from stored values to `unit`. */
   readonly conversion: number;
+  /** Added after `conversion`. */
   readonly offset: number;
+  /** Time of the first sample in seconds (with `rate`). */
   readonly startingTime: number | undefined;
+  /** Sampling rate in Hz, when timed by rate. */
   readonly rate: number | undefined;
+  /** Human-readable comments. */
   readonly comments: string;
+  /** What the series holds. */
   readonly description: string;
+  /** Per-sample control values. */
   readonly control: DatasetValue | undefined;
+  /** What each control value means. */
   readonly controlDescription: readonly string[] | undefined;
+  /** How the data change between samples. */
   readonly continuity: Continuity | undefined;
+  /** Chunking and compression `data` is written with. */
   readonly dataLayout: DatasetLayout | undefined;
+  /** Chunking and compression `timestamps` are written with. */
   readonly timestampsLayout: DatasetLayout | undefined;
   /** The series whose data this one shares (written as a link), if any. */
   readonly dataSource: TimeSeries | undefined;
@@ -75,6 +90,10 @@ export class TimeSeries extends NwbObject {
   readonly #data: DatasetValue | undefined;
   readonly #timestamps: DatasetValue | undefined;
 
+  /**
+   * Throws a ValidationError naming the rule broken (e.g. `rate-xor-timestamps`); handles and streams are
+   * checked by shape only.
+   */
   constructor(options: TimeSeriesOptions, context: ModelContext = {}) {
     super(options, context);
     if (options.data instanceof TimeSeries) this.dataSource = options.data;
@@ -99,6 +118,7 @@ export class TimeSeries extends NwbObject {
     if (new.target === TimeSeries) this.runChecks();
   }
 
+  /** The NWB type this class writes, e.g. `TimeSeries`. */
   get neurodataType(): string {
     return 'TimeSeries';
   }

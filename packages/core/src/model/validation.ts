@@ -17,6 +17,9 @@ export class RuleChecker {
   readonly #where: string;
   readonly #onViolation: ((error: ValidationError) => void) | undefined;
 
+  /**
+   * `where` names the object in errors; with `onViolation`, violations are reported there instead of thrown.
+   */
   constructor(where: string, onViolation?: (error: ValidationError) => void) {
     this.#where = where;
     this.#onViolation = onViolation;

@@ -9,8 +9,11 @@ import { CACHED_NAMESPACES } from './cached-spec-data.js';
 
 /** One cached namespace: its name, version, and datasets (`namespace` first) as JSON text. */
 export interface CachedNamespace {
+  /** The namespace, e.g. `core`. */
   readonly name: string;
+  /** Its version, e.g. `2.7.0`. */
   readonly version: string;
+  /** Dataset name and its compact JSON text, exactly as PyNWB caches it. */
   readonly sources: ReadonlyArray<readonly [string, string]>;
 }
 

@@ -32,6 +32,7 @@ export interface DatasetLayout {
   chunks?: readonly number[];
   /** Largest shape the dataset may grow to; `null` marks an unlimited axis. Needs chunks. */
   maxShape?: readonly (number | null)[];
+  /** Codec and settings; absent means uncompressed. */
   compression?: Compression;
   /** Value of elements never written. */
   fillValue?: number | bigint | boolean | string;
@@ -39,19 +40,25 @@ export interface DatasetLayout {
 
 /** What a dataset is: element type, current shape and layout. */
 export interface DatasetDefinition extends DatasetLayout {
+  /** Element type. */
   dtype: DType;
+  /** Current extent of each axis (`[]` for a scalar). */
   shape: readonly number[];
 }
 
 /** A group, as `stat` reports it. */
 export interface GroupInfo {
+  /** Always `group`. */
   readonly kind: 'group';
+  /** Absolute path. */
   readonly path: string;
 }
 
 /** A dataset, as `stat` reports it. */
 export interface DatasetInfo extends DatasetDefinition {
+  /** Always `dataset`. */
   readonly kind: 'dataset';
+  /** Absolute path. */
   readonly path: string;
 }
 
@@ -60,9 +67,13 @@ export interface DatasetInfo extends DatasetDefinition {
  * an absolute path in the same file; an external link also has `file`, a path relative to this file.
  */
 export interface LinkInfo {
+  /** Always `link`. */
   readonly kind: 'link';
+  /** Absolute path of the link itself. */
   readonly path: string;
+  /** Absolute path the link points at. */
   readonly target: string;
+  /** For an external link, the file holding the target. */
   readonly file?: string;
 }
 
@@ -71,7 +82,9 @@ export type NodeInfo = GroupInfo | DatasetInfo | LinkInfo;
 
 /** Where a link points: a path in this file, or in another file when `file` is set. */
 export interface LinkTarget {
+  /** Absolute path of the target. */
   target: string;
+  /** The other file (relative to this one) for an external link. */
   file?: string;
 }
 
@@ -102,6 +115,7 @@ export interface StorageReader {
   readonly format: string;
   /** Where the store lives (a file path or URL), for messages. */
   readonly location: string;
+  /** What this backend can do; check these instead of `format`. */
   readonly capabilities: StorageCapabilities;
 
   /** What is at `path` (without following a link there), or undefined if nothing is. */

@@ -12,12 +12,15 @@ export type NumericDType =
 
 /** A member of a compound (struct) element type. */
 export interface CompoundField {
+  /** The field name. */
   name: string;
+  /** The field type (fields are never compound themselves). */
   dtype: ScalarDType;
 }
 
 /** A compound element type: one value per row is a record of named fields. */
 export interface CompoundDType {
+  /** The fields, in storage order. */
   compound: CompoundField[];
 }
 

@@ -5,8 +5,11 @@
 
 /** A slice along one axis; `start` defaults to 0, `stop` to the axis length, `step` to 1. */
 export interface Slice {
+  /** First index (negative counts from the end). */
   start?: number;
+  /** One past the last index (negative counts from the end). */
   stop?: number;
+  /** Stride, a positive integer. */
   step?: number;
 }
 
@@ -24,9 +27,13 @@ export type Selection = readonly AxisSelection[];
  * plus which axes were picked by a single index (and so are dropped from the result's shape).
  */
 export interface Hyperslab {
+  /** First index per axis. */
   readonly start: readonly number[];
+  /** Number of elements per axis. */
   readonly count: readonly number[];
+  /** Stride per axis (at least 1). */
   readonly step: readonly number[];
+  /** Axes picked by a single index, left out of the result shape. */
   readonly dropped: readonly boolean[];
 }
 

@@ -10,7 +10,9 @@ import { dtypeOfTypedArray, isCompoundDType, isNumericDType, typedArrayFor } fro
  * `object_id` when known; backends that store it (hdmf-zarr) fill it in, others ignore it.
  */
 export interface ObjectRef {
+  /** Absolute path of the target. */
   readonly path: string;
+  /** The target's `object_id`, when known. */
   readonly objectId?: string;
 }
 
@@ -38,8 +40,11 @@ export type ArrayData = NumericArray | string[] | ObjectRef[] | CompoundRow[];
  * `ObjectRef[]`; compound dtypes use one record per element.
  */
 export interface NdArray<D extends ArrayData = ArrayData> {
+  /** Element type. */
   readonly dtype: DType;
+  /** Extent of each axis; `[]` for a scalar. */
   readonly shape: readonly number[];
+  /** The elements in C order, stored as the dtype needs (see above). */
   readonly data: D;
 }
 

@@ -13,8 +13,11 @@ import { concatRows } from '../tree/row-slabs.js';
 
 /** An array as plain values: dtype spelled out, shape, and elements in C order. */
 export interface PlainArray {
+  /** The dtype as `formatDType` spells it. */
   dtype: string;
+  /** The shape (`[]` for a scalar). */
   shape: number[];
+  /** The elements in C order, as plain JS values. */
   values: unknown[];
 }
 

@@ -10,15 +10,21 @@ import type { NdArray } from '../storage/values.js';
 
 /** A group: attributes and named children, in insertion order. */
 export interface GroupNode {
+  /** Always `group`. */
   readonly kind: 'group';
+  /** Attributes by name. */
   attrs: Attributes;
+  /** Children by name, in insertion order. */
   children: Map<string, TreeNode>;
 }
 
 /** A dataset: attributes, its content (in memory, lazily stored, or streamed) and its storage layout. */
 export interface DatasetNode {
+  /** Always `dataset`. */
   readonly kind: 'dataset';
+  /** Attributes by name. */
   attrs: Attributes;
+  /** The content: in memory, a lazy handle, or a stream. */
   value: DatasetValue;
   /** Chunking, compression and growth to write with; taken from a handle's layout when absent. */
   layout?: DatasetLayout;
@@ -26,8 +32,11 @@ export interface DatasetNode {
 
 /** A soft link (to `target` in this file) or an external link (to `target` in `file`). */
 export interface LinkNode {
+  /** Always `link`. */
   readonly kind: 'link';
+  /** Absolute path the link points at. */
   target: string;
+  /** For an external link, the file (relative to this one) holding the target. */
   file?: string;
 }
 
@@ -45,7 +54,9 @@ export interface HandleReadOptions {
 
 /** One block of a dataset, as chunk iteration yields it: where it starts, and its elements. */
 export interface DataBlock {
+  /** Index of the block's first element, per axis. */
   readonly start: readonly number[];
+  /** The block's elements; its shape is the block's extent. */
   readonly data: NdArray;
 }
 
@@ -54,11 +65,15 @@ export interface DataBlock {
  * `read()` with no selection reads everything.
  */
 export interface DatasetHandle {
+  /** Always `handle`. */
   readonly kind: 'handle';
   /** Absolute path of the dataset in its file. */
   readonly path: string;
+  /** Element type. */
   readonly dtype: DType;
+  /** Extent of each axis. */
   readonly shape: readonly number[];
+  /** Chunking, compression and growth as stored. */
   readonly layout: DatasetLayout;
   /** Reads a selection (numpy-style, see `Selection`). */
   read(selection?: Selection, options?: HandleReadOptions): Promise<NdArray>;
@@ -75,9 +90,13 @@ export interface DatasetHandle {
  * `[k, ...shape.slice(1)]` and the slabs' `k` add up to `shape[0]`.
  */
 export interface DataStream {
+  /** Always `stream`. */
   readonly kind: 'stream';
+  /** Element type of the whole dataset (and of every slab). */
   readonly dtype: DType;
+  /** Shape of the whole dataset once every slab is written. */
   readonly shape: readonly number[];
+  /** The slabs along the first axis, in order; read once. */
   readonly slabs: AsyncIterable<NdArray>;
 }
 

@@ -21,10 +21,15 @@ const WHOLE_CHUNK_SLACK = 4;
 
 /** A {@link DatasetHandle} reading from a {@link StorageReader}. Nothing is read on construction. */
 export class StoredDataset implements DatasetHandle {
+  /** Always `handle`. */
   readonly kind = 'handle';
+  /** Absolute path of the dataset in its store. */
   readonly path: string;
+  /** Element type. */
   readonly dtype: DType;
+  /** Extent of each axis. */
   readonly shape: readonly number[];
+  /** Chunking, compression, growth and fill as stored. */
   readonly layout: DatasetLayout;
   readonly #reader: StorageReader;
 
@@ -82,7 +87,9 @@ export class StoredDataset implements DatasetHandle {
 
 /** One block of a dataset: where it starts and how many elements it spans per axis. */
 export interface BlockPlan {
+  /** First index per axis. */
   readonly start: readonly number[];
+  /** Elements per axis. */
   readonly count: readonly number[];
 }
 

@@ -23,6 +23,7 @@ export interface WriteWarning {
     | 'shuffle-dropped'
     | 'chunks-replaced'
     | 'max-shape-dropped';
+  /** What changed and why, for people. */
   readonly message: string;
 }
 
