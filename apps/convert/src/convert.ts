@@ -13,6 +13,7 @@ import {
   type DatasetNode,
   type GroupNode,
   type StorageWriter,
+  type WriteWarning,
 } from '@nwbjs/core';
 import { UsageError } from './usage-error.js';
 import { relocateExternalFiles, type ExternalFilesReport } from './external-files.js';
@@ -43,8 +44,8 @@ export interface ConvertSummary {
   counts: TreeCounts;
   seconds: number;
   externalFiles: ExternalFilesReport;
-  /** Notes such as a codec the target lacked. */
-  warnings: string[];
+  /** What the target could not store as the source had it (a codec it lacks, ...), per dataset. */
+  warnings: WriteWarning[];
 }
 
 /** Converts `input` to `output` (HDF5 or Zarr either way, or a repack in the same format). */
@@ -57,12 +58,17 @@ export async function convert(input: string, output: string, options: ConvertOpt
   if (!isUrl(input) && path.resolve(input) === path.resolve(output)) {
     throw new UsageError(`${output}: input and output are the same; write to a new path`);
   }
+  const outputDir = path.dirname(path.resolve(output));
+  if (!(await stat(outputDir).catch(() => undefined))?.isDirectory()) {
+    throw new UsageError(`${output}: the output's directory ${outputDir} does not exist`);
+  }
   if (!options.overwrite && (await stat(output).catch(() => undefined)) !== undefined) {
     throw new UsageError(`${output}: output exists; pass --overwrite to replace it`);
   }
 
   const reader = await openReader(input);
-  const warnings: string[] = [];
+  const warnings: WriteWarning[] = [];
+  const progress = options.progress ?? silentProgress;
   let writer: StorageWriter | undefined;
   try {
     const tree = await readTree(reader);
@@ -70,16 +76,15 @@ export async function convert(input: string, output: string, options: ConvertOpt
     const externalFiles = await relocateExternalFiles(
       tree,
       isUrl(input) ? undefined : path.dirname(path.resolve(input)),
-      path.dirname(path.resolve(output)),
+      outputDir,
       options.copyExternal ?? false,
     );
     const counts = countTree(tree);
-    const progress = options.progress ?? silentProgress;
     writer = await openWriter(output, toFormat, options.overwrite ? 'w' : 'w-');
     await writeTree(writer, tree, {
       compression: options.compression === undefined ? 'keep' : options.compression,
       onProgress: (done: number, total: number) => progress.update(done, total),
-      onWarning: (warning) => warnings.push(warning.message),
+      onWarning: (warning) => warnings.push(warning),
     });
     await writer.close();
     writer = undefined;
@@ -93,6 +98,8 @@ export async function convert(input: string, output: string, options: ConvertOpt
       warnings,
     };
   } catch (error) {
+    // Clear the bar so the error message starts its own line.
+    progress.finish();
     await writer?.abort().catch(() => undefined);
     throw error;
   } finally {

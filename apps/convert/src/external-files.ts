@@ -5,7 +5,7 @@
  */
 import { copyFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { isDatasetHandle, type GroupNode, type NdArray, type TreeNode } from '@nwbjs/core';
+import { NotFoundError, isDatasetHandle, type GroupNode, type NdArray, type TreeNode } from '@nwbjs/core';
 
 /** What happened to external files. */
 export interface ExternalFilesReport {
@@ -42,7 +42,7 @@ export async function relocateExternalFiles(
 ): Promise<ExternalFilesReport> {
   const report: ExternalFilesReport = { action: 'unchanged', count: 0, leftAlone: 0 };
   const sameDir = inputDir !== undefined && path.resolve(inputDir) === path.resolve(outputDir);
-  for (const [, node] of externalFileNodes(tree)) {
+  for (const [nodePath, node] of externalFileNodes(tree)) {
     const value: NdArray = isDatasetHandle(node.value) ? await node.value.read() : (node.value as NdArray);
     const paths = value.data as string[];
     if (inputDir === undefined) {
@@ -64,7 +64,12 @@ export async function relocateExternalFiles(
         const inside = !normalized.startsWith('..') && !path.isAbsolute(normalized);
         const target = inside ? normalized : path.basename(normalized);
         await mkdir(path.dirname(path.join(outputDir, target)), { recursive: true });
-        await copyFile(source, path.join(outputDir, target));
+        await copyFile(source, path.join(outputDir, target)).catch((error: NodeJS.ErrnoException) => {
+          throw new NotFoundError(`external file ${p} cannot be copied (${error.code ?? error.message})`, {
+            path: nodePath,
+            cause: error,
+          });
+        });
         relocated.push(target.split(path.sep).join('/'));
       } else {
         relocated.push(path.relative(outputDir, source).split(path.sep).join('/'));

@@ -3,10 +3,12 @@
  * never asks again: this is the one place that knows file names and magic bytes.
  */
 import { open, stat } from 'node:fs/promises';
+import path from 'node:path';
 import { InvalidFileError, NotFoundError, type OpenMode, type StorageWriter } from '@nwbjs/core';
 import type { StorageReader } from '@nwbjs/core';
 import { openHdf5 } from '@nwbjs/hdf5';
 import { openZarr } from '@nwbjs/zarr';
+import { assertNwbRoot } from './nwb-root.js';
 
 /** The two storage formats. */
 export type Format = 'hdf5' | 'zarr';
@@ -23,7 +25,12 @@ export async function detectInputFormat(location: string): Promise<Format> {
   if (isUrl(location)) return 'zarr';
   const info = await stat(location).catch(() => undefined);
   if (info === undefined) throw new NotFoundError('no such file or directory', { path: location });
-  if (info.isDirectory()) return 'zarr';
+  if (info.isDirectory()) {
+    // A Zarr v2 group has a .zgroup; any other directory is refused here with the same words as a
+    // file that is neither format, rather than by the backend.
+    if ((await stat(path.join(location, '.zgroup')).catch(() => undefined)) !== undefined) return 'zarr';
+    throw new InvalidFileError('not an NWB file: a directory without .zgroup, so not a Zarr store', { path: location });
+  }
   const handle = await open(location, 'r');
   try {
     const head = Buffer.alloc(8);
@@ -43,10 +50,17 @@ export function outputFormatFromName(location: string): Format | undefined {
   return undefined;
 }
 
-/** Opens an existing file or store for reading. */
+/** Opens an existing NWB file or store for reading; InvalidFileError if it is not NWB. */
 export async function openReader(location: string, format?: Format): Promise<StorageReader> {
   const resolved = format ?? (await detectInputFormat(location));
-  return resolved === 'hdf5' ? openHdf5(location, 'r') : openZarr(location, 'r');
+  const reader = resolved === 'hdf5' ? await openHdf5(location, 'r') : await openZarr(location, 'r');
+  try {
+    await assertNwbRoot(reader, location);
+  } catch (error) {
+    await reader.close().catch(() => undefined);
+    throw error;
+  }
+  return reader;
 }
 
 /** Opens a new file or store for writing (`w` replaces an existing one on success, `w-` refuses it). */

@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { isNwbError, type Compression } from '@nwbjs/core';
+import { isNwbError, type Compression, type WriteWarning } from '@nwbjs/core';
 import { convert } from './convert.js';
 import { formatBytes, formatDuration } from './format.js';
 import { formatInspectReport, inspect } from './inspect.js';
@@ -69,7 +69,7 @@ export function parseChunks(spec: string): number[] {
 }
 
 /** Runs the CLI with `argv` (without node and the script); returns the exit status. */
-export async function main(argv: string[], io = { out: process.stdout, err: process.stderr }): Promise<number> {
+export async function main(argv: string[], io: CliIo = { out: process.stdout, err: process.stderr }): Promise<number> {
   const debug = argv.includes('--debug');
   try {
     const command = argv[0] === 'inspect' || argv[0] === 'validate' ? argv[0] : 'convert';
@@ -86,7 +86,16 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
   }
 }
 
-type Io = { out: NodeJS.WritableStream; err: NodeJS.WritableStream & { isTTY?: boolean } };
+/**
+ * Where the CLI writes: results to `out`, the summary, warnings, errors and the progress bar to `err`
+ * (the bar only when `err.isTTY`).
+ */
+export interface CliIo {
+  out: NodeJS.WritableStream;
+  err: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+}
+
+type Io = CliIo;
 
 type OptionSpec = Record<string, { type: 'string' | 'boolean'; short?: string }>;
 type ParsedArgs = { values: Record<string, string | boolean | undefined>; positionals: string[] };
@@ -101,7 +110,9 @@ function parse(args: string[], options: OptionSpec): ParsedArgs {
     });
     return { values: parsed.values as ParsedArgs['values'], positionals: parsed.positionals };
   } catch (error) {
-    throw new UsageError((error as Error).message);
+    // parseArgs explains how to pass a positional starting with '-'; one short line is enough here.
+    const unknown = /^Unknown option '([^']+)'/.exec((error as Error).message);
+    throw new UsageError(unknown ? `unknown option ${unknown[1]} (see --help)` : (error as Error).message);
   }
 }
 
@@ -129,7 +140,7 @@ async function runConvert(args: string[], io: Io): Promise<number> {
     ...(values.chunks !== undefined ? { chunks: parseChunks(values.chunks as string) } : {}),
     overwrite: Boolean(values.overwrite),
     copyExternal: Boolean(values['copy-external']),
-    progress: !quiet && io.err.isTTY ? terminalProgress(io.err as NodeJS.WriteStream) : silentProgress,
+    progress: !quiet && io.err.isTTY ? terminalProgress(io.err) : silentProgress,
   });
   if (!quiet) {
     const { counts, externalFiles } = summary;
@@ -142,7 +153,7 @@ async function runConvert(args: string[], io: Io): Promise<number> {
       `${path.basename(input)} (${summary.input.format}) -> ${path.basename(output)} (${summary.output.format}): ` +
         `${objects} objects, ${formatBytes(counts.bytes)}, ${formatDuration(summary.seconds)}${external}\n`,
     );
-    for (const warning of summary.warnings) io.err.write(`warning: ${warning}\n`);
+    for (const line of groupWarnings(summary.warnings)) io.err.write(`warning: ${line}\n`);
   }
   return 0;
 }
@@ -169,4 +180,25 @@ async function runValidate(args: string[], io: Io): Promise<number> {
   const report = await validate(positionals[0]!);
   io.out.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatValidationReport(report)}\n`);
   return report.problems.length === 0 ? 0 : 1;
+}
+
+/**
+ * One line per kind of warning, naming the datasets it concerns: a Zarr store converted to HDF5
+ * gives the same codec fallback for every dataset, and a line each would bury the summary.
+ */
+export function groupWarnings(warnings: readonly WriteWarning[]): string[] {
+  const byMessage = new Map<string, string[]>();
+  for (const warning of warnings) {
+    // Some messages start with the dataset's path; the grouped line lists the paths itself.
+    const message = warning.message.startsWith(`${warning.path}: `)
+      ? warning.message.slice(warning.path.length + 2)
+      : warning.message;
+    const paths = byMessage.get(message) ?? [];
+    paths.push(warning.path);
+    byMessage.set(message, paths);
+  }
+  return [...byMessage].map(([message, paths]) => {
+    const shown = paths.slice(0, 3).join(', ') + (paths.length > 3 ? `, and ${paths.length - 3} more` : '');
+    return `${message} (${paths.length === 1 ? '' : `${paths.length} datasets: `}${shown})`;
+  });
 }

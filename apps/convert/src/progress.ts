@@ -15,7 +15,7 @@ export const silentProgress: ProgressReporter = { update() {}, finish() {} };
 
 /** A reporter that redraws one line of `stream` at most every `intervalMs`. */
 export function terminalProgress(
-  stream: NodeJS.WriteStream = process.stderr,
+  stream: { write(text: string): unknown; columns?: number } = process.stderr,
   intervalMs = 200,
 ): ProgressReporter {
   const started = Date.now();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseChunks, parseCompression } from '../src/main.js';
+import { groupWarnings, parseChunks, parseCompression } from '../src/main.js';
 import { outputFormatFromName } from '../src/formats.js';
 import { progressLine } from '../src/progress.js';
 import { formatBytes, formatDuration } from '../src/format.js';
@@ -45,5 +45,19 @@ describe('progress and sizes', () => {
     expect(formatBytes(1536)).toBe('1.54 KB');
     expect(formatDuration(0.25)).toBe('250 ms');
     expect(formatDuration(125)).toBe('2 min 05 s');
+  });
+});
+
+describe('warnings', () => {
+  it('groups warnings by message and names the datasets, a few of them', () => {
+    const blosc = (path: string) => ({ path, code: 'compression-fallback' as const, message: 'blosc is not available' });
+    const lines = groupWarnings([
+      ...['/a', '/b', '/c', '/d', '/e'].map(blosc),
+      { path: '/t', code: 'compression-dropped', message: '/t: text cannot be compressed' },
+    ]);
+    expect(lines).toEqual([
+      'blosc is not available (5 datasets: /a, /b, /c, and 2 more)',
+      'text cannot be compressed (/t)',
+    ]);
   });
 });

@@ -1,0 +1,32 @@
+/** The terminal progress bar: what a line shows, how often it is redrawn, and that it is cleared. */
+import { describe, expect, it } from 'vitest';
+import { progressLine, terminalProgress } from '../src/progress.js';
+
+describe('terminalProgress', () => {
+  it('draws the first update, skips updates within the interval, always draws the last', () => {
+    const writes: string[] = [];
+    const bar = terminalProgress({ write: (text: string) => writes.push(text), columns: 100 }, 60_000);
+    bar.update(1_000_000, 4_000_000);
+    bar.update(2_000_000, 4_000_000);
+    bar.update(3_000_000, 4_000_000);
+    bar.update(4_000_000, 4_000_000);
+    bar.finish();
+    expect(writes).toHaveLength(3);
+    expect(writes[0]).toMatch(/^\r\[#+-+\]\s+25% 1\.00 MB \/ 4\.00 MB .*B\/s ETA /);
+    expect(writes[1]).toMatch(/^\r\[#+\] 100% 4\.00 MB \/ 4\.00 MB /);
+    expect(writes[2]).toBe('\r\x1b[K');
+  });
+
+  it('leaves the terminal alone when nothing was drawn', () => {
+    const writes: string[] = [];
+    terminalProgress({ write: (text: string) => writes.push(text) }).finish();
+    expect(writes).toEqual([]);
+  });
+
+  it('fits the line to narrow terminals and shows an unknown ETA before any byte', () => {
+    const line = progressLine(0, 5_000_000, 0, 40);
+    expect(line).toMatch(/^\[-{10}\]\s+0% 0 B \/ 5\.00 MB 0 B\/s ETA \?$/);
+    expect(progressLine(0, 0, 1, 80)).toMatch(/100%/);
+    expect(progressLine(10, 100, 1, 200).length).toBeLessThan(200);
+  });
+});
