@@ -12,6 +12,7 @@ import {
   type Compression,
   type DatasetNode,
   type GroupNode,
+  type ObjectRef,
   type StorageWriter,
   type WriteWarning,
 } from '@nwbjs/core';
@@ -46,6 +47,8 @@ export interface ConvertSummary {
   externalFiles: ExternalFilesReport;
   /** What the target could not store as the source had it (a codec it lacks, ...), per dataset. */
   warnings: WriteWarning[];
+  /** What the conversion could not carry over from the source, in words. */
+  notes: string[];
 }
 
 /** Converts `input` to `output` (HDF5 or Zarr either way, or a repack in the same format). */
@@ -72,6 +75,13 @@ export async function convert(input: string, output: string, options: ConvertOpt
   let writer: StorageWriter | undefined;
   try {
     const tree = await readTree(reader);
+    const notes: string[] = [];
+    if (isUrl(input) && dropUnseenSpecloc(tree)) {
+      notes.push(
+        'the source lists no /specifications (a remote store whose consolidated metadata predates its cached ' +
+          'specification, as hdmf-zarr < 0.13 wrote them); the output has no cached specification',
+      );
+    }
     applyLayoutOverrides(tree, options);
     const externalFiles = await relocateExternalFiles(
       tree,
@@ -96,6 +106,7 @@ export async function convert(input: string, output: string, options: ConvertOpt
       seconds: (performance.now() - started) / 1000,
       externalFiles,
       warnings,
+      notes,
     };
   } catch (error) {
     // Clear the bar so the error message starts its own line.
@@ -105,6 +116,21 @@ export async function convert(input: string, output: string, options: ConvertOpt
   } finally {
     await reader.close();
   }
+}
+
+/**
+ * A remote Zarr store cannot be listed: what its `.zmetadata` omits is invisible. hdmf-zarr before
+ * 0.13 consolidated before caching the specification, so the root's `.specloc` points at a group
+ * the reader never saw. Writing that reference would fail; the file is valid NWB without it.
+ */
+function dropUnseenSpecloc(tree: GroupNode): boolean {
+  const specloc = tree.attrs['.specloc'];
+  if (specloc?.dtype !== 'ref') return false;
+  const target = (specloc.data as ObjectRef[])[0]?.path;
+  if (target === undefined || target.split('/').filter(Boolean).length !== 1) return false;
+  if (tree.children.has(target.replace(/^\//, ''))) return false;
+  delete tree.attrs['.specloc'];
+  return true;
 }
 
 /** Sets the user's chunking on image data; compression overrides go to writeTree as a whole. */

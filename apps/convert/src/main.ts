@@ -154,6 +154,7 @@ async function runConvert(args: string[], io: Io): Promise<number> {
         `${objects} objects, ${formatBytes(counts.bytes)}, ${formatDuration(summary.seconds)}${external}\n`,
     );
     for (const line of groupWarnings(summary.warnings)) io.err.write(`warning: ${line}\n`);
+    for (const note of summary.notes) io.err.write(`note: ${note}\n`);
   }
   return 0;
 }
