@@ -1,16 +1,70 @@
 /**
  * Memory stays bounded: writing a 200 MB series in 10 MB slabs (h5wasm/node writes to the real file
- * system, so nothing accumulates), and reading frames reuses one heap buffer.
+ * system, so nothing accumulates), streaming 200 vs 400 MiB through NWBHDF5IO in child processes
+ * peaks at the same RSS, and reading frames reuses one heap buffer. The 5 GiB check is
+ * scripts/stream-rss.mjs.
  */
+import { execFile } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ndarray, toHyperslab } from '@nwbjs/core';
 import { openHdf5 } from '../src/index.js';
 import { loadH5 } from '../src/module.js';
-import { tempDir } from './helpers.js';
+import { REPO_ROOT, nwbValidate, tempDir } from './helpers.js';
 
 const { dir, cleanup } = tempDir();
 afterAll(cleanup);
+
+const run = promisify(execFile);
+const packageDir = join(REPO_ROOT, 'packages/hdf5');
+// Children run the package compiled here, since a plain node process cannot load the sources.
+const buildDir = join(packageDir, 'node_modules/.cache/nwbjs-memory-test');
+beforeAll(async () => {
+  const tsc = join(REPO_ROOT, 'node_modules/typescript/bin/tsc');
+  const flags = ['--composite', 'false', '--declaration', 'false', '--declarationMap', 'false', '--sourceMap', 'false', '--incremental', 'true'];
+  await run(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--outDir', buildDir, '--tsBuildInfoFile', join(buildDir, '.tsbuildinfo'), ...flags], { cwd: packageDir });
+});
+
+/** The child: streams `mib` MiB of 512x512 uint8 frames into a new file, prints VmHWM in MiB. */
+const CHILD = `
+import { readFileSync } from 'node:fs';
+import { ImageSeries, NWBFile } from '@nwbjs/core';
+const { NWBHDF5IO } = await import(process.argv[1]);
+const [mib, out] = [Number(process.argv[2]), process.argv[3]];
+const FRAME = 512 * 512, SLAB = 40, frames = Math.round((mib * 2 ** 20) / FRAME);
+async function* slabs() {
+  for (let start = 0; start < frames; start += SLAB) {
+    const n = Math.min(SLAB, frames - start);
+    const data = new Uint8Array(n * FRAME);
+    for (let i = 0; i < n; i++) data.fill((start + i) % 251, i * FRAME, (i + 1) * FRAME);
+    yield { dtype: 'uint8', shape: [n, 512, 512], data };
+  }
+}
+const movie = new ImageSeries({ name: 'movie', unit: 'n.a.', rate: 30,
+  dataLayout: { chunks: [1, 512, 512], compression: { codec: 'gzip', level: 1 } },
+  data: { kind: 'stream', dtype: 'uint8', shape: [frames, 512, 512], slabs: slabs() } });
+const file = new NWBFile({ sessionDescription: 'memory', identifier: 'memory', sessionStartTime: '2024-01-01T00:00:00+00:00', acquisition: [movie] });
+const io = new NWBHDF5IO(out, 'w-');
+await io.write(file);
+await io.close();
+const line = readFileSync('/proc/self/status', 'utf8').split('\\n').find((l) => l.startsWith('VmHWM'));
+console.log(JSON.stringify({ hwm: Number(/\\d+/.exec(line)[0]) / 1024 }));
+`;
+
+async function peakMiB(mib: number, validate = false): Promise<number> {
+  const entry = pathToFileURL(join(buildDir, 'index.js')).href;
+  const out = join(dir, `stream-${mib}.nwb`);
+  const { stdout } = await run(process.execPath, ['--input-type=module', '-e', CHILD, entry, String(mib), out], { cwd: packageDir, timeout: 50_000 });
+  if (validate) {
+    const check = nwbValidate('check', out);
+    expect(check.status, check.output).toBe(0);
+  }
+  rmSync(out, { force: true });
+  return (JSON.parse(stdout.trim().split('\n').pop()!) as { hwm: number }).hwm;
+}
 
 const FRAME = [512, 512] as const;
 const FRAME_BYTES = FRAME[0] * FRAME[1];
@@ -73,5 +127,13 @@ describe('memory', () => {
     } finally {
       await r.close();
     }
+  });
+
+  it.runIf(process.platform === 'linux')('peak RSS of a streamed NWBHDF5IO write does not grow with its size (200 vs 400 MiB, gzip)', async () => {
+    const small = await peakMiB(200, true);
+    const large = await peakMiB(400);
+    // Keeping the data would add 200 MiB; allow for GC timing only.
+    expect(large - small, `VmHWM ${small.toFixed(0)} MiB vs ${large.toFixed(0)} MiB`).toBeLessThan(64);
+    expect(large).toBeLessThan(400);
   });
 });

@@ -45,13 +45,16 @@ import { linksToJson } from './conventions/links.js';
 import { referenceFromStored, storedReference } from './conventions/references.js';
 import { storageOf } from './conventions/zarr-dtype.js';
 import { axisParts, combinations, copyBlock, forEachLimit } from './chunk-grid.js';
+import { ChunkWriteQueue } from './chunk-queue.js';
 import type { ArrayRecord, GroupRecord, NodeRecord } from './metadata.js';
 import { arrayRecord, codecsOf, groupRecord, parseMetadataBytes, zarrayJson, zgroupJson } from './metadata.js';
 import { checkName, checkStorePath, childOf, isSafeName, keyOf, nameOf, parentOf } from './stores/keys.js';
 import type { StagingStore, ZarrStore } from './stores/store.js';
 
-/** Chunks fetched/decoded (reading) or encoded/stored (writing) at once: bounds memory, fills both cores. */
-const CHUNK_CONCURRENCY = 8;
+/** Chunks fetched/decoded (reading) or encoded/stored (writing) at once by default: bounds memory, fills the cores. */
+export const DEFAULT_CHUNK_CONCURRENCY = 8;
+/** Unencoded bytes of chunks being written at once, at most (one chunk always goes). */
+const MAX_IN_FLIGHT_BYTES = 64 * 1024 * 1024;
 /** Arrays up to this size get a single chunk when no chunk shape is given. */
 const SINGLE_CHUNK_BYTES = 16 * 1024 * 1024;
 
@@ -72,6 +75,8 @@ export interface ZarrBackendInit {
   readonly staging?: StagingStore;
   /** `.zmetadata` content, used to avoid requests on remote stores. */
   readonly consolidated?: ConsolidatedMetadata;
+  /** Chunks read or written at once (default {@link DEFAULT_CHUNK_CONCURRENCY}). */
+  readonly chunkConcurrency?: number;
 }
 
 /** The Zarr (hdmf-zarr, format 2) implementation of the storage interface. */
@@ -88,6 +93,9 @@ export class ZarrBackend implements StorageWriter {
   /** Writer: every node, and each group's children in creation order. */
   readonly #nodes = new Map<string, NodeRecord>();
   readonly #children = new Map<string, Set<string>>();
+  readonly #concurrency: number;
+  /** Writer: chunks being encoded and stored after their writeData call returned. */
+  readonly #queue: ChunkWriteQueue | undefined;
   #closed = false;
   #failed = false;
 
@@ -98,6 +106,8 @@ export class ZarrBackend implements StorageWriter {
     this.#consolidated = init.store.local ? undefined : init.consolidated;
     this.#staleRootAttrs = this.#consolidated !== undefined && !this.#consolidated.has('specifications/.zgroup');
     this.location = init.store.location;
+    this.#concurrency = Math.max(1, Math.floor(init.chunkConcurrency ?? DEFAULT_CHUNK_CONCURRENCY));
+    this.#queue = this.#staging === undefined ? undefined : new ChunkWriteQueue({ limit: this.#concurrency, maxBytes: MAX_IN_FLIGHT_BYTES });
     if (this.#staging !== undefined) {
       const root: GroupRecord = { kind: 'group', path: '/', attrs: new Map(), links: new Map(), attributeDTypes: new Map() };
       this.#nodes.set('/', root);
@@ -171,7 +181,7 @@ export class ZarrBackend implements StorageWriter {
     const out = this.#output(record, size, options.out, path);
     const perAxis = count.map((c, axis) => axisParts(start[axis]!, c, step[axis]!, record.chunks[axis]!));
     const chunkCount = shapeSize(record.chunks);
-    await forEachLimit(combinations(perAxis), CHUNK_CONCURRENCY, async (parts) => {
+    await forEachLimit(combinations(perAxis), this.#concurrency, async (parts) => {
       const index = parts.map((p) => p.chunk);
       const chunk = (await this.#readChunk(record, index, chunkCount)) ?? this.#fillChunk(record, chunkCount);
       copyBlock(
@@ -193,9 +203,13 @@ export class ZarrBackend implements StorageWriter {
     if (this.#closed) return;
     this.#closed = true;
     if (this.#staging === undefined) return;
-    if (this.#failed) {
+    const pending = this.#queue!;
+    await pending.settle();
+    if (this.#failed || pending.failure !== undefined) {
       await this.#staging.abort();
-      throw new BackendError('an earlier write failed; nothing was committed', { path: '/', backend: 'zarr' });
+      const cause = pending.failure?.error;
+      if (cause !== undefined && !this.#failed) throw cause;
+      throw new BackendError('an earlier write failed; nothing was committed', { path: '/', backend: 'zarr', ...(cause === undefined ? {} : { cause }) });
     }
     try {
       await this.#writeMetadata(this.#staging);
@@ -205,12 +219,17 @@ export class ZarrBackend implements StorageWriter {
       if ((cause as NodeJS.ErrnoException).code === 'EEXIST') {
         throw new BackendError(`${this.location} already exists`, { path: '/', backend: 'zarr', cause });
       }
+      if ((cause as NodeJS.ErrnoException).code === 'ENOTSTORE') {
+        throw new BackendError((cause as Error).message, { path: '/', backend: 'zarr', cause });
+      }
       throw isNwbError(cause) ? cause : new BackendError('could not commit the store', { path: '/', backend: 'zarr', cause });
     }
   }
 
   async abort(): Promise<void> {
     this.#closed = true;
+    // Chunks still being written must land before the staging area is removed, or they recreate it.
+    await this.#queue?.settle();
     await this.#staging?.abort();
   }
 
@@ -299,9 +318,14 @@ export class ZarrBackend implements StorageWriter {
     const perAxis = blockShape.map((c, axis) => axisParts(blockStart[axis]!, c, 1, record.chunks[axis]!));
     const chunkCount = shapeSize(record.chunks);
     const ones = blockShape.map(() => 1);
+    const queue = this.#queue!;
     try {
-      await forEachLimit(combinations(perAxis), CHUNK_CONCURRENCY, async (parts) => {
+      // Chunks are cut out one after another and handed to the write-behind queue, which encodes
+      // and stores several at once; this call returns once the last is handed over, so the next
+      // block is prepared while earlier chunks still compress.
+      for (const parts of combinations(perAxis)) {
         const index = parts.map((p) => p.chunk);
+        const key = this.#chunkKey(record, index);
         const full = parts.every((p, axis) => p.inChunk === 0 && p.count === Math.min(record.chunks[axis]!, record.shape[axis]! - index[axis]! * record.chunks[axis]!));
         const chunk = (full ? undefined : await this.#readChunk(record, index, chunkCount)) ?? this.#fillChunk(record, chunkCount);
         copyBlock(
@@ -314,8 +338,9 @@ export class ZarrBackend implements StorageWriter {
           parts.map((p) => p.inChunk),
           parts.map((p) => p.count),
         );
-        await this.#writeChunk(record, index, chunk);
-      });
+        const bytes = record.element.kind === 'numeric' ? chunkCount * record.element.itemSize : chunkCount * 16;
+        await queue.add(key, bytes, () => this.#writeChunk(record, index, chunk));
+      }
     } catch (error) {
       this.#failed = true;
       throw isNwbError(error) ? error : new BackendError('writing failed', { path, backend: 'zarr', cause: error });
@@ -479,6 +504,7 @@ export class ZarrBackend implements StorageWriter {
 
   async #readChunk(record: ArrayRecord, index: readonly number[], count: number): Promise<ChunkValues | undefined> {
     const key = this.#chunkKey(record, index);
+    await this.#queue?.waitFor(key);
     let bytes: Uint8Array | undefined;
     try {
       bytes = await this.#store.get(key);
@@ -499,12 +525,17 @@ export class ZarrBackend implements StorageWriter {
   }
 
   async #writeChunk(record: ArrayRecord, index: readonly number[], chunk: ChunkValues): Promise<void> {
-    const { filters, compressor } = await codecsOf(record);
-    let b = encodeElements(record.element, chunk, record.chunks);
-    for (const f of filters) b = await f.encode(b);
-    if (compressor !== undefined) b = await compressor.encode(b);
-    else if (ArrayBuffer.isView(chunk)) b = b.slice();
-    await this.#staging!.set(this.#chunkKey(record, index), b);
+    const key = this.#chunkKey(record, index);
+    try {
+      const { filters, compressor } = await codecsOf(record);
+      let b = encodeElements(record.element, chunk, record.chunks);
+      for (const f of filters) b = await f.encode(b);
+      if (compressor !== undefined) b = await compressor.encode(b);
+      else if (ArrayBuffer.isView(chunk)) b = b.slice();
+      await this.#staging!.set(key, b);
+    } catch (cause) {
+      throw isNwbError(cause) ? cause : new BackendError(`could not write chunk ${key}`, { path: record.path, backend: 'zarr', cause });
+    }
   }
 
   #fillChunk(record: ArrayRecord, count: number): ChunkValues {
@@ -570,7 +601,7 @@ export class ZarrBackend implements StorageWriter {
     }
     const encoder = new TextEncoder();
     const sorted = [...files.keys()].sort();
-    await forEachLimit(sorted, CHUNK_CONCURRENCY, async (key) => store.set(key, encoder.encode(stringifyJson(files.get(key)!))));
+    await forEachLimit(sorted, this.#concurrency, async (key) => store.set(key, encoder.encode(stringifyJson(files.get(key)!))));
     const consolidated = { metadata: new Map(sorted.map((k) => [k, files.get(k)!])), zarr_consolidated_format: 1 };
     await store.set('.zmetadata', encoder.encode(stringifyJson(consolidated)));
   }

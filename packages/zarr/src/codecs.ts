@@ -2,14 +2,15 @@
  * The byte side of a Zarr v2 chunk: the compressor and the byte filters (shuffle). Deflate runs on
  * node:zlib's thread pool with a 1 MiB chunkSize, so several chunks compress at once on several
  * cores (the default 16 KiB chunkSize gains nothing); Blosc, Zstd and LZ4 come from zarrita's
- * codec registry (numcodecs' WASM builds). zarrita's own pure-JS/DecompressionStream deflate is
- * never used.
+ * codec registry (numcodecs' WASM builds) and run on a small worker pool for the same reason.
+ * zarrita's own pure-JS/DecompressionStream deflate is never used.
  */
 import { promisify } from 'node:util';
 import * as zlib from 'node:zlib';
-import { registry } from 'zarrita';
 import type { Compression } from '@nwbjs/core';
 import { UnsupportedError } from '@nwbjs/core';
+import type { PooledCodec } from './codec-pool.js';
+import { sharedCodecPool } from './codec-pool.js';
 import type { JsonObject, JsonOut, JsonValue } from './conventions/json.js';
 import { JsonNumber } from './conventions/json.js';
 
@@ -46,22 +47,14 @@ function zlibCodec(id: 'zlib' | 'gzip', level: number): ByteCodec {
   };
 }
 
-interface NumcodecsCodec {
-  encode(data: Uint8Array): Uint8Array | Promise<Uint8Array>;
-  decode(data: Uint8Array): Uint8Array | Promise<Uint8Array>;
-}
-
-async function registryCodec(id: string, config: Record<string, unknown>): Promise<ByteCodec> {
-  const loader = registry.get(id);
-  if (loader === undefined) throw new Error(`zarrita has no ${id} codec`);
-  const entry = await loader();
-  const meta = { dataType: 'uint8', shape: [1], codecs: [], fillValue: null };
-  const codec = entry.fromConfig({ id, ...config }, meta as never) as NumcodecsCodec;
+/** Blosc, Zstd and LZ4 (numcodecs WASM), run on the shared worker pool. */
+function pooledCodec(id: PooledCodec['id'], config: Record<string, unknown>): ByteCodec {
+  const codec: PooledCodec = { id, config };
   return {
     id,
-    encode: async (data) => await codec.encode(data),
+    encode: (data) => sharedCodecPool.encode(codec, data),
     decode: async (data, expectedBytes) => {
-      const out = await codec.decode(data);
+      const out = await sharedCodecPool.decode(codec, data);
       if (expectedBytes !== undefined && out.length > expectedBytes) throw new Error(`${id} output is larger than the chunk`);
       return out;
     },
@@ -106,16 +99,16 @@ export async function compressorFromMetadata(config: JsonValue, path: string): P
     case 'gzip':
       return zlibCodec(id, num(config, 'level', 1));
     case 'blosc':
-      return registryCodec('blosc', {
-        cname: config.get('cname') ?? 'lz4',
+      return pooledCodec('blosc', {
+        cname: bloscCname(config.get('cname') ?? 'lz4', path),
         clevel: num(config, 'clevel', 5),
         shuffle: num(config, 'shuffle', 1),
         blocksize: num(config, 'blocksize', 0),
       });
     case 'zstd':
-      return registryCodec('zstd', { level: num(config, 'level', 1) });
+      return pooledCodec('zstd', { level: num(config, 'level', 1) });
     case 'lz4':
-      return registryCodec('lz4', { acceleration: num(config, 'acceleration', 1) });
+      return pooledCodec('lz4', { acceleration: num(config, 'acceleration', 1) });
     default:
       throw new UnsupportedError(`compressor ${JSON.stringify(id)} is not supported`, {
         path,
@@ -123,6 +116,18 @@ export async function compressorFromMetadata(config: JsonValue, path: string): P
         backend: 'zarr',
       });
   }
+}
+
+/** Blosc's inner compressors that numcodecs' WASM build has. */
+const BLOSC_CNAMES = new Set(['blosclz', 'lz4', 'lz4hc', 'zlib', 'zstd']);
+
+function bloscCname(cname: unknown, path: string): string {
+  if (typeof cname === 'string' && BLOSC_CNAMES.has(cname)) return cname;
+  throw new UnsupportedError(`blosc compressor ${JSON.stringify(cname)} is not supported`, {
+    path,
+    feature: `compression:blosc-${String(cname)}`,
+    backend: 'zarr',
+  });
 }
 
 /** Byte filters of a numeric array's `.zarray` (shuffle only). */
@@ -163,7 +168,7 @@ export function compressionMetadata(
       return {
         compressor: {
           id: 'blosc',
-          cname: compression.cname ?? 'lz4',
+          cname: bloscCname(compression.cname ?? 'lz4', path),
           clevel: compression.level ?? 5,
           shuffle: compression.shuffle === false ? 0 : 1,
           blocksize: 0,

@@ -10,4 +10,6 @@ export type { HttpStoreOptions } from './stores/http-store.js';
 export { decodePickledArray, PickleError } from './pickle.js';
 export type { PickledArray, PickledElement } from './pickle.js';
 export { registerZarritaCodecs } from './zarrita-codecs.js';
+export { setCodecWorkers } from './codec-pool.js';
 export { NWBZarrIO } from './nwb-zarr-io.js';
+export { DEFAULT_ZARR_COMPRESSION } from './default-compression.js';

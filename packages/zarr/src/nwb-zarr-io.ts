@@ -2,9 +2,10 @@
  * NWBZarrIO: read or write a whole NWB file in an hdmf-zarr store, a thin wrapper over
  * {@link openZarr} and core's readNWBFile / writeNWBFile (named after hdmf-zarr's class).
  */
-import type { NWBFile, OpenMode, WriteNWBFileOptions } from '@nwbjs/core';
-import { BackendError, readNWBFile, writeNWBFile } from '@nwbjs/core';
+import type { NWBFile, OpenMode, WriteNWBFileOptions, WriteTreeResult } from '@nwbjs/core';
+import { BackendError, nwbFileToTree, readNWBFile, writeTree } from '@nwbjs/core';
 import type { ZarrBackend } from './backend.js';
+import { applyDefaultCompression } from './default-compression.js';
 import type { OpenZarrOptions, ZarrLocation } from './open.js';
 import { openZarr } from './open.js';
 
@@ -23,10 +24,21 @@ export class NWBZarrIO {
     return this.#backend;
   }
 
-  /** Writes `file` (mode 'w' or 'w-'); the store appears at its location at {@link close}. */
-  async write(file: NWBFile, options: WriteNWBFileOptions = {}): Promise<void> {
+  /**
+   * Writes `file` (mode 'w' or 'w-'); the store appears at its location at {@link close}.
+   *
+   * Without a `compression` option, numeric arrays and streams that carry no compression of their
+   * own are written with hdmf-zarr's default, Blosc LZ4 level 5 with shuffle
+   * ({@link DEFAULT_ZARR_COMPRESSION}); data read from another file keep their stored compression.
+   * `compression: 'keep'` writes exactly what each dataset carries, `null` writes nothing
+   * compressed, and a Compression applies to every numeric dataset.
+   */
+  async write(file: NWBFile, options: WriteNWBFileOptions = {}): Promise<WriteTreeResult> {
     if (this.mode === 'r') throw new BackendError('opened for reading', { path: '/', backend: 'zarr' });
-    await writeNWBFile(await this.#open(), file, options);
+    const backend = await this.#open();
+    const tree = nwbFileToTree(file, options);
+    if (options.compression === undefined) applyDefaultCompression(tree);
+    return writeTree(backend, tree, options);
   }
 
   /** Reads the file (mode 'r'); data stay lazy until read, so keep the IO open while using them. */

@@ -8,7 +8,7 @@ import { BackendError, InvalidFileError, NotFoundError, UnsupportedError } from 
 import type { ConsolidatedMetadata } from './backend.js';
 import { ZarrBackend } from './backend.js';
 import { parseMetadataBytes } from './metadata.js';
-import { DirStagingStore, DirStore, exists } from './stores/dir-store.js';
+import { DirStagingStore, DirStore, exists, refuseReplacing } from './stores/dir-store.js';
 import type { HttpStoreOptions } from './stores/http-store.js';
 import { HttpStore } from './stores/http-store.js';
 import { isSafeName } from './stores/keys.js';
@@ -19,23 +19,31 @@ import type { ZarrStore } from './stores/store.js';
 export type ZarrLocation = string | URL | Map<string, Uint8Array>;
 
 /** Options of {@link openZarr}. */
-export type OpenZarrOptions = HttpStoreOptions;
+export interface OpenZarrOptions extends HttpStoreOptions {
+  /**
+   * Chunks read, or encoded and written, at once (default 8). Writing hands chunks to a bounded
+   * write-behind queue of this length, so compression uses several cores even when each write call
+   * covers one chunk.
+   */
+  chunkConcurrency?: number;
+}
 
 /**
  * Opens an hdmf-zarr store for reading (`'r'`) or writing (`'w-'`: fail if it exists, `'w'`:
- * replace it at the successful close). Writing needs a directory path or a Map.
+ * replace it at the successful close; only an empty directory or a Zarr store is ever replaced).
+ * Writing needs a directory path or a Map.
  */
 export async function openZarr(location: ZarrLocation, mode: OpenMode = 'r', options: OpenZarrOptions = {}): Promise<ZarrBackend> {
   const isUrl = location instanceof URL || (typeof location === 'string' && /^https?:\/\//i.test(location));
   if (isUrl) {
     if (mode !== 'r') throw new UnsupportedError('remote stores are read only', { path: '/', feature: 'write-remote', backend: 'zarr' });
-    return openRemote(new HttpStore(String(location), options));
+    return openRemote(new HttpStore(String(location), options), options);
   }
   if (location instanceof Map) {
-    if (mode === 'r') return openLocal(new MapStore(location));
+    if (mode === 'r') return openLocal(new MapStore(location), options);
     if (mode === 'w-' && location.size > 0) throw new BackendError('the target map is not empty', { path: '/', backend: 'zarr' });
     const staging = new MapStagingStore(location, mode === 'w');
-    return new ZarrBackend({ store: staging, staging });
+    return new ZarrBackend({ store: staging, staging, ...tuning(options) });
   }
   if (typeof location !== 'string') throw new UnsupportedError('unsupported store location', { path: '/', feature: 'location', backend: 'zarr' });
   if (mode === 'r') {
@@ -46,19 +54,28 @@ export async function openZarr(location: ZarrLocation, mode: OpenMode = 'r', opt
       throw new NotFoundError(`${location} does not exist`, { path: '/', cause });
     }
     if (!info.isDirectory()) throw new InvalidFileError(`${location} is not a Zarr store (not a directory)`, { path: '/' });
-    return openLocal(new DirStore(location));
+    return openLocal(new DirStore(location), options);
   }
+  if (location.trim() === '') throw new BackendError('an empty path is not a store location', { path: '/', backend: 'zarr' });
   if (mode === 'w-' && (await exists(location))) throw new BackendError(`${location} already exists`, { path: '/', backend: 'zarr' });
+  if (mode === 'w') {
+    const refusal = await refuseReplacing(location);
+    if (refusal !== undefined) throw new BackendError(refusal, { path: '/', backend: 'zarr' });
+  }
   let staging: DirStagingStore;
   try {
     staging = await DirStagingStore.create(location, mode === 'w');
   } catch (cause) {
     throw new BackendError(`cannot create ${location}`, { path: '/', backend: 'zarr', cause });
   }
-  return new ZarrBackend({ store: new DirStore(location), staging });
+  return new ZarrBackend({ store: new DirStore(location), staging, ...tuning(options) });
 }
 
-async function openLocal(store: ZarrStore): Promise<ZarrBackend> {
+function tuning(options: OpenZarrOptions): { chunkConcurrency?: number } {
+  return options.chunkConcurrency === undefined ? {} : { chunkConcurrency: options.chunkConcurrency };
+}
+
+async function openLocal(store: ZarrStore, options: OpenZarrOptions): Promise<ZarrBackend> {
   const zgroup = await store.get('.zgroup');
   if (zgroup === undefined) {
     if ((await store.get('zarr.json')) !== undefined) {
@@ -67,17 +84,17 @@ async function openLocal(store: ZarrStore): Promise<ZarrBackend> {
     throw new InvalidFileError(`${store.location} is not a Zarr v2 store (no .zgroup)`, { path: '/' });
   }
   parseMetadataBytes(zgroup, '.zgroup', '/');
-  return new ZarrBackend({ store });
+  return new ZarrBackend({ store, ...tuning(options) });
 }
 
-async function openRemote(store: HttpStore): Promise<ZarrBackend> {
+async function openRemote(store: HttpStore, options: OpenZarrOptions): Promise<ZarrBackend> {
   let bytes: Uint8Array | undefined;
   try {
     bytes = await store.get('.zmetadata');
   } catch (cause) {
     throw new BackendError(`cannot read ${store.location}`, { path: '/', backend: 'zarr', cause });
   }
-  if (bytes === undefined) return openLocalRemote(store);
+  if (bytes === undefined) return openLocalRemote(store, options);
   const parsed = parseMetadataBytes(bytes, '.zmetadata', '/');
   const metadata = parsed instanceof Map ? parsed.get('metadata') : undefined;
   if (!(metadata instanceof Map)) throw new InvalidFileError('.zmetadata has no metadata object', { path: '/' });
@@ -91,12 +108,12 @@ async function openRemote(store: HttpStore): Promise<ZarrBackend> {
     consolidated.set(key, value);
   }
   if (!consolidated.has('.zgroup')) throw new InvalidFileError(`${store.location} is not a Zarr v2 store (no root group)`, { path: '/' });
-  return new ZarrBackend({ store, consolidated });
+  return new ZarrBackend({ store, consolidated, ...tuning(options) });
 }
 
-async function openLocalRemote(store: HttpStore): Promise<ZarrBackend> {
+async function openLocalRemote(store: HttpStore, options: OpenZarrOptions): Promise<ZarrBackend> {
   const zgroup = await store.get('.zgroup');
   if (zgroup === undefined) throw new NotFoundError(`${store.location} is not a Zarr v2 store (no .zmetadata or .zgroup)`, { path: '/' });
   parseMetadataBytes(zgroup, '.zgroup', '/');
-  return new ZarrBackend({ store });
+  return new ZarrBackend({ store, ...tuning(options) });
 }

@@ -1,8 +1,10 @@
 import { cp, mkdir, writeFile, chmod, readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { isNwbError, wholeHyperslab } from '@nwbjs/core';
-import { openZarr } from '../src/index.js';
+import { isNwbError, ndarray, wholeHyperslab } from '@nwbjs/core';
+import type { StagingStore } from '../src/stores/store.js';
+import { MapStagingStore } from '../src/stores/map-store.js';
+import { ZarrBackend, openZarr } from '../src/index.js';
 import { fixturesDir, tempDir } from './helpers.js';
 
 const temp = await tempDir();
@@ -85,5 +87,81 @@ describe('bad input gives clear errors', () => {
     await expect(openZarr(target)).rejects.toSatisfy(tagged('NotFoundError'));
     const { readdir } = await import('node:fs/promises');
     expect((await readdir(temp.dir)).filter((n) => n.includes('aborted'))).toEqual([]);
+  });
+
+  it('a reference whose path leaves the store', async () => {
+    const store = await copyFixture('tutorial_images.jsonrefs.nwb.zarr');
+    const array = path.join(store, 'stimulus/templates/raccoons/order_of_images');
+    const zarray = JSON.parse(await readFile(path.join(array, '.zarray'), 'utf8')) as Record<string, unknown>;
+    await writeFile(path.join(array, '.zarray'), JSON.stringify({ ...zarray, compressor: null }));
+    const ref = (p: string) => ({ object_id: null, path: p, source: '.', source_object_id: null });
+    await writeFile(path.join(array, '0'), JSON.stringify([ref('/../../etc/passwd'), ref('/stimulus/templates/raccoons/gs_face'), '|O', [2]]));
+    const reader = await openZarr(store);
+    await expect(reader.readData('/stimulus/templates/raccoons/order_of_images', wholeHyperslab([2]))).rejects.toSatisfy(
+      (e: unknown) => isNwbError(e, 'InvalidFileError') && /unsafe name/.test(e.message),
+    );
+  });
+
+  it('a remote .zmetadata listing a key outside the store', async () => {
+    const zmetadata = { metadata: { '.zgroup': { zarr_format: 2 }, '../secret/.zarray': {} }, zarr_consolidated_format: 1 };
+    const fetch = async (request: Request) =>
+      new URL(request.url).pathname.endsWith('/.zmetadata') ? new Response(JSON.stringify(zmetadata)) : new Response(null, { status: 404 });
+    await expect(openZarr('http://store.invalid/a.nwb.zarr', 'r', { fetch })).rejects.toSatisfy(
+      (e: unknown) => isNwbError(e, 'InvalidFileError') && /unsafe key/.test(e.message),
+    );
+  });
+
+  it('a Zarr v3 store is named as such', async () => {
+    const dir = path.join(temp.dir, 'v3.nwb.zarr');
+    await mkdir(dir);
+    await writeFile(path.join(dir, 'zarr.json'), JSON.stringify({ zarr_format: 3, node_type: 'group' }));
+    await expect(openZarr(dir)).rejects.toSatisfy((e: unknown) => isNwbError(e, 'UnsupportedError') && /format 3/.test(e.message));
+  });
+
+  it("mode w never replaces a file, a directory that is not a store, or '' (the working directory)", async () => {
+    const notStore = path.join(temp.dir, 'my-data');
+    await mkdir(notStore);
+    await writeFile(path.join(notStore, 'notes.txt'), 'keep me');
+    const file = path.join(temp.dir, 'session.nwb');
+    await writeFile(file, 'HDF5?');
+    for (const target of [notStore, file, '']) {
+      await expect(openZarr(target, 'w')).rejects.toSatisfy(tagged('BackendError'));
+    }
+    expect(await readFile(path.join(notStore, 'notes.txt'), 'utf8')).toBe('keep me');
+    expect(await readFile(file, 'utf8')).toBe('HDF5?');
+    // A store is replaced, as 'w' promises.
+    const store = await copyFixture('static_images.nwb.zarr');
+    const writer = await openZarr(store, 'w');
+    await writer.close();
+    expect((await openZarr(store)).writable).toBe(false);
+  });
+
+  it('a chunk that cannot be stored fails the write and commits nothing', async () => {
+    const target = new Map<string, Uint8Array>();
+    const staging = new MapStagingStore(target, false);
+    let chunkWrites = 0;
+    const failing: StagingStore = {
+      location: 'memory',
+      local: true,
+      get: (key) => staging.get(key),
+      listChildren: (prefix) => staging.listChildren(prefix),
+      set: async (key, value) => {
+        if (/\/\d+\.\d+$/.test(key) && ++chunkWrites === 3) throw new Error('ENOSPC: no space left on device');
+        await staging.set(key, value);
+      },
+      commit: () => staging.commit(),
+      abort: () => staging.abort(),
+    };
+    const writer = new ZarrBackend({ store: failing, staging: failing });
+    await writer.createDataset('/data', { dtype: 'uint8', shape: [8, 4], chunks: [1, 4] });
+    // The failure of chunk 3 surfaces on a later call (the writes run behind) or at close.
+    const written = (async () => {
+      for (let row = 0; row < 8; row++) await writer.writeData('/data', [row, 0], ndarray('uint8', [1, 4], new Uint8Array(4).fill(row)));
+    })();
+    await expect(written.then(() => writer.close())).rejects.toSatisfy(
+      (e: unknown) => isNwbError(e, 'BackendError') && /chunk data\/2\.0/.test(e.message),
+    );
+    await writer.close().catch(() => undefined);
+    expect(target.size).toBe(0);
   });
 });

@@ -4,7 +4,7 @@
  * the target is either the old store or the complete new one, never a half-written one.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import * as nodePath from 'node:path';
 import type { StagingStore, ZarrStore } from './store.js';
 
@@ -50,6 +50,28 @@ export async function exists(path: string): Promise<boolean> {
   }
 }
 
+/** Top-level entries that mark a directory as a Zarr store (v2 group or array, or v3). */
+const STORE_MARKERS = ['.zgroup', '.zarray', 'zarr.json'];
+
+/**
+ * Why the thing at `target` must not be replaced by a new store, or undefined when it may be: only
+ * an empty directory or a Zarr store is replaced, never a file, a link or a directory of other
+ * content (a typo'd path or `''`, the working directory, must not be deleted).
+ */
+export async function refuseReplacing(target: string): Promise<string | undefined> {
+  let info;
+  try {
+    info = await lstat(target);
+  } catch (error) {
+    if (isMissing(error)) return undefined;
+    throw error;
+  }
+  if (!info.isDirectory()) return `${target} exists and is not a Zarr store (not a directory)`;
+  const names = await readdir(target);
+  if (names.length === 0 || names.some((n) => STORE_MARKERS.includes(n))) return undefined;
+  return `${target} exists and is not a Zarr store (no .zgroup, .zarray or zarr.json); it is not replaced`;
+}
+
 /** Writes a directory store through a temporary sibling directory. */
 export class DirStagingStore extends DirStore implements StagingStore {
   readonly #target: string;
@@ -93,6 +115,8 @@ export class DirStagingStore extends DirStore implements StagingStore {
     let old: string | undefined;
     if (await exists(target)) {
       if (!this.#replace) throw Object.assign(new Error(`${target} exists`), { code: 'EEXIST' });
+      const refusal = await refuseReplacing(target);
+      if (refusal !== undefined) throw Object.assign(new Error(refusal), { code: 'ENOTSTORE' });
       old = `${nodePath.join(nodePath.dirname(target), `.${nodePath.basename(target)}.old-${randomBytes(6).toString('hex')}`)}`;
       await rename(target, old);
     }

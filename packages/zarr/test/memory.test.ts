@@ -1,0 +1,78 @@
+/**
+ * Streaming a series into a store keeps memory flat: a child process writes 200 MiB and another
+ * 400 MiB (slabs of 10 MiB, NWBZarrIO's default Blosc compression) and their peak RSS (VmHWM)
+ * must be about the same. Children run the package compiled into node_modules/.cache, since a
+ * plain node process cannot load the TypeScript sources. The children must also exit on their own
+ * (idle codec workers do not hold a process). The 5 GiB check is scripts/stream-rss.mjs.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { repoRoot, runValidate } from './helpers.js';
+
+const run = promisify(execFile);
+const packageDir = path.join(repoRoot, 'packages/zarr');
+const buildDir = path.join(packageDir, 'node_modules/.cache/nwbjs-memory-test');
+let work = '';
+
+beforeAll(async () => {
+  work = await mkdtemp(path.join(tmpdir(), 'nwbjs-zarr-memory-'));
+  const tsc = path.join(repoRoot, 'node_modules/typescript/bin/tsc');
+  await run(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--outDir', buildDir, '--tsBuildInfoFile', path.join(buildDir, '.tsbuildinfo'), '--composite', 'false', '--declaration', 'false', '--declarationMap', 'false', '--sourceMap', 'false', '--incremental', 'true'], { cwd: packageDir });
+});
+afterAll(async () => {
+  await rm(work, { recursive: true, force: true });
+});
+
+/** The child: streams `mib` MiB of 512x512 uint8 frames into a new store, prints VmHWM in MiB. */
+const CHILD = `
+import { readFileSync } from 'node:fs';
+import { ImageSeries, NWBFile } from '@nwbjs/core';
+const { NWBZarrIO } = await import(process.argv[1]);
+const [mib, out] = [Number(process.argv[2]), process.argv[3]];
+const FRAME = 512 * 512, SLAB = 40, frames = Math.round((mib * 2 ** 20) / FRAME);
+async function* slabs() {
+  for (let start = 0; start < frames; start += SLAB) {
+    const n = Math.min(SLAB, frames - start);
+    const data = new Uint8Array(n * FRAME);
+    for (let i = 0; i < n; i++) data.fill((start + i) % 251, i * FRAME, (i + 1) * FRAME);
+    yield { dtype: 'uint8', shape: [n, 512, 512], data };
+  }
+}
+const movie = new ImageSeries({ name: 'movie', unit: 'n.a.', rate: 30, dataLayout: { chunks: [1, 512, 512] },
+  data: { kind: 'stream', dtype: 'uint8', shape: [frames, 512, 512], slabs: slabs() } });
+const file = new NWBFile({ sessionDescription: 'memory', identifier: 'memory', sessionStartTime: '2024-01-01T00:00:00+00:00', acquisition: [movie] });
+const io = new NWBZarrIO(out, 'w-');
+await io.write(file);
+await io.close();
+const line = readFileSync('/proc/self/status', 'utf8').split('\\n').find((l) => l.startsWith('VmHWM'));
+console.log(JSON.stringify({ hwm: Number(/\\d+/.exec(line)[0]) / 1024 }));
+`;
+
+async function peakMiB(mib: number, validate = false): Promise<number> {
+  const entry = pathToFileURL(path.join(buildDir, 'index.js')).href;
+  const out = path.join(work, `${mib}.nwb.zarr`);
+  // The children compress on the codec worker pool; a child that did not exit on its own (a worker
+  // keeping the process alive) would hit the timeout.
+  const { stdout } = await run(process.execPath, ['--input-type=module', '-e', CHILD, entry, String(mib), out], { cwd: packageDir, timeout: 50_000 });
+  if (validate) {
+    const check = await runValidate(['check', out]);
+    expect(check.code, check.out).toBe(0);
+  }
+  await rm(out, { recursive: true, force: true });
+  return (JSON.parse(stdout.trim().split('\n').pop()!) as { hwm: number }).hwm;
+}
+
+describe.runIf(process.platform === 'linux')('memory', () => {
+  it('peak RSS does not grow with the size of a streamed series (200 vs 400 MiB)', async () => {
+    const small = await peakMiB(200, true);
+    const large = await peakMiB(400);
+    // Keeping the data would add 200 MiB; allow for GC timing only.
+    expect(large - small, `VmHWM ${small.toFixed(0)} MiB vs ${large.toFixed(0)} MiB`).toBeLessThan(64);
+    expect(large).toBeLessThan(400);
+  });
+});
