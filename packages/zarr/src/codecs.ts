@@ -1,26 +1,18 @@
 /**
- * The byte side of a Zarr v2 chunk: the compressor and the byte filters (shuffle). Deflate runs on
- * node:zlib's thread pool with a 1 MiB chunkSize, so several chunks compress at once on several
- * cores (the default 16 KiB chunkSize gains nothing); Blosc, Zstd and LZ4 come from zarrita's
- * codec registry (numcodecs' WASM builds) and run on a small worker pool for the same reason.
- * zarrita's own pure-JS/DecompressionStream deflate is never used.
+ * The byte side of a Zarr v2 chunk: the compressor and the byte filters (shuffle). Deflate and the
+ * numcodecs WASM codecs (Blosc, Zstd, LZ4) come from the platform (`#platform/...`): in Node,
+ * deflate runs on node:zlib's thread pool and the WASM codecs on a small worker pool, so several
+ * chunks compress at once on several cores; in the browser, deflate runs on CompressionStream and
+ * the WASM codecs in-thread. zarrita's own pure-JS/DecompressionStream deflate is never used.
  */
-import { promisify } from 'node:util';
-import * as zlib from 'node:zlib';
 import type { Compression } from '@nwbjs/core';
 import { UnsupportedError } from '@nwbjs/core';
-import type { PooledCodec } from './codec-pool.js';
-import { sharedCodecPool } from './codec-pool.js';
+import { sharedCodecPool } from '#platform/codec-pool.js';
+import { deflateCodec } from '#platform/deflate.js';
 import type { JsonObject, JsonOut, JsonValue } from './conventions/json.js';
 import { JsonNumber } from './conventions/json.js';
+import type { PooledCodec } from './numcodecs-codec.js';
 
-const deflate = promisify(zlib.deflate);
-const inflate = promisify(zlib.inflate);
-const gzip = promisify(zlib.gzip);
-const gunzip = promisify(zlib.gunzip);
-
-/** node:zlib output buffer size: large, so a chunk is one job on the thread pool. */
-const ZLIB_CHUNK_SIZE = 1 << 20;
 /** No chunk may inflate beyond this (a guard against decompression bombs when size is unknown). */
 const MAX_DECODED_BYTES = 1 << 30;
 
@@ -32,22 +24,16 @@ export interface ByteCodec {
   decode(data: Uint8Array, expectedBytes?: number): Promise<Uint8Array>;
 }
 
-const asU8 = (b: Uint8Array | Buffer): Uint8Array => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
-
 function zlibCodec(id: 'zlib' | 'gzip', level: number): ByteCodec {
-  const opts = { level, chunkSize: ZLIB_CHUNK_SIZE };
+  const codec = deflateCodec(id, level);
   return {
     id,
-    encode: async (data) => asU8(await (id === 'zlib' ? deflate : gzip)(data, opts)),
-    decode: async (data, expectedBytes) => {
-      const maxOutputLength = Math.max(1, Math.min(MAX_DECODED_BYTES, expectedBytes ?? MAX_DECODED_BYTES));
-      const out = await (id === 'zlib' ? inflate : gunzip)(data, { chunkSize: ZLIB_CHUNK_SIZE, maxOutputLength });
-      return asU8(out);
-    },
+    encode: (data) => codec.encode(data),
+    decode: (data, expectedBytes) => codec.decode(data, Math.max(1, Math.min(MAX_DECODED_BYTES, expectedBytes ?? MAX_DECODED_BYTES))),
   };
 }
 
-/** Blosc, Zstd and LZ4 (numcodecs WASM), run on the shared worker pool. */
+/** Blosc, Zstd and LZ4 (numcodecs WASM), run by the platform's shared codec runner. */
 function pooledCodec(id: PooledCodec['id'], config: Record<string, unknown>): ByteCodec {
   const codec: PooledCodec = { id, config };
   return {

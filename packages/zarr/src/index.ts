@@ -1,15 +1,17 @@
 /**
  * @nwbjs/zarr: the Zarr backend of nwbjs. Reads and writes NWB files in hdmf-zarr's (<= 0.13,
- * Zarr format 2) layout, on disk, in memory and (reading) over HTTP.
+ * Zarr format 2) layout, on disk (Node), in memory and (reading) over HTTP, in Node and in the
+ * browser. The platform-specific parts come through `#platform/...` (see package.json `imports`).
  */
 export { ZarrBackend } from './backend.js';
 export type { ConsolidatedMetadata, ZarrBackendInit } from './backend.js';
 export { openZarr } from './open.js';
 export type { OpenZarrOptions, ZarrLocation } from './open.js';
 export type { HttpStoreOptions } from './stores/http-store.js';
+export type { StagingStore, ZarrStore } from './stores/store.js';
 export { decodePickledArray, PickleError } from './pickle.js';
 export type { PickledArray, PickledElement } from './pickle.js';
 export { registerZarritaCodecs } from './zarrita-codecs.js';
-export { setCodecWorkers } from './codec-pool.js';
+export { setCodecWorkers } from '#platform/codec-pool.js';
 export { NWBZarrIO } from './nwb-zarr-io.js';
 export { DEFAULT_ZARR_COMPRESSION } from './default-compression.js';

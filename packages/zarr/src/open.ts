@@ -1,22 +1,35 @@
 /**
- * Opening a store: a directory path (`.nwb.zarr`), a `Map<string, Uint8Array>`, or an http(s)
- * URL (read only). Remote stores are opened with one request, for `.zmetadata`.
+ * Opening a store: a directory path (`.nwb.zarr`, Node only), a `Map<string, Uint8Array>`, an
+ * http(s) URL (read only), or a store object of the caller's. Remote stores are opened with one
+ * request, for `.zmetadata`.
  */
-import { stat } from 'node:fs/promises';
 import type { OpenMode } from '@nwbjs/core';
 import { BackendError, InvalidFileError, NotFoundError, UnsupportedError } from '@nwbjs/core';
+import { openDirectoryReader, openDirectoryWriter } from '#platform/directory.js';
 import type { ConsolidatedMetadata } from './backend.js';
 import { ZarrBackend } from './backend.js';
 import { parseMetadataBytes } from './metadata.js';
-import { DirStagingStore, DirStore, exists, refuseReplacing } from './stores/dir-store.js';
 import type { HttpStoreOptions } from './stores/http-store.js';
 import { HttpStore } from './stores/http-store.js';
 import { isSafeName } from './stores/keys.js';
 import { MapStagingStore, MapStore } from './stores/map-store.js';
-import type { ZarrStore } from './stores/store.js';
+import type { StagingStore, ZarrStore } from './stores/store.js';
 
-/** Where a Zarr store lives. */
-export type ZarrLocation = string | URL | Map<string, Uint8Array>;
+/**
+ * Where a Zarr store lives: a directory path (Node only; refused with an UnsupportedError in a
+ * browser bundle), an http(s) URL (reading), a `Map<string, Uint8Array>`, or a {@link ZarrStore}
+ * of the caller's (a {@link StagingStore} for writing).
+ */
+export type ZarrLocation = string | URL | Map<string, Uint8Array> | ZarrStore;
+
+function isStore(location: ZarrLocation): location is ZarrStore {
+  return typeof location === 'object' && !(location instanceof Map) && !(location instanceof URL) && typeof location.get === 'function';
+}
+
+function isStagingStore(store: ZarrStore): store is StagingStore {
+  const s = store as Partial<StagingStore>;
+  return typeof s.set === 'function' && typeof s.commit === 'function' && typeof s.abort === 'function';
+}
 
 /** Options of {@link openZarr}. */
 export interface OpenZarrOptions extends HttpStoreOptions {
@@ -31,7 +44,8 @@ export interface OpenZarrOptions extends HttpStoreOptions {
 /**
  * Opens an hdmf-zarr store for reading (`'r'`) or writing (`'w-'`: fail if it exists, `'w'`:
  * replace it at the successful close; only an empty directory or a Zarr store is ever replaced).
- * Writing needs a directory path or a Map.
+ * Writing needs a directory path (Node only), a Map, or a {@link StagingStore}. A store object is
+ * read directly when it is `local`, and through its `.zmetadata` otherwise.
  */
 export async function openZarr(location: ZarrLocation, mode: OpenMode = 'r', options: OpenZarrOptions = {}): Promise<ZarrBackend> {
   const isUrl = location instanceof URL || (typeof location === 'string' && /^https?:\/\//i.test(location));
@@ -45,30 +59,17 @@ export async function openZarr(location: ZarrLocation, mode: OpenMode = 'r', opt
     const staging = new MapStagingStore(location, mode === 'w');
     return new ZarrBackend({ store: staging, staging, ...tuning(options) });
   }
-  if (typeof location !== 'string') throw new UnsupportedError('unsupported store location', { path: '/', feature: 'location', backend: 'zarr' });
-  if (mode === 'r') {
-    let info;
-    try {
-      info = await stat(location);
-    } catch (cause) {
-      throw new NotFoundError(`${location} does not exist`, { path: '/', cause });
+  if (isStore(location)) {
+    if (mode === 'r') return location.local ? openLocal(location, options) : openRemote(location, options);
+    if (!isStagingStore(location)) {
+      throw new UnsupportedError(`${location.location}: writing needs a store with set, commit and abort`, { path: '/', feature: 'write-store', backend: 'zarr' });
     }
-    if (!info.isDirectory()) throw new InvalidFileError(`${location} is not a Zarr store (not a directory)`, { path: '/' });
-    return openLocal(new DirStore(location), options);
+    return new ZarrBackend({ store: location, staging: location, ...tuning(options) });
   }
-  if (location.trim() === '') throw new BackendError('an empty path is not a store location', { path: '/', backend: 'zarr' });
-  if (mode === 'w-' && (await exists(location))) throw new BackendError(`${location} already exists`, { path: '/', backend: 'zarr' });
-  if (mode === 'w') {
-    const refusal = await refuseReplacing(location);
-    if (refusal !== undefined) throw new BackendError(refusal, { path: '/', backend: 'zarr' });
-  }
-  let staging: DirStagingStore;
-  try {
-    staging = await DirStagingStore.create(location, mode === 'w');
-  } catch (cause) {
-    throw new BackendError(`cannot create ${location}`, { path: '/', backend: 'zarr', cause });
-  }
-  return new ZarrBackend({ store: new DirStore(location), staging, ...tuning(options) });
+  if (typeof location !== 'string') throw new UnsupportedError('unsupported store location', { path: '/', feature: 'location', backend: 'zarr' });
+  if (mode === 'r') return openLocal(await openDirectoryReader(location), options);
+  const { store, staging } = await openDirectoryWriter(location, mode);
+  return new ZarrBackend({ store, staging, ...tuning(options) });
 }
 
 function tuning(options: OpenZarrOptions): { chunkConcurrency?: number } {
@@ -87,7 +88,7 @@ async function openLocal(store: ZarrStore, options: OpenZarrOptions): Promise<Za
   return new ZarrBackend({ store, ...tuning(options) });
 }
 
-async function openRemote(store: HttpStore, options: OpenZarrOptions): Promise<ZarrBackend> {
+async function openRemote(store: ZarrStore, options: OpenZarrOptions): Promise<ZarrBackend> {
   let bytes: Uint8Array | undefined;
   try {
     bytes = await store.get('.zmetadata');
@@ -111,7 +112,7 @@ async function openRemote(store: HttpStore, options: OpenZarrOptions): Promise<Z
   return new ZarrBackend({ store, consolidated, ...tuning(options) });
 }
 
-async function openLocalRemote(store: HttpStore, options: OpenZarrOptions): Promise<ZarrBackend> {
+async function openLocalRemote(store: ZarrStore, options: OpenZarrOptions): Promise<ZarrBackend> {
   const zgroup = await store.get('.zgroup');
   if (zgroup === undefined) throw new NotFoundError(`${store.location} is not a Zarr v2 store (no .zmetadata or .zgroup)`, { path: '/' });
   parseMetadataBytes(zgroup, '.zgroup', '/');

@@ -3,7 +3,7 @@
  * coding when it has no workers.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { CodecPool } from '../src/codec-pool.js';
+import { CodecPool } from '../src/platform/node/codec-pool.js';
 
 const pools: CodecPool[] = [];
 afterAll(async () => {

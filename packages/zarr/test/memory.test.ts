@@ -6,7 +6,7 @@
  * (idle codec workers do not hold a process). The 5 GiB check is scripts/stream-rss.mjs.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -23,6 +23,10 @@ beforeAll(async () => {
   work = await mkdtemp(path.join(tmpdir(), 'nwbjs-zarr-memory-'));
   const tsc = path.join(repoRoot, 'node_modules/typescript/bin/tsc');
   await run(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--outDir', buildDir, '--tsBuildInfoFile', path.join(buildDir, '.tsbuildinfo'), '--composite', 'false', '--declaration', 'false', '--declarationMap', 'false', '--sourceMap', 'false', '--incremental', 'true'], { cwd: packageDir });
+  // The build's `#platform/...` imports need the package's `imports` map, pointed at this build.
+  const manifest = JSON.parse(await readFile(path.join(packageDir, 'package.json'), 'utf8')) as { imports: unknown };
+  const imports = JSON.parse(JSON.stringify(manifest.imports).replaceAll('./dist/', './')) as unknown;
+  await writeFile(path.join(buildDir, 'package.json'), JSON.stringify({ type: 'module', imports }));
 });
 afterAll(async () => {
   await rm(work, { recursive: true, force: true });

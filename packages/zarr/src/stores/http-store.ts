@@ -1,8 +1,10 @@
 /**
- * A read-only store over HTTP(S), on @zarrita/storage's FetchStore: one GET per key, 404 meaning
- * absent. Responses larger than a limit are refused before their body is read.
+ * A read-only store over HTTP(S), on @zarrita/storage's FetchStore and the global fetch (in Node
+ * and in the browser): one GET per key, 404 meaning absent. Responses larger than a limit are
+ * refused before their body is read. FetchStore is imported from its own entry: the package's main
+ * entry also loads its file-system store, which needs node:fs.
  */
-import { FetchStore } from '@zarrita/storage';
+import FetchStore from '@zarrita/storage/fetch';
 import type { ZarrStore } from './store.js';
 
 /** Options of {@link HttpStore}. */

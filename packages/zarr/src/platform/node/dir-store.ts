@@ -1,12 +1,12 @@
 /**
- * A Zarr store in a directory on disk. Reading reads files directly (and can list directories).
+ * Node: a Zarr store in a directory on disk. Reading reads files directly (and can list directories).
  * Writing goes into a temporary sibling directory that is renamed onto the target at commit, so
  * the target is either the old store or the complete new one, never a half-written one.
  */
 import { randomBytes } from 'node:crypto';
 import { lstat, mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import * as nodePath from 'node:path';
-import type { StagingStore, ZarrStore } from './store.js';
+import type { StagingStore, ZarrStore } from '../../stores/store.js';
 
 function isMissing(error: unknown): boolean {
   const code = (error as NodeJS.ErrnoException).code;

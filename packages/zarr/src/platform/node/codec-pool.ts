@@ -1,25 +1,16 @@
 /**
- * A small pool of worker threads for the numcodecs WASM codecs (Blosc, Zstd, LZ4). Those builds are
- * single-threaded and run on the calling thread, unlike deflate (node:zlib's thread pool), so
- * without workers a Zarr write compresses on one core. The pool starts on the first large chunk,
- * keeps at most a few workers, and holds the process open only while a job is in flight. Where
- * workers cannot be started (no `node:worker_threads`, as in a browser, or a failed start) every
- * job runs on the calling thread instead, with the same result.
+ * Node: a small pool of worker threads for the numcodecs WASM codecs (Blosc, Zstd, LZ4). Those
+ * builds are single-threaded and run on the calling thread, unlike deflate (node:zlib's thread
+ * pool), so without workers a Zarr write compresses on one core. The pool starts on the first large
+ * chunk, keeps at most a few workers, and holds the process open only while a job is in flight.
+ * Where workers cannot be started (a locked-down runtime, a failed start) every job runs on the
+ * calling thread instead, with the same result. Browser bundles get platform/browser/codec-pool.
  */
 import { availableParallelism } from 'node:os';
 import type * as WorkerThreads from 'node:worker_threads';
-
-/** A codec the pool can run: a zarrita registry id and its numcodecs configuration. */
-export interface PooledCodec {
-  readonly id: 'blosc' | 'zstd' | 'lz4';
-  readonly config: Record<string, unknown>;
-}
-
-/** What a codec instance from zarrita's registry offers. */
-interface NumcodecsCodec {
-  encode(data: Uint8Array): Uint8Array | Promise<Uint8Array>;
-  decode(data: Uint8Array): Uint8Array | Promise<Uint8Array>;
-}
+import type { PooledCodec } from '../../numcodecs-codec.js';
+import { NumcodecsCache } from '../../numcodecs-codec.js';
+import type { CodecRunner } from '../contract.js';
 
 /** Chunks smaller than this are coded in-thread: a round trip to a worker costs more than it saves. */
 const MIN_POOLED_BYTES = 64 * 1024;
@@ -78,9 +69,9 @@ interface PoolWorker {
 }
 
 /** Runs pooled codec jobs on worker threads, or in-thread where that is not possible. */
-export class CodecPool {
+export class CodecPool implements CodecRunner {
   #size: number;
-  readonly #local = new Map<string, Promise<NumcodecsCodec>>();
+  readonly #local = new NumcodecsCache();
   #workers: PoolWorker[] | undefined;
   #starting: Promise<PoolWorker[]> | undefined;
   #seq = 0;
@@ -135,26 +126,8 @@ export class CodecPool {
     });
   }
 
-  async #runLocal(op: 'encode' | 'decode', codec: PooledCodec, data: Uint8Array): Promise<Uint8Array> {
-    const local = await this.#localCodec(codec);
-    return op === 'encode' ? await local.encode(data) : await local.decode(data);
-  }
-
-  #localCodec(codec: PooledCodec): Promise<NumcodecsCodec> {
-    const key = codec.id + JSON.stringify(codec.config);
-    let local = this.#local.get(key);
-    if (local === undefined) {
-      local = (async () => {
-        const { registry } = await import('zarrita');
-        const loader = registry.get(codec.id);
-        if (loader === undefined) throw new Error(`zarrita has no ${codec.id} codec`);
-        const entry = await loader();
-        const meta = { dataType: 'uint8', shape: [1], codecs: [], fillValue: null };
-        return entry.fromConfig({ id: codec.id, ...codec.config }, meta as never) as NumcodecsCodec;
-      })();
-      this.#local.set(key, local);
-    }
-    return local;
+  #runLocal(op: 'encode' | 'decode', codec: PooledCodec, data: Uint8Array): Promise<Uint8Array> {
+    return this.#local.run(op, codec, data);
   }
 
   #start(): Promise<PoolWorker[]> {
@@ -166,7 +139,7 @@ export class CodecPool {
         const zarritaUrl = import.meta.resolve('zarrita');
         for (let i = 0; i < this.#size; i++) workers.push(this.#spawn(threads, zarritaUrl));
       } catch {
-        // No worker threads here (a browser bundle, a locked-down runtime): code in-thread.
+        // No worker threads here (a locked-down runtime): code in-thread.
         for (const w of workers) void w.worker.terminate();
         workers = [];
       }
@@ -216,7 +189,7 @@ function safeParallelism(): number {
 }
 
 /** The pool every Zarr store of this process shares. */
-export const sharedCodecPool = new CodecPool();
+export const sharedCodecPool: CodecRunner = new CodecPool();
 
 /**
  * Sets how many worker threads code Blosc, Zstd and LZ4 chunks (default: the core count, at most 4;

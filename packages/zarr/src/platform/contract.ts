@@ -1,0 +1,44 @@
+/**
+ * What each platform (Node, the browser) provides to the rest of the package. The package imports
+ * these through `#platform/<name>.js`, which package.json's `imports` map sends to
+ * `platform/node/` by default and to `platform/browser/` under the `browser` condition, so a
+ * browser bundle never reaches a Node built-in. Both implementations are typed against this file,
+ * so they cannot drift apart.
+ */
+import type { PooledCodec } from '../numcodecs-codec.js';
+import type { OpenMode } from '@nwbjs/core';
+import type { StagingStore, ZarrStore } from '../stores/store.js';
+
+/** The two deflate framings Zarr uses: numcodecs' `zlib` (RFC 1950) and `gzip` (RFC 1952). */
+export type DeflateFormat = 'zlib' | 'gzip';
+
+/** Deflate of one chunk's bytes. */
+export interface DeflateCodec {
+  encode(data: Uint8Array): Promise<Uint8Array>;
+  /** Fails when the output would exceed `maxOutputBytes` (no limit when undefined). */
+  decode(data: Uint8Array, maxOutputBytes?: number): Promise<Uint8Array>;
+}
+
+/** Makes a deflate codec; `level` is 0-9 (a platform that cannot set it says so in its docs). */
+export type DeflateCodecFactory = (format: DeflateFormat, level: number) => DeflateCodec;
+
+/** Runs the numcodecs WASM codecs (Blosc, Zstd, LZ4), on worker threads or in-thread. */
+export interface CodecRunner {
+  encode(codec: PooledCodec, data: Uint8Array): Promise<Uint8Array>;
+  decode(codec: PooledCodec, data: Uint8Array): Promise<Uint8Array>;
+  /** Whether jobs are running on worker threads. */
+  readonly threaded: boolean;
+  /** Sets the number of workers (0: code in-thread). */
+  resize(size: number): Promise<void>;
+  /** Stops the workers. */
+  close(): Promise<void>;
+}
+
+/** Opens a directory store for reading: checks that `location` is a directory. */
+export type DirectoryReaderOpener = (location: string) => Promise<ZarrStore>;
+
+/**
+ * Prepares writing a directory store (mode `'w'` or `'w-'`): `store` reads the target as it is,
+ * `staging` receives the writes and becomes the target at commit.
+ */
+export type DirectoryWriterOpener = (location: string, mode: Exclude<OpenMode, 'r'>) => Promise<{ store: ZarrStore; staging: StagingStore }>;
