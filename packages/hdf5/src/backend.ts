@@ -1,6 +1,7 @@
 /**
- * The HDF5 storage backend: {@link openHdf5} opens a file for reading, or creates one to write
- * (into a temporary sibling that becomes the target only when `close()` succeeds).
+ * The HDF5 storage backend: {@link openHdf5} opens a file by path for reading, or creates one to
+ * write (into a temporary sibling that becomes the target only when `close()` succeeds). Files
+ * given as bytes or written to memory use the same backend (see `in-memory.ts`).
  */
 import type {
   Attributes,
@@ -14,14 +15,13 @@ import type {
   StorageCapabilities,
   StorageWriter,
 } from '@nwbjs/core';
-import { InvalidFileError, isNwbError } from '@nwbjs/core';
-import { resolve } from 'node:path';
-import { checkTarget, commit, discard, temporarySibling } from './atomic-file.js';
+import { InvalidFileError, UnsupportedError, isNwbError } from '@nwbjs/core';
+import { platform } from '#platform';
 import { FORMAT, backendError, hdf5Reason, wrapError } from './errors.js';
 import { Hdf5File } from './file-handle.js';
-import { loadH5 } from './module.js';
+import type { H5Module } from './module.js';
+import type { PathFiles } from './platform/types.js';
 import { listGroup, readAttributes, readData, statPath } from './read.js';
-import { checkHdf5File } from './signature.js';
 import { createDataset, createGroup, createLink, resizeDataset, setAttribute, writeData } from './write.js';
 
 /** What this backend can do: gzip only (one filter per dataset), no shuffle, external links, compounds. */
@@ -35,6 +35,17 @@ export const HDF5_CAPABILITIES: StorageCapabilities = Object.freeze({
 type State = 'open' | 'closed' | 'aborted';
 
 /**
+ * @internal What happens to the file where HDF5 works on it once HDF5 has closed it: `finish()`
+ * after a successful close (a writer's file is moved to its target or taken as bytes; a copy made
+ * for reading is removed), `discard()` after an abort or a failed close (everything is removed;
+ * must be safe to call again).
+ */
+export interface FileStorage {
+  finish(): void;
+  discard(): void;
+}
+
+/**
  * An HDF5 file as a {@link StorageWriter} (and so a StorageReader). Obtain one with
  * {@link openHdf5}; a backend opened with mode `'r'` refuses every write.
  */
@@ -46,15 +57,15 @@ export class Hdf5Backend implements StorageWriter {
   /** The mode the file was opened with. */
   readonly mode: OpenMode;
   readonly #file: Hdf5File;
-  readonly #temp: string | undefined;
+  readonly #storage: FileStorage | undefined;
   #state: State = 'open';
 
-  /** @internal Use {@link openHdf5}. */
-  constructor(file: Hdf5File, location: string, mode: OpenMode, temp: string | undefined) {
+  /** @internal Use {@link openHdf5}, `openHdf5Bytes` or `createHdf5InMemory`. */
+  constructor(file: Hdf5File, location: string, mode: OpenMode, storage: FileStorage | undefined) {
     this.#file = file;
     this.location = location;
     this.mode = mode;
-    this.#temp = temp;
+    this.#storage = storage;
   }
 
   async stat(path: string): Promise<NodeInfo | undefined> {
@@ -113,11 +124,13 @@ export class Hdf5Backend implements StorageWriter {
     this.#state = 'closed';
     const { module, fileId } = this.#file;
     this.#file.readBuffer.free();
-    if (this.#temp === undefined) {
+    if (this.mode === 'r') {
       try {
         module.close_file(fileId);
       } catch (error) {
         throw wrapError(error, this.location, 'closing the file');
+      } finally {
+        this.#storage?.finish();
       }
       return;
     }
@@ -127,16 +140,16 @@ export class Hdf5Backend implements StorageWriter {
       if (flushed < 0 || closed < 0)
         throw backendError(this.location, 'flushing and closing the file failed');
     } catch (error) {
-      discard(this.#temp);
+      this.#storage?.discard();
       throw wrapError(error, this.location, 'closing the file');
     }
-    commit(this.#temp, this.location, this.mode === 'w-' ? 'w-' : 'w');
+    this.#storage?.finish();
   }
 
   /** Discards a writer's file: nothing is left at the target (or at the temporary path). */
   async abort(): Promise<void> {
     if (this.#state !== 'open') {
-      if (this.#temp !== undefined) discard(this.#temp);
+      this.#storage?.discard();
       return;
     }
     this.#state = 'aborted';
@@ -146,7 +159,7 @@ export class Hdf5Backend implements StorageWriter {
     } catch {
       // The file is being thrown away; a failing close changes nothing.
     } finally {
-      if (this.#temp !== undefined) discard(this.#temp);
+      this.#storage?.discard();
     }
   }
 
@@ -166,42 +179,76 @@ export class Hdf5Backend implements StorageWriter {
 }
 
 /**
- * Opens an HDF5 file. `'r'` reads an existing file (NotFoundError if missing, InvalidFileError if
- * it is not HDF5 or is damaged); `'w'` creates a file, replacing what is at `path` when `close()`
- * succeeds; `'w-'` does the same but fails if `path` exists. The file is written at a temporary
- * sibling path until then; `abort()` removes it.
+ * Opens an HDF5 file by path (Node only: in the browser, where there is no file system, this
+ * throws UnsupportedError; use `openHdf5Bytes` and `createHdf5InMemory` there). `'r'` reads an
+ * existing file (NotFoundError if missing, InvalidFileError if it is not HDF5 or is damaged); `'w'`
+ * creates a file, replacing what is at `path` when `close()` succeeds; `'w-'` does the same but
+ * fails if `path` exists. The file is written at a temporary sibling path until then; `abort()`
+ * removes it.
  */
 export async function openHdf5(path: string, mode: OpenMode = 'r'): Promise<Hdf5Backend> {
-  const { module } = await loadH5();
-  const location = resolve(path);
+  const files = pathFiles(path);
+  const { module } = await platform.loadH5();
+  const location = files.resolve(path);
   if (mode === 'r') {
-    checkHdf5File(location);
-    let fileId: bigint;
-    try {
-      fileId = module.open(location, module.H5F_ACC_RDONLY, false, -1, -1);
-    } catch (error) {
-      throw new InvalidFileError(`cannot be opened as HDF5 (damaged or truncated?): ${hdf5Reason(error)}`, {
-        path: location,
-        cause: error,
-      });
-    }
-    if (fileId < 0n) throw new InvalidFileError('cannot be opened as HDF5', { path: location });
+    files.checkHdf5File(location);
+    const fileId = openForReading(module, location, location);
     return new Hdf5Backend(new Hdf5File(module, fileId), location, mode, undefined);
   }
   if (mode !== 'w' && mode !== 'w-')
     throw backendError(location, `unknown open mode ${JSON.stringify(mode)}`);
-  checkTarget(location, mode);
-  const temp = temporarySibling(location);
+  files.checkTarget(location, mode);
+  const temp = files.temporarySibling(location);
+  const fileId = createFile(module, temp, location, () => files.discard(temp));
+  return new Hdf5Backend(new Hdf5File(module, fileId), location, mode, {
+    finish: () => files.commit(temp, location, mode),
+    discard: () => files.discard(temp),
+  });
+}
+
+/** The platform's file system, or an UnsupportedError saying how to do without one. */
+function pathFiles(path: string): PathFiles {
+  if (platform.files !== undefined) return platform.files;
+  throw new UnsupportedError(
+    'opening a file by path needs a file system, which the browser build of @nwbjs/hdf5 does not have: ' +
+      'use openHdf5Bytes / NWBHDF5IO.fromBytes to read, createHdf5InMemory / NWBHDF5IO.inMemory to write',
+    { path, feature: 'file paths', backend: FORMAT },
+  );
+}
+
+/**
+ * @internal Opens `fsPath` (a path of h5wasm's file system) read-only; failures are
+ * InvalidFileErrors about `location`.
+ */
+export function openForReading(module: H5Module, fsPath: string, location: string): bigint {
   let fileId: bigint;
   try {
-    fileId = module.open(temp, module.H5F_ACC_EXCL, false, -1, -1);
+    fileId = module.open(fsPath, module.H5F_ACC_RDONLY, false, -1, -1);
   } catch (error) {
-    discard(temp);
+    throw new InvalidFileError(`cannot be opened as HDF5 (damaged or truncated?): ${hdf5Reason(error)}`, {
+      path: location,
+      cause: error,
+    });
+  }
+  if (fileId < 0n) throw new InvalidFileError('cannot be opened as HDF5', { path: location });
+  return fileId;
+}
+
+/**
+ * @internal Creates a new file at `fsPath` (a path of h5wasm's file system); on failure calls
+ * `cleanUp` and throws an error about `location`.
+ */
+export function createFile(module: H5Module, fsPath: string, location: string, cleanUp: () => void): bigint {
+  let fileId: bigint;
+  try {
+    fileId = module.open(fsPath, module.H5F_ACC_EXCL, false, -1, -1);
+  } catch (error) {
+    cleanUp();
     throw isNwbError(error) ? error : wrapError(error, location, 'creating the file');
   }
   if (fileId < 0n) {
-    discard(temp);
+    cleanUp();
     throw backendError(location, 'creating the file failed');
   }
-  return new Hdf5Backend(new Hdf5File(module, fileId), location, mode, temp);
+  return fileId;
 }

@@ -1,12 +1,14 @@
 /**
- * The one h5wasm instance of the process (the Node build, whose file system is the real one, so
- * files never sit in WASM memory), made ready once, with HDF5's throwing error handler switched on.
+ * h5wasm's types as this package uses them, and the one step every platform takes after loading
+ * its build: switching on HDF5's throwing error handler. Which build is loaded (`h5wasm/node`,
+ * whose file system is the real one, or the default build, whose file system is in memory) is the
+ * platform's choice: see `platform/node.ts` and `platform/browser.ts`.
  */
 import type * as H5WasmNamespace from 'h5wasm';
 
-/** The high-level h5wasm namespace, as `h5wasm/node` exports it. */
+/** The high-level h5wasm namespace (both builds export the same one). */
 export type H5Wasm = typeof H5WasmNamespace;
-/** h5wasm's low-level module: the HDF5 functions it binds. */
+/** h5wasm's low-level module: the HDF5 functions it binds, and Emscripten's file system. */
 export type H5Module = typeof H5WasmNamespace.Module;
 /** What h5wasm reports about a datatype and dataspace. */
 export type { Metadata, Filter } from 'h5wasm';
@@ -17,20 +19,15 @@ export interface H5Runtime {
   readonly module: H5Module;
 }
 
-let loading: Promise<H5Runtime> | undefined;
-
 /**
- * Loads h5wasm once. HDF5 prints and swallows errors by default; the throwing handler turns them
- * into JS exceptions instead, so a failed call can never look like a success.
+ * Waits for a loaded h5wasm build to be ready. HDF5 prints and swallows errors by default; the
+ * throwing handler turns them into JS exceptions instead, so a failed call can never look like a
+ * success.
  */
-export function loadH5(): Promise<H5Runtime> {
-  loading ??= (async () => {
-    const h5 = (await import('h5wasm/node')) as unknown as H5Wasm;
-    const module = (await h5.ready) as H5Module;
-    module.activate_throwing_error_handler();
-    return { h5, module };
-  })();
-  return loading;
+export async function startH5(h5: H5Wasm): Promise<H5Runtime> {
+  const module = (await h5.ready) as H5Module;
+  module.activate_throwing_error_handler();
+  return { h5, module };
 }
 
 /** HDF5's unlimited dimension (H5S_UNLIMITED), as h5wasm passes and returns it. */

@@ -12,20 +12,17 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ndarray, toHyperslab } from '@nwbjs/core';
 import { openHdf5 } from '../src/index.js';
-import { loadH5 } from '../src/module.js';
-import { REPO_ROOT, nwbValidate, tempDir } from './helpers.js';
+import { platform } from '../src/platform/node.js';
+import { PACKAGE_DIR, buildPackageCopy, nwbValidate, tempDir } from './helpers.js';
 
 const { dir, cleanup } = tempDir();
 afterAll(cleanup);
 
 const run = promisify(execFile);
-const packageDir = join(REPO_ROOT, 'packages/hdf5');
-// Children run the package compiled here, since a plain node process cannot load the sources.
-const buildDir = join(packageDir, 'node_modules/.cache/nwbjs-memory-test');
+// Children run the package compiled for them, since a plain node process cannot load the sources.
+let buildDir = '';
 beforeAll(async () => {
-  const tsc = join(REPO_ROOT, 'node_modules/typescript/bin/tsc');
-  const flags = ['--composite', 'false', '--declaration', 'false', '--declarationMap', 'false', '--sourceMap', 'false', '--incremental', 'true'];
-  await run(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--outDir', buildDir, '--tsBuildInfoFile', join(buildDir, '.tsbuildinfo'), ...flags], { cwd: packageDir });
+  buildDir = await buildPackageCopy('nwbjs-memory-test');
 });
 
 /** The child: streams `mib` MiB of 512x512 uint8 frames into a new file, prints VmHWM in MiB. */
@@ -55,9 +52,9 @@ console.log(JSON.stringify({ hwm: Number(/\\d+/.exec(line)[0]) / 1024 }));
 `;
 
 async function peakMiB(mib: number, validate = false): Promise<number> {
-  const entry = pathToFileURL(join(buildDir, 'index.js')).href;
+  const entry = pathToFileURL(join(buildDir, 'dist/index.js')).href;
   const out = join(dir, `stream-${mib}.nwb`);
-  const { stdout } = await run(process.execPath, ['--input-type=module', '-e', CHILD, entry, String(mib), out], { cwd: packageDir, timeout: 50_000 });
+  const { stdout } = await run(process.execPath, ['--input-type=module', '-e', CHILD, entry, String(mib), out], { cwd: PACKAGE_DIR, timeout: 50_000 });
   if (validate) {
     const check = nwbValidate('check', out);
     expect(check.status, check.output).toBe(0);
@@ -111,7 +108,7 @@ describe('memory', () => {
       ndarray('uint16', shape, data),
     );
     await w.close();
-    const { module } = await loadH5();
+    const { module } = await platform.loadH5();
     const r = await openHdf5(path, 'r');
     try {
       const out = new Uint16Array(64 * 64);

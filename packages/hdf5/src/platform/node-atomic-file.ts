@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, linkSync, renameSync, rmSync, statSync, unlinkSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { isNwbError } from '@nwbjs/core';
-import { backendError, notFound } from './errors.js';
+import { backendError, notFound } from '../errors.js';
 
 /** A temporary sibling of `target`: `.NAME.tmp-<random>` in the same directory. */
 export function temporarySibling(target: string): string {

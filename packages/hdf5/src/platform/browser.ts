@@ -1,0 +1,22 @@
+/**
+ * The browser platform: h5wasm's default build, whose file system is Emscripten's in-memory one.
+ * There are no paths to open; files come in as bytes and go out as bytes (see `in-memory.ts`).
+ * Nothing here, or in what it imports, uses a Node built-in.
+ */
+import type { H5Runtime, H5Wasm } from '../module.js';
+import { startH5 } from '../module.js';
+import { memfsScratch } from './memfs-scratch.js';
+import type { Platform } from './types.js';
+
+let loading: Promise<H5Runtime> | undefined;
+
+/** The browser implementation of {@link Platform}. */
+export const platform: Platform = {
+  name: 'browser',
+  loadH5() {
+    loading ??= import('h5wasm').then((h5) => startH5(h5 as unknown as H5Wasm));
+    return loading;
+  },
+  files: undefined,
+  scratch: memfsScratch,
+};
