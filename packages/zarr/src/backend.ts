@@ -44,7 +44,7 @@ import { JsonNumber, parseJson, stringifyJson } from './conventions/json.js';
 import { linksToJson } from './conventions/links.js';
 import { referenceFromStored, storedReference } from './conventions/references.js';
 import { storageOf } from './conventions/zarr-dtype.js';
-import { axisParts, combinations, copyBlock, forEachLimit } from './chunk-grid.js';
+import { axisParts, chunkRun, combinations, copyBlock, forEachLimit, strides } from './chunk-grid.js';
 import { ChunkWriteQueue } from './chunk-queue.js';
 import type { ArrayRecord, GroupRecord, NodeRecord } from './metadata.js';
 import { arrayRecord, codecsOf, groupRecord, parseMetadataBytes, zarrayJson, zgroupJson } from './metadata.js';
@@ -178,12 +178,20 @@ export class ZarrBackend implements StorageWriter {
     const count = record.scalar ? [1] : [...slab.count];
     const step = record.scalar ? [1] : [...slab.step];
     const size = shapeSize(count);
-    const out = this.#output(record, size, options.out, path);
     const perAxis = count.map((c, axis) => axisParts(start[axis]!, c, step[axis]!, record.chunks[axis]!));
     const chunkCount = shapeSize(record.chunks);
-    await forEachLimit(combinations(perAxis), this.#concurrency, async (parts) => {
+    const shape = record.scalar ? [] : hyperslabShape(slab);
+    const touched = perAxis.reduce((n, p) => n * p.length, 1);
+    // A selection of exactly one whole chunk (a frame of a one-frame-per-chunk movie) is the
+    // decoded chunk itself when nobody else holds its bytes: no output buffer, no copy.
+    if (touched === 1 && options.out === undefined && record.element.kind === 'numeric' && size === chunkCount) {
+      const chunk = (await this.#readChunk(record, perAxis.map((p) => p[0]!.chunk), chunkCount, 'own')) ?? this.#fillChunk(record, chunkCount);
+      return { dtype: record.dtype, shape, data: chunk as NumericArray };
+    }
+    const out = this.#output(record, size, options.out, path);
+    await forEachLimit(combinations(perAxis), Math.min(touched, this.#concurrency), async (parts) => {
       const index = parts.map((p) => p.chunk);
-      const chunk = (await this.#readChunk(record, index, chunkCount)) ?? this.#fillChunk(record, chunkCount);
+      const chunk = (await this.#readChunk(record, index, chunkCount, 'share')) ?? this.#fillChunk(record, chunkCount);
       copyBlock(
         chunk,
         record.chunks,
@@ -195,7 +203,6 @@ export class ZarrBackend implements StorageWriter {
         parts.map((p) => p.count),
       );
     });
-    const shape = record.scalar ? [] : hyperslabShape(slab);
     return { dtype: record.dtype, shape, data: await this.#neutralValues(record, out, path) };
   }
 
@@ -318,26 +325,47 @@ export class ZarrBackend implements StorageWriter {
     const perAxis = blockShape.map((c, axis) => axisParts(blockStart[axis]!, c, 1, record.chunks[axis]!));
     const chunkCount = shapeSize(record.chunks);
     const ones = blockShape.map(() => 1);
+    const blockStrides = strides(blockShape);
+    const numeric = record.element.kind === 'numeric' && ArrayBuffer.isView(values) ? (values as NumericArray) : undefined;
     const queue = this.#queue!;
     try {
       // Chunks are cut out one after another and handed to the write-behind queue, which encodes
       // and stores several at once; this call returns once the last is handed over, so the next
       // block is prepared while earlier chunks still compress.
+      //
+      // Because this call returns while chunks are still queued, compressing or being written, a
+      // queued chunk is never a view of the caller's data: the caller may refill its buffer as soon
+      // as the call resolves (a DataStream may yield one reused buffer; writeTree awaits each
+      // writeData before asking for the next slab). Each chunk is therefore copied exactly once,
+      // into a buffer of its own: with one set() when the chunk is a contiguous run of the block
+      // (whole frames into one-frame chunks), else with copyBlock into a filled chunk. From then on
+      // the chunk is ours, so it goes to the encoder and the store without another copy, and a
+      // store may keep it. (Passing views and waiting for their writes instead would stall the
+      // caller on every call, and a stream of single frames would lose its compression overlap.)
       for (const parts of combinations(perAxis)) {
         const index = parts.map((p) => p.chunk);
         const key = this.#chunkKey(record, index);
-        const full = parts.every((p, axis) => p.inChunk === 0 && p.count === Math.min(record.chunks[axis]!, record.shape[axis]! - index[axis]! * record.chunks[axis]!));
-        const chunk = (full ? undefined : await this.#readChunk(record, index, chunkCount)) ?? this.#fillChunk(record, chunkCount);
-        copyBlock(
-          values as unknown as { [i: number]: unknown; length: number },
-          blockShape,
-          parts.map((p) => p.outStart),
-          ones,
-          chunk as unknown as { [i: number]: unknown; length: number },
-          record.chunks,
-          parts.map((p) => p.inChunk),
-          parts.map((p) => p.count),
-        );
+        const run = numeric === undefined ? undefined : chunkRun(parts, record.chunks, blockShape, blockStrides);
+        let chunk: ChunkValues;
+        if (run !== undefined && record.element.kind === 'numeric') {
+          // Not slice(): on a Node Buffer that is a view, not a copy.
+          const copy = new (typedArrayFor(record.element.dtype))(chunkCount);
+          (copy as unknown as { set(from: ArrayLike<unknown>): void }).set(numeric!.subarray(run, run + chunkCount));
+          chunk = copy as NumericArray;
+        } else {
+          const full = parts.every((p, axis) => p.inChunk === 0 && p.count === Math.min(record.chunks[axis]!, record.shape[axis]! - index[axis]! * record.chunks[axis]!));
+          chunk = (full ? undefined : await this.#readChunk(record, index, chunkCount, 'own')) ?? this.#fillChunk(record, chunkCount);
+          copyBlock(
+            values as unknown as { [i: number]: unknown; length: number },
+            blockShape,
+            parts.map((p) => p.outStart),
+            ones,
+            chunk as unknown as { [i: number]: unknown; length: number },
+            record.chunks,
+            parts.map((p) => p.inChunk),
+            parts.map((p) => p.count),
+          );
+        }
         const bytes = record.element.kind === 'numeric' ? chunkCount * record.element.itemSize : chunkCount * 16;
         await queue.add(key, bytes, () => this.#writeChunk(record, index, chunk));
       }
@@ -502,7 +530,13 @@ export class ZarrBackend implements StorageWriter {
     return keyOf(record.path, index.length === 0 ? '0' : index.join(record.separator));
   }
 
-  async #readChunk(record: ArrayRecord, index: readonly number[], count: number): Promise<ChunkValues | undefined> {
+  /**
+   * Reads and decodes one chunk (undefined when it was never written). A numeric chunk may be a
+   * view over the bytes the store returned: with `share` the caller only reads it; with `own` the
+   * caller keeps or changes it, so it is copied unless those bytes are new (decoded by a codec, or
+   * from a store whose values are fresh), never shared with a store's own values.
+   */
+  async #readChunk(record: ArrayRecord, index: readonly number[], count: number, use: 'share' | 'own'): Promise<ChunkValues | undefined> {
     const key = this.#chunkKey(record, index);
     await this.#queue?.waitFor(key);
     let bytes: Uint8Array | undefined;
@@ -517,7 +551,8 @@ export class ZarrBackend implements StorageWriter {
       const expected = record.element.kind === 'numeric' ? count * record.element.itemSize : undefined;
       let b = compressor === undefined ? bytes : await compressor.decode(bytes, expected);
       for (let i = filters.length - 1; i >= 0; i--) b = await filters[i]!.decode(b);
-      return decodeElements(record.element, b, count);
+      const fresh = b.buffer !== bytes.buffer || this.#store.freshValues === true;
+      return decodeElements(record.element, b, count, use === 'own' && !fresh);
     } catch (cause) {
       const detail = cause instanceof Error ? cause.message : String(cause);
       throw new InvalidFileError(`chunk ${key} is corrupt: ${detail}`, { path: record.path, cause });
@@ -530,8 +565,8 @@ export class ZarrBackend implements StorageWriter {
       const { filters, compressor } = await codecsOf(record);
       let b = encodeElements(record.element, chunk, record.chunks);
       for (const f of filters) b = await f.encode(b);
+      // No copy for uncompressed chunks: writeData gave this chunk a buffer of its own.
       if (compressor !== undefined) b = await compressor.encode(b);
-      else if (ArrayBuffer.isView(chunk)) b = b.slice();
       await this.#staging!.set(key, b);
     } catch (cause) {
       throw isNwbError(cause) ? cause : new BackendError(`could not write chunk ${key}`, { path: record.path, backend: 'zarr', cause });

@@ -15,16 +15,24 @@ const encoder = new TextEncoder();
 /** A decoded chunk: a typed array for numbers and bools, a plain array for objects and text. */
 export type ChunkValues = NumericArray | unknown[];
 
-/** Decodes the filtered-and-decompressed bytes of a chunk of `count` elements. */
-export function decodeElements(codec: ElementCodec, bytes: Uint8Array, count: number): ChunkValues {
+/**
+ * Decodes the filtered-and-decompressed bytes of a chunk of `count` elements. Numeric chunks that
+ * need no byte swap come back as a typed-array view over `bytes` (no copy) when its offset is
+ * aligned to the element size, so the result shares memory with `bytes`: pass `copy` when the
+ * caller will modify the values and does not own `bytes` (a Map store's value, say).
+ */
+export function decodeElements(codec: ElementCodec, bytes: Uint8Array, count: number, copy = false): ChunkValues {
   switch (codec.kind) {
     case 'numeric': {
       const expected = count * codec.itemSize;
       if (bytes.length !== expected) throw new Error(`chunk holds ${bytes.length} bytes, expected ${expected}`);
-      const out = new (typedArrayFor(codec.dtype))(count) as NumericArray;
+      const ctor = typedArrayFor(codec.dtype);
+      const swap = codec.bigEndian && codec.itemSize > 1;
+      if (!swap && !copy && bytes.byteOffset % codec.itemSize === 0) return new ctor(bytes.buffer as ArrayBuffer, bytes.byteOffset, count) as NumericArray;
+      const out = new ctor(count) as NumericArray;
       const raw = new Uint8Array(out.buffer);
       raw.set(bytes);
-      if (codec.bigEndian && codec.itemSize > 1) swapBytes(raw, codec.itemSize);
+      if (swap) swapBytes(raw, codec.itemSize);
       return out;
     }
     case 'fixed-text': {

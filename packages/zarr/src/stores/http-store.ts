@@ -18,6 +18,8 @@ export interface HttpStoreOptions {
 /** Reads a store at an http(s) URL. */
 export class HttpStore implements ZarrStore {
   readonly local = false;
+  /** FetchStore returns each response body in a new buffer. */
+  readonly freshValues = true;
   readonly #store: FetchStore;
 
   constructor(

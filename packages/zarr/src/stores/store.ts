@@ -17,6 +17,12 @@ export interface ZarrStore {
    * are read directly and a stale `.zmetadata` is never relied on.
    */
   readonly local: boolean;
+  /**
+   * True when each `get` returns a new buffer that nothing else holds (a file just read, a response
+   * body), so a read of exactly one chunk can hand the chunk's bytes to the caller without a copy.
+   * Leave it unset when `get` returns values the store keeps (a Map store does).
+   */
+  readonly freshValues?: boolean;
   get(key: string): Promise<Uint8Array | undefined>;
   /** Names of the entries directly under `prefix` (`''` or `a/b/`), when the store can list. */
   listChildren?(prefix: string): Promise<string[]>;

@@ -16,6 +16,8 @@ function isMissing(error: unknown): boolean {
 /** Reads a directory store. */
 export class DirStore implements ZarrStore {
   readonly local = true;
+  /** readFile allocates a new buffer for each file. */
+  readonly freshValues = true;
   constructor(readonly location: string) {}
 
   async get(key: string): Promise<Uint8Array | undefined> {
