@@ -123,7 +123,7 @@ export class Hdf5Backend implements StorageWriter {
     if (this.#state !== 'open') return;
     this.#state = 'closed';
     const { module, fileId } = this.#file;
-    this.#file.readBuffer.free();
+    this.#file.freeBuffers();
     if (this.mode === 'r') {
       try {
         module.close_file(fileId);
@@ -153,7 +153,7 @@ export class Hdf5Backend implements StorageWriter {
       return;
     }
     this.#state = 'aborted';
-    this.#file.readBuffer.free();
+    this.#file.freeBuffers();
     try {
       this.#file.module.close_file(this.#file.fileId);
     } catch {

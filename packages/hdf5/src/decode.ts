@@ -23,7 +23,9 @@ export interface HeapElements {
 
 /**
  * Copies fixed-width elements out of the heap into `out` (when given and big enough) or a new
- * typed array of `dtype`; the result has exactly `count` elements.
+ * typed array of `dtype`; the result has exactly `count` elements. Either way the elements are
+ * copied exactly once. (Cutting the new array from the heap with `slice` instead of allocating
+ * and copying measured the same.)
  */
 export function copyNumeric(src: HeapElements, dtype: NumericDType | 'bool', out?: ArrayData): NumericArray {
   const ctor = typedArrayFor(dtype);

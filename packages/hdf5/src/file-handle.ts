@@ -4,9 +4,11 @@
  * here, one path component at a time, so that no lookup ever asks HDF5 about a path that does not
  * exist (each HDF5 error thrown through the WASM stack costs stack space that is never given back).
  */
+import type { DType } from '@nwbjs/core';
 import { backendError, guard } from './errors.js';
 import { ScratchBuffer } from './heap.js';
 import type { H5Module, Metadata } from './module.js';
+import type { Hdf5DatasetInfo } from './read.js';
 
 /** H5G object types that h5wasm's `get_type` reports. */
 const H5G_GROUP = 0;
@@ -20,20 +22,46 @@ export type LinkKind =
   | { readonly kind: 'external'; readonly target: string; readonly file: string }
   | { readonly kind: 'other' };
 
+/**
+ * What is known about one dataset, worked out once and kept until this package changes the dataset
+ * (resize, attributes): its metadata as h5wasm reports it, and what the read code derives from it.
+ * Without it every read listed the dataset's attributes to look for the bool marker.
+ */
+export interface DatasetFacts {
+  readonly meta: Metadata;
+  /** The extent of each axis (`[0]` for a null dataspace). */
+  readonly shape: readonly number[];
+  /** The nwbjs dtype, bool marker applied; filled in by the read code on first use. */
+  dtype?: DType;
+  /** The description `stat` gives (layout and filters included); filled in on first use. */
+  info?: Hdf5DatasetInfo;
+}
+
 /** The open file, shared by the read and write code. */
 export class Hdf5File {
   readonly module: H5Module;
   readonly fileId: bigint;
   /** Heap buffer that reads land in. */
   readonly readBuffer: ScratchBuffer;
+  /** Heap buffer that blocks of data are copied into before HDF5 writes them. */
+  readonly writeBuffer: ScratchBuffer;
   readonly #children = new Map<string, Set<string>>();
   readonly #kinds = new Map<string, LinkKind>();
-  readonly #metadata = new Map<string, Metadata>();
+  readonly #datasets = new Map<string, DatasetFacts>();
+  /** Paths as callers spell them, resolved; links are never removed, so a found target stays valid. */
+  readonly #targets = new Map<string, { path: string; kind: 'group' | 'dataset' }>();
 
   constructor(module: H5Module, fileId: bigint) {
     this.module = module;
     this.fileId = fileId;
     this.readBuffer = new ScratchBuffer(module);
+    this.writeBuffer = new ScratchBuffer(module);
+  }
+
+  /** Gives the heap buffers back (the file is being closed). */
+  freeBuffers(): void {
+    this.readBuffer.free();
+    this.writeBuffer.free();
   }
 
   /** What is at `path` (not following a link there), or undefined; `path` must be normalized. */
@@ -92,16 +120,37 @@ export class Hdf5File {
     return undefined;
   }
 
-  /** Dataset metadata (datatype, shape, chunks), cached until the dataset changes shape. */
-  datasetMetadata(path: string): Metadata {
-    let meta = this.#metadata.get(path);
-    if (meta === undefined) {
-      meta = guard(path, 'reading dataset metadata', () =>
+  /**
+   * The group or dataset `rawPath` (as a caller spells it) names, soft links followed, or
+   * undefined. Found targets are remembered: reading frame after frame of one dataset resolves
+   * its path once.
+   */
+  target(rawPath: string): { path: string; kind: 'group' | 'dataset' } | undefined {
+    const known = this.#targets.get(rawPath);
+    if (known !== undefined) return known;
+    const path = normalizePath(rawPath);
+    const found = path === undefined ? undefined : this.resolve(path);
+    // Misses are not remembered: the object may be created later by this writer.
+    if (found !== undefined) this.#targets.set(rawPath, found);
+    return found;
+  }
+
+  /** What is known about the dataset at `path` (normalized, resolved), read on first use. */
+  datasetFacts(path: string): DatasetFacts {
+    let facts = this.#datasets.get(path);
+    if (facts === undefined) {
+      const meta = guard(path, 'reading dataset metadata', () =>
         this.module.get_dataset_metadata(this.fileId, path),
       );
-      this.#metadata.set(path, meta);
+      facts = { meta, shape: meta.shape ?? [0] };
+      this.#datasets.set(path, facts);
     }
-    return meta;
+    return facts;
+  }
+
+  /** Dataset metadata (datatype, shape, chunks), cached until the dataset changes. */
+  datasetMetadata(path: string): Metadata {
+    return this.datasetFacts(path).meta;
   }
 
   /** Records a new link `name` in group `parent`, created by this writer. */
@@ -112,9 +161,9 @@ export class Hdf5File {
     this.#kinds.set(path, kind);
   }
 
-  /** Forgets cached metadata of a dataset whose shape changed. */
+  /** Forgets what is cached about an object this writer changed (its shape or its attributes). */
   changed(path: string): void {
-    this.#metadata.delete(path);
+    this.#datasets.delete(path);
   }
 
   /** Checks that a call that returns a status code succeeded. */

@@ -1,7 +1,8 @@
 /**
  * The read side: stat, list, attributes and hyperslab reads. Numeric hyperslabs go straight from
  * HDF5 into a reused heap buffer (`Module.get_dataset_data`) and are copied out once, into the
- * caller's `out` buffer when given; nothing else is allocated per read.
+ * caller's `out` buffer when given; nothing else is allocated per read. What a read needs to know
+ * about a dataset (dtype, shape) is worked out on the first read and kept in the file's cache.
  */
 import type {
   ArrayData,
@@ -55,16 +56,39 @@ export function statPath(file: Hdf5File, rawPath: string): NodeInfo | undefined 
   }
 }
 
-/** The description of the dataset at `path`. */
+/** The description of the dataset at `path` (a fresh copy: callers may keep or change it). */
 export function datasetInfo(file: Hdf5File, path: string): Hdf5DatasetInfo {
-  const meta = file.datasetMetadata(path);
-  const dtype = datasetDType(file, path, meta);
-  const shape = meta.shape ?? [0];
-  return { kind: 'dataset', path, dtype, shape: [...shape], ...layoutOf(file, path, meta) };
+  const facts = file.datasetFacts(path);
+  if (facts.info === undefined) {
+    const dtype = datasetDType(file, path);
+    facts.info = {
+      kind: 'dataset',
+      path,
+      dtype,
+      shape: [...facts.shape],
+      ...layoutOf(file, path, facts.meta),
+    };
+  }
+  const { info } = facts;
+  const copy: Hdf5DatasetInfo = {
+    ...info,
+    shape: [...info.shape],
+    ...(info.filters === undefined ? {} : { filters: info.filters.map((f) => ({ ...f })) }),
+  };
+  if (info.chunks !== undefined) copy.chunks = [...info.chunks];
+  if (info.maxShape !== undefined) copy.maxShape = [...info.maxShape];
+  if (info.compression !== undefined) copy.compression = { ...info.compression };
+  return copy;
 }
 
 /** A dataset's dtype; uint8 datasets this package wrote for bools read back as bool. */
-export function datasetDType(file: Hdf5File, path: string, meta: Metadata): DType {
+export function datasetDType(file: Hdf5File, path: string): DType {
+  const facts = file.datasetFacts(path);
+  if (facts.dtype === undefined) facts.dtype = markedDType(file, path, facts.meta);
+  return facts.dtype;
+}
+
+function markedDType(file: Hdf5File, path: string, meta: Metadata): DType {
   const dtype = dtypeOf(meta, path);
   if (dtype === 'uint8' && attributeNames(file, path).includes(DTYPE_MARKER)) {
     const marker = readAttribute(file, path, DTYPE_MARKER);
@@ -75,8 +99,7 @@ export function datasetDType(file: Hdf5File, path: string, meta: Metadata): DTyp
 
 /** `list`: the sorted names of a group's children. */
 export function listGroup(file: Hdf5File, rawPath: string): string[] {
-  const path = normalizePath(rawPath);
-  const target = path === undefined ? undefined : file.resolve(path);
+  const target = file.target(rawPath);
   if (target === undefined) throw notFound(rawPath);
   if (target.kind !== 'group') throw notFound(rawPath, 'is not a group');
   return [...file.childNames(target.path)].sort();
@@ -84,8 +107,7 @@ export function listGroup(file: Hdf5File, rawPath: string): string[] {
 
 /** The group or dataset at `path` (soft links followed), or a NotFoundError. */
 function objectAt(file: Hdf5File, rawPath: string): { path: string; kind: 'group' | 'dataset' } {
-  const path = normalizePath(rawPath);
-  const target = path === undefined ? undefined : file.resolve(path);
+  const target = file.target(rawPath);
   if (target === undefined) throw notFound(rawPath);
   return target;
 }
@@ -146,9 +168,8 @@ export function readData(
   const target = objectAt(file, rawPath);
   if (target.kind !== 'dataset') throw notFound(rawPath, 'is not a dataset');
   const path = target.path;
-  const meta = file.datasetMetadata(path);
-  const dtype = datasetDType(file, path, meta);
-  const shape = meta.shape ?? [0];
+  const { meta, shape } = file.datasetFacts(path);
+  const dtype = datasetDType(file, path);
   checkSlab(path, shape, slab);
   const outShape = hyperslabShape(slab);
   const count = shapeSize(slab.count);
