@@ -3,7 +3,8 @@
  * 400 MiB (slabs of 10 MiB, NWBZarrIO's default Blosc compression) and their peak RSS (VmHWM)
  * must be about the same. Children run the package compiled into node_modules/.cache, since a
  * plain node process cannot load the TypeScript sources. The children must also exit on their own
- * (idle codec workers do not hold a process). The 5 GiB check is scripts/stream-rss.mjs.
+ * (idle codec workers do not hold a process). Several GiB are the bench's stream case
+ * (`npm run bench -- --only stream`).
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
