@@ -4,7 +4,8 @@
  * the target is either the old store or the complete new one, never a half-written one.
  */
 import { randomBytes } from 'node:crypto';
-import { lstat, mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { lstat, mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import * as nodePath from 'node:path';
 import type { StagingStore, ZarrStore } from '../../stores/store.js';
 
@@ -16,14 +17,20 @@ function isMissing(error: unknown): boolean {
 /** Reads a directory store. */
 export class DirStore implements ZarrStore {
   readonly local = true;
-  /** readFile allocates a new buffer for each file. */
+  /** Each value read has an ArrayBuffer of its own (see get). */
   readonly freshValues = true;
   constructor(readonly location: string) {}
 
   async get(key: string): Promise<Uint8Array | undefined> {
     try {
-      const b = await readFile(nodePath.join(this.location, ...key.split('/')));
-      return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+      // Synchronous on purpose: a chunk file is small and usually in the page cache, and the
+      // promise version costs four thread-pool round trips (open, fstat, read, close) per chunk,
+      // which measured 10-40% slower on chunked reads. Writes stay asynchronous (see set).
+      const b = readFileSync(nodePath.join(this.location, ...key.split('/')));
+      // readFileSync puts small files in Node's shared buffer pool; copy those out so that the
+      // value owns its whole ArrayBuffer (freshValues).
+      if (b.byteOffset !== 0 || b.buffer.byteLength !== b.byteLength) return new Uint8Array(b);
+      return new Uint8Array(b.buffer, 0, b.byteLength);
     } catch (error) {
       if (isMissing(error)) return undefined;
       throw error;
@@ -108,6 +115,8 @@ export class DirStagingStore extends DirStore implements StagingStore {
       await mkdir(dir, { recursive: true });
       this.#dirs.add(dir);
     }
+    // Asynchronous on purpose: a synchronous write blocks the main thread whenever the kernel
+    // throttles dirty pages, and measured slower than letting the thread pool absorb that.
     await writeFile(nodePath.join(dir, parts[parts.length - 1]!), value);
   }
 

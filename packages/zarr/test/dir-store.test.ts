@@ -1,0 +1,34 @@
+/**
+ * The directory store's reads: each value owns its whole ArrayBuffer (the store promises
+ * freshValues, so a read of one chunk hands the bytes out as they are), small files included,
+ * which Node would otherwise serve from its shared buffer pool; and absent keys read as undefined.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { DirStagingStore, DirStore } from '../src/platform/node/dir-store.js';
+import { tempDir } from './helpers.js';
+
+const temp = await tempDir();
+afterAll(() => temp.cleanup());
+
+describe('DirStore.get', () => {
+  it('returns values that own their ArrayBuffer, small and large, and undefined for what is absent', async () => {
+    const target = `${temp.dir}/store`;
+    const staging = await DirStagingStore.create(target, false);
+    const small = Uint8Array.from([1, 2, 3, 4, 5]);
+    const large = Uint8Array.from({ length: 20_000 }, (_, i) => i % 251);
+    await staging.set('a/small', small);
+    await staging.set('a/large', large);
+    await staging.commit();
+
+    const store = new DirStore(target);
+    for (const [key, expected] of [['a/small', small], ['a/large', large]] as const) {
+      const value = await store.get(key);
+      expect(value).toEqual(expected);
+      expect(value!.byteOffset).toBe(0);
+      expect(value!.buffer.byteLength).toBe(expected.byteLength);
+    }
+    expect(await store.get('a/missing')).toBeUndefined();
+    expect(await store.get('a')).toBeUndefined(); // a directory, not a value
+    expect(await store.get('a/small/below')).toBeUndefined();
+  });
+});
