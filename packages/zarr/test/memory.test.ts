@@ -13,6 +13,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { streamWriteProbe } from '@nwbjs/core/testing';
 import { repoRoot, runValidate } from './helpers.js';
 
 const run = promisify(execFile);
@@ -33,30 +34,8 @@ afterAll(async () => {
   await rm(work, { recursive: true, force: true });
 });
 
-/** The child: streams `mib` MiB of 512x512 uint8 frames into a new store, prints VmHWM in MiB. */
-const CHILD = `
-import { readFileSync } from 'node:fs';
-import { ImageSeries, NWBFile } from '@nwbjs/core';
-const { NWBZarrIO } = await import(process.argv[1]);
-const [mib, out] = [Number(process.argv[2]), process.argv[3]];
-const FRAME = 512 * 512, SLAB = 40, frames = Math.round((mib * 2 ** 20) / FRAME);
-async function* slabs() {
-  for (let start = 0; start < frames; start += SLAB) {
-    const n = Math.min(SLAB, frames - start);
-    const data = new Uint8Array(n * FRAME);
-    for (let i = 0; i < n; i++) data.fill((start + i) % 251, i * FRAME, (i + 1) * FRAME);
-    yield { dtype: 'uint8', shape: [n, 512, 512], data };
-  }
-}
-const movie = new ImageSeries({ name: 'movie', unit: 'n.a.', rate: 30, dataLayout: { chunks: [1, 512, 512] },
-  data: { kind: 'stream', dtype: 'uint8', shape: [frames, 512, 512], slabs: slabs() } });
-const file = new NWBFile({ sessionDescription: 'memory', identifier: 'memory', sessionStartTime: '2024-01-01T00:00:00+00:00', acquisition: [movie] });
-const io = new NWBZarrIO(out, 'w-');
-await io.write(file);
-await io.close();
-const line = readFileSync('/proc/self/status', 'utf8').split('\\n').find((l) => l.startsWith('VmHWM'));
-console.log(JSON.stringify({ hwm: Number(/\\d+/.exec(line)[0]) / 1024 }));
-`;
+/** The child: streams `mib` MiB of 512x512 uint8 frames into a new file, prints VmHWM in MiB. */
+const CHILD = streamWriteProbe('NWBZarrIO', { chunks: [1, 512, 512] });
 
 async function peakMiB(mib: number, validate = false): Promise<number> {
   const entry = pathToFileURL(path.join(buildDir, 'index.js')).href;

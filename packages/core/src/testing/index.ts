@@ -9,3 +9,4 @@ export { describeStorageConformance } from './conformance.js';
 export type { ConformanceTarget } from './conformance.js';
 export { plainArray, snapshotTree } from './snapshot-tree.js';
 export type { PlainArray, PlainNode, SnapshotOptions } from './snapshot-tree.js';
+export { streamWriteProbe } from './stream-write-probe.js';
