@@ -39,7 +39,12 @@ export async function runBench(options: BenchOptions, python: PythonSide, log: L
   }
 }
 
-async function benchIn(dir: string, options: BenchOptions, python: PythonSide, log: Log): Promise<BenchReport> {
+async function benchIn(
+  dir: string,
+  options: BenchOptions,
+  python: PythonSide,
+  log: Log,
+): Promise<BenchReport> {
   const poolPath = path.join(dir, 'pool.bin');
   await writePool(poolPath);
   const frames = options.frames;
@@ -48,8 +53,10 @@ async function benchIn(dir: string, options: BenchOptions, python: PythonSide, l
   const cases: ComparedCase[] = [];
   const remote: RemoteCase[] = [];
   const stream: StreamCase[] = [];
-  const theirsMissing: Unavailable | undefined = python.missing === undefined ? undefined : { unavailable: python.missing };
-  const ours = (format: Format, gzip: boolean): string => path.join(dir, `ours-${gzip ? 'gzip' : 'raw'}${EXT[format]}`);
+  const theirsMissing: Unavailable | undefined =
+    python.missing === undefined ? undefined : { unavailable: python.missing };
+  const ours = (format: Format, gzip: boolean): string =>
+    path.join(dir, `ours-${gzip ? 'gzip' : 'raw'}${EXT[format]}`);
   const variants = [
     { gzip: false, label: 'uncompressed' },
     { gzip: true, label: 'gzip 4' },
@@ -75,7 +82,10 @@ async function benchIn(dir: string, options: BenchOptions, python: PythonSide, l
     const theirs = unavailable ?? summarize(runs.theirs);
     const ratio = 'median' in theirs ? oursStats.median / theirs.median : null;
     cases.push({ ...c, ours: oursStats, theirs, ratio });
-    log(`  ours ${oursStats.median.toFixed(3)} s` + ('median' in theirs ? `, theirs ${theirs.median.toFixed(3)} s, ratio ${ratio!.toFixed(2)}` : ''));
+    log(
+      `  ours ${oursStats.median.toFixed(3)} s` +
+        ('median' in theirs ? `, theirs ${theirs.median.toFixed(3)} s, ratio ${ratio!.toFixed(2)}` : ''),
+    );
   };
 
   // 1. Writes. The last measured run of ours stays on disk for the reads, conversion and remote cases.
@@ -85,7 +95,10 @@ async function benchIn(dir: string, options: BenchOptions, python: PythonSide, l
       const writeJob = (side: Side): Extract<Job, { kind: 'write' }> => ({
         kind: 'write',
         format,
-        path: side === 'ours' ? ours(format, gzip) : path.join(dir, `theirs-${gzip ? 'gzip' : 'raw'}${format === 'hdf5' ? '.h5' : '.zarr'}`),
+        path:
+          side === 'ours'
+            ? ours(format, gzip)
+            : path.join(dir, `theirs-${gzip ? 'gzip' : 'raw'}${format === 'hdf5' ? '.h5' : '.zarr'}`),
         poolPath,
         frames,
         gzipLevel: gzip ? 4 : null,
@@ -95,7 +108,13 @@ async function benchIn(dir: string, options: BenchOptions, python: PythonSide, l
         continue;
       }
       await compare(
-        { id: `${format}-write-${gzip ? 'gzip' : 'raw'}`, group: 'write', format, title: `${format === 'hdf5' ? 'HDF5' : 'Zarr'} write, ${label}`, work: { bytes: movieBytes } },
+        {
+          id: `${format}-write-${gzip ? 'gzip' : 'raw'}`,
+          group: 'write',
+          format,
+          title: `${format === 'hdf5' ? 'HDF5' : 'Zarr'} write, ${label}`,
+          work: { bytes: movieBytes },
+        },
         writeJob,
       );
       await rm(writeJob('theirs').path, { recursive: true, force: true });
@@ -110,15 +129,29 @@ async function benchIn(dir: string, options: BenchOptions, python: PythonSide, l
         const file = ours(format, gzip);
         const name = format === 'hdf5' ? 'HDF5' : 'Zarr';
         await compare(
-          { id: `${format}-frames-${gzip ? 'gzip' : 'raw'}`, group: 'read', format, title: `${name} ${picks.length} random frames, ${label}`, work: { frames: picks.length } },
+          {
+            id: `${format}-frames-${gzip ? 'gzip' : 'raw'}`,
+            group: 'read',
+            format,
+            title: `${name} ${picks.length} random frames, ${label}`,
+            work: { frames: picks.length },
+          },
           () => ({ kind: 'read-frames', format, path: file, frames: picks }),
         );
         if (movieBytes > options.wholeReadLimit) {
-          log(`${format}-whole: skipped (${movieBytes} bytes is above the ${options.wholeReadLimit}-byte limit of a whole read)`);
+          log(
+            `${format}-whole: skipped (${movieBytes} bytes is above the ${options.wholeReadLimit}-byte limit of a whole read)`,
+          );
           continue;
         }
         await compare(
-          { id: `${format}-whole-${gzip ? 'gzip' : 'raw'}`, group: 'read', format, title: `${name} whole read, ${label}`, work: { bytes: movieBytes } },
+          {
+            id: `${format}-whole-${gzip ? 'gzip' : 'raw'}`,
+            group: 'read',
+            format,
+            title: `${name} whole read, ${label}`,
+            work: { bytes: movieBytes },
+          },
           () => ({ kind: 'read-whole', format, path: file }),
         );
       }
@@ -130,12 +163,36 @@ async function benchIn(dir: string, options: BenchOptions, python: PythonSide, l
     const hdmfZarr: Unavailable = { unavailable: 'hdmf-zarr is not a Debian package here' };
     const toZarr = (side: Side): string => path.join(dir, `${side}-converted.nwb.zarr`);
     await compare(
-      { id: 'convert-to-zarr', group: 'convert', format: 'zarr', title: 'convert HDF5 -> Zarr', work: { bytes: movieBytes } },
-      (side) => ({ kind: 'convert', from: 'hdf5', to: 'zarr', input: ours('hdf5', false), output: toZarr(side) }),
+      {
+        id: 'convert-to-zarr',
+        group: 'convert',
+        format: 'zarr',
+        title: 'convert HDF5 -> Zarr',
+        work: { bytes: movieBytes },
+      },
+      (side) => ({
+        kind: 'convert',
+        from: 'hdf5',
+        to: 'zarr',
+        input: ours('hdf5', false),
+        output: toZarr(side),
+      }),
     );
     await compare(
-      { id: 'convert-to-hdf5', group: 'convert', format: 'hdf5', title: 'convert Zarr -> HDF5', work: { bytes: movieBytes } },
-      (side) => ({ kind: 'convert', from: 'zarr', to: 'hdf5', input: toZarr(side), output: path.join(dir, `${side}-back.nwb`) }),
+      {
+        id: 'convert-to-hdf5',
+        group: 'convert',
+        format: 'hdf5',
+        title: 'convert Zarr -> HDF5',
+        work: { bytes: movieBytes },
+      },
+      (side) => ({
+        kind: 'convert',
+        from: 'zarr',
+        to: 'hdf5',
+        input: toZarr(side),
+        output: path.join(dir, `${side}-back.nwb`),
+      }),
     );
     cases.push({
       id: 'convert-hdmf-zarr',
@@ -162,7 +219,11 @@ async function benchIn(dir: string, options: BenchOptions, python: PythonSide, l
         const name = path.basename(ours('zarr', gzip));
         log(`zarr-remote-${gzip ? 'gzip' : 'raw'}: ${picks.length} random frames over HTTP, ${label}`);
         const before = { requests: server.requests, bytes: server.bytes };
-        const r = await runJob('ours', { kind: 'remote-frames', url: `${server.url}/${name}`, frames: picks }, options.python);
+        const r = await runJob(
+          'ours',
+          { kind: 'remote-frames', url: `${server.url}/${name}`, frames: picks },
+          options.python,
+        );
         const x = r.extra ?? {};
         remote.push({
           id: `zarr-remote-${gzip ? 'gzip' : 'raw'}`,
@@ -192,9 +253,19 @@ async function benchIn(dir: string, options: BenchOptions, python: PythonSide, l
       for (const format of ['hdf5', 'zarr'] as const) {
         const target = path.join(dir, `stream${EXT[format]}`);
         const streamFrames = Math.max(1, Math.round(bytes / FRAME_BYTES));
-        log(`stream-${format}: streamed write of ${(streamFrames * FRAME_BYTES / 2 ** 30).toFixed(2)} GiB`);
-        const r = await runJob('ours', { kind: 'write', format, path: target, poolPath, frames: streamFrames, gzipLevel: null }, options.python);
-        stream.push({ id: `stream-${format}-${streamFrames}`, format, bytes: streamFrames * FRAME_BYTES, seconds: r.seconds, peakRssBytes: r.peakRssBytes });
+        log(`stream-${format}: streamed write of ${((streamFrames * FRAME_BYTES) / 2 ** 30).toFixed(2)} GiB`);
+        const r = await runJob(
+          'ours',
+          { kind: 'write', format, path: target, poolPath, frames: streamFrames, gzipLevel: null },
+          options.python,
+        );
+        stream.push({
+          id: `stream-${format}-${streamFrames}`,
+          format,
+          bytes: streamFrames * FRAME_BYTES,
+          seconds: r.seconds,
+          peakRssBytes: r.peakRssBytes,
+        });
         await rm(target, { recursive: true, force: true });
       }
     }
@@ -210,7 +281,12 @@ async function benchIn(dir: string, options: BenchOptions, python: PythonSide, l
       python: python.version,
       platform: `${os.type()} ${os.release()} ${os.arch()}`,
     },
-    movie: { frames, shape: [frames, FRAME_SIDE, FRAME_SIDE], bytes: movieBytes, chunk: [1, FRAME_SIDE, FRAME_SIDE] },
+    movie: {
+      frames,
+      shape: [frames, FRAME_SIDE, FRAME_SIDE],
+      bytes: movieBytes,
+      chunk: [1, FRAME_SIDE, FRAME_SIDE],
+    },
     runs: options.runs,
     warmup: options.warmup,
     cases,

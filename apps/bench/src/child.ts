@@ -16,7 +16,9 @@ export type Side = 'ours' | 'theirs';
 /** Runs `job` in a fresh process and returns its answer; a failed child is an Error with its stderr. */
 export function runJob(side: Side, job: Job, python: string): Promise<JobResult> {
   const [command, args] =
-    side === 'ours' ? [process.execPath, [NODE_WORKER, JSON.stringify(job)]] : [python, ['-Es', PYTHON_WORKER, JSON.stringify(job)]];
+    side === 'ours'
+      ? [process.execPath, [NODE_WORKER, JSON.stringify(job)]]
+      : [python, ['-Es', PYTHON_WORKER, JSON.stringify(job)]];
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     const out: Buffer[] = [];

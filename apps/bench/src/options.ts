@@ -61,15 +61,28 @@ export const USAGE = `Usage: npm run bench -- [options]
 /** Bytes from `524MB`, `2GB`, `4GiB`, `100000000`. */
 export function parseSize(text: string): number {
   const match = /^(\d+(?:\.\d+)?)\s*(B|KB|MB|GB|KiB|MiB|GiB)?$/i.exec(text.trim());
-  if (match === null) throw new Error(`--size ${JSON.stringify(text)}: expected a number with an optional unit (MB, GB, MiB, GiB)`);
-  const units: Record<string, number> = { b: 1, kb: 1e3, mb: 1e6, gb: 1e9, kib: 1024, mib: 1024 ** 2, gib: GIB };
+  if (match === null)
+    throw new Error(
+      `--size ${JSON.stringify(text)}: expected a number with an optional unit (MB, GB, MiB, GiB)`,
+    );
+  const units: Record<string, number> = {
+    b: 1,
+    kb: 1e3,
+    mb: 1e6,
+    gb: 1e9,
+    kib: 1024,
+    mib: 1024 ** 2,
+    gib: GIB,
+  };
   return Math.round(Number(match[1]) * units[(match[2] ?? 'b').toLowerCase()]!);
 }
 
 function positiveInteger(flag: string, text: string | undefined, allowZero = false): number {
   const n = Number(text);
   if (text === undefined || !Number.isInteger(n) || n < (allowZero ? 0 : 1)) {
-    throw new Error(`${flag} needs a ${allowZero ? 'non-negative' : 'positive'} integer, got ${JSON.stringify(text)}`);
+    throw new Error(
+      `${flag} needs a ${allowZero ? 'non-negative' : 'positive'} integer, got ${JSON.stringify(text)}`,
+    );
   }
   return n;
 }
@@ -80,7 +93,10 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
   let runs: number | undefined;
   let warmup: number | undefined;
   let quick = false;
-  const options: Omit<BenchOptions, 'frames' | 'runs' | 'warmup' | 'streamBytes' | 'randomFrames' | 'remoteFrames' | 'quick'> = {
+  const options: Omit<
+    BenchOptions,
+    'frames' | 'runs' | 'warmup' | 'streamBytes' | 'randomFrames' | 'remoteFrames' | 'quick'
+  > = {
     wholeReadLimit: 1.5 * GIB,
     dir: undefined,
     keep: false,
@@ -116,9 +132,14 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
         warmup = positiveInteger(arg, value(), true);
         break;
       case '--only': {
-        const groups = value().split(',').map((g) => g.trim());
+        const groups = value()
+          .split(',')
+          .map((g) => g.trim());
         const unknown = groups.filter((g) => !(CASE_GROUPS as readonly string[]).includes(g));
-        if (unknown.length > 0) throw new Error(`--only: unknown group(s) ${unknown.join(', ')} (known: ${CASE_GROUPS.join(', ')})`);
+        if (unknown.length > 0)
+          throw new Error(
+            `--only: unknown group(s) ${unknown.join(', ')} (known: ${CASE_GROUPS.join(', ')})`,
+          );
         options.only = groups as CaseGroup[];
         break;
       }
@@ -153,7 +174,10 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
     remoteFrames: quick ? 10 : 50,
     // Whole frames, scaled from the smallest size so that the sizes keep their exact ratio.
     streamBytes: DEFAULT_STREAM_BYTES.map(
-      (b) => Math.max(1, Math.round((DEFAULT_STREAM_BYTES[0]! * scale) / FRAME_BYTES)) * FRAME_BYTES * (b / DEFAULT_STREAM_BYTES[0]!),
+      (b) =>
+        Math.max(1, Math.round((DEFAULT_STREAM_BYTES[0]! * scale) / FRAME_BYTES)) *
+        FRAME_BYTES *
+        (b / DEFAULT_STREAM_BYTES[0]!),
     ),
   };
 }

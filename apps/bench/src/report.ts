@@ -19,7 +19,11 @@ function ratioText(ratio: number | null): string {
 }
 
 function table(header: string[], rows: string[][]): string {
-  return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+  return [
+    `| ${header.join(' | ')} |`,
+    `|${header.map(() => '---').join('|')}|`,
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+  ].join('\n');
 }
 
 /** The whole report as text. */
@@ -30,19 +34,34 @@ export function formatReport(report: BenchReport): string {
     `nwbjs bench, ${report.date.slice(0, 10)}: movie (${report.movie.shape.join(', ')}) uint8, ${mb(report.movie.bytes)}, chunks (${report.movie.chunk.join(', ')}); ` +
       `median of ${report.runs} run(s) after ${report.warmup} warm-up(s)`,
   );
-  lines.push(`machine: ${m.cpus} x ${m.cpuModel}, ${(m.memoryBytes / 2 ** 30).toFixed(0)} GiB, ${m.platform}; node ${m.node}; ${m.python}`);
+  lines.push(
+    `machine: ${m.cpus} x ${m.cpuModel}, ${(m.memoryBytes / 2 ** 30).toFixed(0)} GiB, ${m.platform}; node ${m.node}; ${m.python}`,
+  );
   lines.push('');
-  lines.push('ours = nwbjs (Node), theirs = h5py / zarr-python (Python); ratio = ours time / theirs time, below 1 is faster');
+  lines.push(
+    'ours = nwbjs (Node), theirs = h5py / zarr-python (Python); ratio = ours time / theirs time, below 1 is faster',
+  );
   lines.push('');
   lines.push(
     table(
-      ['case', 'ours', 'theirs', 'ratio ours/theirs', 'ours rate', 'theirs rate', 'ours peak RSS', 'theirs peak RSS'],
+      [
+        'case',
+        'ours',
+        'theirs',
+        'ratio ours/theirs',
+        'ours rate',
+        'theirs rate',
+        'ours peak RSS',
+        'theirs peak RSS',
+      ],
       report.cases.map((c) => {
         const t = 'median' in c.theirs ? c.theirs : undefined;
         return [
           c.title,
           `${c.ours.median.toFixed(3)} s`,
-          t === undefined ? `n/a: ${(c.theirs as { unavailable: string }).unavailable}` : `${t.median.toFixed(3)} s`,
+          t === undefined
+            ? `n/a: ${(c.theirs as { unavailable: string }).unavailable}`
+            : `${t.median.toFixed(3)} s`,
           ratioText(c.ratio),
           rate(c, c.ours),
           t === undefined ? '' : rate(c, t),
@@ -56,7 +75,16 @@ export function formatReport(report: BenchReport): string {
     lines.push('');
     lines.push(
       table(
-        ['remote case (ours)', 'chunk on disk', 'requests/frame', 'bytes/frame', 'ms/frame', 'open: requests, bytes, s', 'server saw', 'peak RSS'],
+        [
+          'remote case (ours)',
+          'chunk on disk',
+          'requests/frame',
+          'bytes/frame',
+          'ms/frame',
+          'open: requests, bytes, s',
+          'server saw',
+          'peak RSS',
+        ],
         report.remote.map((r) => [
           r.title,
           `${r.chunkBytes} B`,
@@ -92,7 +120,12 @@ export function formatReport(report: BenchReport): string {
       ['target', 'measured', 'result'],
       report.targets.map((t) => {
         const isRss = t.maxRatio === RSS_LIMIT_BYTES;
-        const measured = t.measured === null ? 'n/a' : isRss ? `max ${mb(t.measured)}` : `ratio ${t.measured.toFixed(2)} (need <= ${t.maxRatio.toFixed(2)})`;
+        const measured =
+          t.measured === null
+            ? 'n/a'
+            : isRss
+              ? `max ${mb(t.measured)}`
+              : `ratio ${t.measured.toFixed(2)} (need <= ${t.maxRatio.toFixed(2)})`;
         const result = t.met === null ? `not measured (${t.note ?? ''})` : t.met ? 'met' : 'MISSED';
         return [t.name, measured, result];
       }),

@@ -77,7 +77,14 @@ export interface TargetResult {
 /** Everything one bench run found. */
 export interface BenchReport {
   date: string;
-  machine: { cpus: number; cpuModel: string; memoryBytes: number; node: string; python: string; platform: string };
+  machine: {
+    cpus: number;
+    cpuModel: string;
+    memoryBytes: number;
+    node: string;
+    python: string;
+    platform: string;
+  };
   movie: { frames: number; shape: number[]; bytes: number; chunk: number[] };
   runs: number;
   warmup: number;

@@ -8,7 +8,11 @@ export const RSS_LIMIT_BYTES = 400 * 1e6;
 
 const RATIO_TARGETS: ReadonlyArray<{ name: string; caseIds: string[]; maxRatio: number; note?: string }> = [
   { name: 'HDF5 uncompressed write at least as fast as h5py', caseIds: ['hdf5-write-raw'], maxRatio: 1 },
-  { name: 'HDF5 random frame reads at least as fast as h5py', caseIds: ['hdf5-frames-raw', 'hdf5-frames-gzip'], maxRatio: 1 },
+  {
+    name: 'HDF5 random frame reads at least as fast as h5py',
+    caseIds: ['hdf5-frames-raw', 'hdf5-frames-gzip'],
+    maxRatio: 1,
+  },
   { name: 'gzip writes at least as fast as h5py', caseIds: ['hdf5-write-gzip'], maxRatio: 1 },
   { name: 'Zarr writes at least as fast as zarr-python', caseIds: ['zarr-write-raw'], maxRatio: 1 },
   {
@@ -16,17 +20,30 @@ const RATIO_TARGETS: ReadonlyArray<{ name: string; caseIds: string[]; maxRatio: 
     caseIds: ['zarr-frames-raw', 'zarr-frames-gzip', 'zarr-whole-raw', 'zarr-whole-gzip'],
     maxRatio: 1,
   },
-  { name: 'compressed Zarr writes at least 1.5x zarr-python', caseIds: ['zarr-write-gzip'], maxRatio: 1 / 1.5 },
-  { name: 'conversion at least 3x faster than hdmf-zarr export', caseIds: ['convert-hdmf-zarr'], maxRatio: 1 / 3 },
+  {
+    name: 'compressed Zarr writes at least 1.5x zarr-python',
+    caseIds: ['zarr-write-gzip'],
+    maxRatio: 1 / 1.5,
+  },
+  {
+    name: 'conversion at least 3x faster than hdmf-zarr export',
+    caseIds: ['convert-hdmf-zarr'],
+    maxRatio: 1 / 3,
+  },
 ];
 
 /** Met / missed / not measured for each target. */
-export function evaluateTargets(cases: readonly ComparedCase[], stream: readonly StreamCase[]): TargetResult[] {
+export function evaluateTargets(
+  cases: readonly ComparedCase[],
+  stream: readonly StreamCase[],
+): TargetResult[] {
   const results: TargetResult[] = RATIO_TARGETS.map((t) => {
     const found = cases.filter((c) => t.caseIds.includes(c.id));
     const ratios = found.map((c) => c.ratio);
     if (found.length === 0 || ratios.some((r) => r === null)) {
-      const reason = found.map((c) => ('unavailable' in c.theirs ? c.theirs.unavailable : undefined)).find((r) => r !== undefined);
+      const reason = found
+        .map((c) => ('unavailable' in c.theirs ? c.theirs.unavailable : undefined))
+        .find((r) => r !== undefined);
       return { ...t, measured: null, met: null, note: reason ?? 'not run' };
     }
     const worst = Math.max(...(ratios as number[]));

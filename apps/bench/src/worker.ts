@@ -57,7 +57,8 @@ function movieFile(pool: Uint8Array, frames: number, gzipLevel: number | null): 
 async function movieHandle(io: Io): Promise<DatasetHandle> {
   const file = await io.read();
   const series = file.acquisition.get('movie');
-  if (!(series instanceof ImageSeries)) throw new Error(`${String(io)}: /acquisition/movie is not an ImageSeries`);
+  if (!(series instanceof ImageSeries))
+    throw new Error(`${String(io)}: /acquisition/movie is not an ImageSeries`);
   const data = series.data;
   if (!isDatasetHandle(data)) throw new Error('/acquisition/movie/data was not read as a lazy handle');
   return data;
@@ -72,7 +73,11 @@ class FetchCounter {
     const response = await fetch(request);
     const body = new Uint8Array(await response.arrayBuffer());
     this.bytes += body.byteLength;
-    return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+    return new Response(body, {
+      status: response.status,
+      statusText: response.statusText,
+      headers: response.headers,
+    });
   };
 }
 
@@ -144,7 +149,9 @@ async function run(job: Job): Promise<Omit<JobResult, 'peakRssBytes'>> {
 const job = JSON.parse(process.argv[2] ?? '{}') as Job;
 run(job).then(
   (result) => {
-    process.stdout.write(`${JSON.stringify({ ...result, peakRssBytes: peakRssBytes() } satisfies JobResult)}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ ...result, peakRssBytes: peakRssBytes() } satisfies JobResult)}\n`,
+    );
   },
   (error: unknown) => {
     process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

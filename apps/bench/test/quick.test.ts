@@ -23,13 +23,21 @@ let dataDir: string;
 
 beforeAll(async () => {
   // The bench runs its own dist/ (its children are dist/worker.js), so build it first.
-  await run(process.execPath, [path.join(repoRoot, 'node_modules/typescript/bin/tsc'), '-b', 'tsconfig.build.json'], { cwd: packageDir });
+  await run(
+    process.execPath,
+    [path.join(repoRoot, 'node_modules/typescript/bin/tsc'), '-b', 'tsconfig.build.json'],
+    { cwd: packageDir },
+  );
   tmp = await mkdtemp(path.join(os.tmpdir(), 'nwbjs-bench-test-'));
   const json = path.join(tmp, 'report.json');
-  const result = await run(process.execPath, ['dist/cli.js', '--quick', '--no-setup', '--keep', '--dir', tmp, '--json', json], {
-    cwd: packageDir,
-    maxBuffer: 16 << 20,
-  });
+  const result = await run(
+    process.execPath,
+    ['dist/cli.js', '--quick', '--no-setup', '--keep', '--dir', tmp, '--json', json],
+    {
+      cwd: packageDir,
+      maxBuffer: 16 << 20,
+    },
+  );
   stdout = result.stdout;
   report = JSON.parse(await readFile(json, 'utf8')) as BenchReport;
   const kept = (await readdir(tmp)).find((name) => name.startsWith('nwbjs-bench-'));
@@ -50,7 +58,12 @@ describe('npm run bench -- --quick', () => {
   });
 
   it('reports every case of the issue, with medians, peak RSS and ratios', () => {
-    expect(report.movie).toEqual({ frames: 32, shape: [32, 512, 512], bytes: 32 * 512 * 512, chunk: [1, 512, 512] });
+    expect(report.movie).toEqual({
+      frames: 32,
+      shape: [32, 512, 512],
+      bytes: 32 * 512 * 512,
+      chunk: [1, 512, 512],
+    });
     expect(report.runs).toBe(1);
     expect(report.warmup).toBe(0);
     const ids = report.cases.map((c) => c.id);

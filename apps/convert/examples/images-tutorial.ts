@@ -30,7 +30,7 @@ import {
 import { NWBHDF5IO } from '@nwbjs/hdf5';
 import { NWBZarrIO } from '@nwbjs/zarr';
 import { convert, type ConvertSummary } from 'nwb-convert';
-import { compareSummaries, summarizeNwbFile, type ContentSummary } from './summarize-nwb-file.js';
+import { compareSummaries, summarizeNWBFile, type ContentSummary } from './summarize-nwb-file.js';
 
 /** The external movie files of the "ExternalFiles" series, relative to the NWB file. */
 export const EXTERNAL_FILES = ['image/file_1.tiff', 'image/file_2.tiff', 'image/file_3.tiff'] as const;
@@ -58,7 +58,10 @@ export function syntheticPixels(shape: number[], mul: number, add: number, mod =
 export function buildImagesTutorial(options: ImagesTutorialOptions = {}): NWBFile {
   const frames = options.frames ?? 200;
   // Movies are written 20 frames a chunk, gzip-compressed, as in the reference file.
-  const movieLayout: DatasetLayout = { chunks: [Math.min(20, frames), 50, 50, 3], compression: { codec: 'gzip', level: 4 } };
+  const movieLayout: DatasetLayout = {
+    chunks: [Math.min(20, frames), 50, 50, 3],
+    compression: { codec: 'gzip', level: 4 },
+  };
 
   // Step 1: the file and its session metadata.
   const nwbfile = new NWBFile({
@@ -239,7 +242,7 @@ export interface DemoResult {
 async function readSummary(location: string): Promise<ContentSummary> {
   const io = location.endsWith('.zarr') ? new NWBZarrIO(location, 'r') : new NWBHDF5IO(location, 'r');
   try {
-    return await summarizeNwbFile(await io.read());
+    return await summarizeNWBFile(await io.read());
   } finally {
     await io.close();
   }
@@ -279,10 +282,14 @@ export async function runDemo(
     const summary = await convert(from, to, { overwrite: true });
     conversions.push(summary);
     const objects = summary.counts.groups + summary.counts.datasets + summary.counts.links;
-    log(`converted ${shown(from)} -> ${shown(to)} (${summary.output.format}, ${objects} objects, ${summary.seconds.toFixed(2)} s)`);
+    log(
+      `converted ${shown(from)} -> ${shown(to)} (${summary.output.format}, ${objects} objects, ${summary.seconds.toFixed(2)} s)`,
+    );
   }
 
-  const [written, zarr, roundtrip] = await Promise.all([files.nwb, files.zarr, files.roundtrip].map(readSummary));
+  const [written, zarr, roundtrip] = await Promise.all(
+    [files.nwb, files.zarr, files.roundtrip].map(readSummary),
+  );
   const differences = [
     ...compareSummaries(written!, zarr!).map((d) => `${shown(files.zarr)}: ${d}`),
     ...compareSummaries(written!, roundtrip!).map((d) => `${shown(files.roundtrip)}: ${d}`),
@@ -298,10 +305,14 @@ export async function runDemo(
 // Run as a script: `node images-tutorial.js [OUT_DIR]` (default ./demo-output).
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
   const outDir = process.argv[2] ?? 'demo-output';
-  console.log("nwbjs: PyNWB's \"Storing Image Data in NWB\" tutorial, HDF5 -> Zarr -> HDF5");
+  console.log('nwbjs: PyNWB\'s "Storing Image Data in NWB" tutorial, HDF5 -> Zarr -> HDF5');
   runDemo(outDir, { log: (line) => console.log(`  ${line}`) }).then(
     (result) => {
-      console.log(result.differences.length === 0 ? 'OK: the three files hold the same content' : 'FAILED: the files differ');
+      console.log(
+        result.differences.length === 0
+          ? 'OK: the three files hold the same content'
+          : 'FAILED: the files differ',
+      );
       process.exitCode = result.differences.length === 0 ? 0 : 1;
     },
     (error: unknown) => {

@@ -9,7 +9,7 @@ import {
   ImageSeries,
   Images,
   IndexSeries,
-  NwbObject,
+  NWBObject,
   OpticalSeries,
   TimeSeries,
   isDataStream,
@@ -25,7 +25,7 @@ import {
 export type ContentSummary = Map<string, string>;
 
 /** Reads every field of `file` (and every array, lazily stored or not) into a {@link ContentSummary}. */
-export async function summarizeNwbFile(file: NWBFile): Promise<ContentSummary> {
+export async function summarizeNWBFile(file: NWBFile): Promise<ContentSummary> {
   const summary: ContentSummary = new Map();
   const put = (path: string, field: string, value: unknown) => {
     if (value !== undefined) summary.set(`${path}:${field}`, JSON.stringify(value));
@@ -35,7 +35,11 @@ export async function summarizeNwbFile(file: NWBFile): Promise<ContentSummary> {
   put('/', 'session_description', file.sessionDescription);
   put('/', 'session_start_time', file.sessionStartTime.text);
   put('/', 'timestamps_reference_time', file.timestampsReferenceTime.text);
-  put('/', 'file_create_date', file.fileCreateDate.map((d) => d.text));
+  put(
+    '/',
+    'file_create_date',
+    file.fileCreateDate.map((d) => d.text),
+  );
   put('/', 'nwb_version', file.nwbVersion);
   for (const field of ['experimenter', 'lab', 'institution', 'experimentDescription', 'sessionId'] as const) {
     put('/general', field, file[field]);
@@ -57,9 +61,18 @@ type Put = (path: string, field: string, value: unknown) => void;
 
 async function summarizeObject(path: string, object: NamedObject, put: Put): Promise<void> {
   put(path, 'neurodata_type', object.neurodataType);
-  if (object instanceof NwbObject) put(path, 'object_id', object.objectId);
+  if (object instanceof NWBObject) put(path, 'object_id', object.objectId);
   if (object instanceof TimeSeries) {
-    for (const field of ['unit', 'resolution', 'conversion', 'offset', 'startingTime', 'rate', 'comments', 'description'] as const) {
+    for (const field of [
+      'unit',
+      'resolution',
+      'conversion',
+      'offset',
+      'startingTime',
+      'rate',
+      'comments',
+      'description',
+    ] as const) {
       put(path, field, object[field]);
     }
     put(path, 'data', await describeArray(object.data));
@@ -83,7 +96,11 @@ async function summarizeObject(path: string, object: NamedObject, put: Put): Pro
   }
   if (object instanceof Images) {
     put(path, 'description', object.description);
-    put(path, 'orderOfImages', object.orderOfImages?.images.map((image) => image.name));
+    put(
+      path,
+      'orderOfImages',
+      object.orderOfImages?.images.map((image) => image.name),
+    );
     for (const image of object.images) await summarizeObject(`${path}/${image.name}`, image, put);
   }
   if (object instanceof Image) {

@@ -52,11 +52,17 @@ export interface ConvertSummary {
 }
 
 /** Converts `input` to `output` (HDF5 or Zarr either way, or a repack in the same format). */
-export async function convert(input: string, output: string, options: ConvertOptions = {}): Promise<ConvertSummary> {
+export async function convert(
+  input: string,
+  output: string,
+  options: ConvertOptions = {},
+): Promise<ConvertSummary> {
   const started = performance.now();
   const toFormat = options.to ?? outputFormatFromName(output);
   if (toFormat === undefined) {
-    throw new UsageError(`${output}: cannot tell the output format from its name; end it in .nwb or .zarr, or pass --to`);
+    throw new UsageError(
+      `${output}: cannot tell the output format from its name; end it in .nwb or .zarr, or pass --to`,
+    );
   }
   if (!isUrl(input) && path.resolve(input) === path.resolve(output)) {
     throw new UsageError(`${output}: input and output are the same; write to a new path`);
@@ -141,7 +147,10 @@ function applyLayoutOverrides(tree: GroupNode, options: ConvertOptions): void {
     const { value } = node;
     if (value.shape.length !== chunks.length || value.shape.length < 3) continue;
     const base = node.layout ?? ('layout' in value ? value.layout : {});
-    node.layout = { ...base, chunks: chunks.map((c, axis) => Math.max(1, Math.min(c, value.shape[axis] || 1))) };
+    node.layout = {
+      ...base,
+      chunks: chunks.map((c, axis) => Math.max(1, Math.min(c, value.shape[axis] || 1))),
+    };
   }
 }
 

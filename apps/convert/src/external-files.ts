@@ -27,7 +27,12 @@ function* externalFileNodes(group: GroupNode, at = ''): Generator<[string, TreeN
 }
 
 function isPortableRelative(p: string): boolean {
-  return !(path.isAbsolute(p) || path.win32.isAbsolute(p) || /^[a-z][a-z0-9+.-]*:\/\//i.test(p) || p.startsWith('~'));
+  return !(
+    path.isAbsolute(p) ||
+    path.win32.isAbsolute(p) ||
+    /^[a-z][a-z0-9+.-]*:\/\//i.test(p) ||
+    p.startsWith('~')
+  );
 }
 
 /**

@@ -8,7 +8,7 @@ import { InvalidFileError, NotFoundError, type OpenMode, type StorageWriter } fr
 import type { StorageReader } from '@nwbjs/core';
 import { openHdf5 } from '@nwbjs/hdf5';
 import { openZarr } from '@nwbjs/zarr';
-import { assertNwbRoot } from './nwb-root.js';
+import { assertNWBRoot } from './nwb-root.js';
 
 /** The two storage formats. */
 export type Format = 'hdf5' | 'zarr';
@@ -29,7 +29,9 @@ export async function detectInputFormat(location: string): Promise<Format> {
     // A Zarr v2 group has a .zgroup; any other directory is refused here with the same words as a
     // file that is neither format, rather than by the backend.
     if ((await stat(path.join(location, '.zgroup')).catch(() => undefined)) !== undefined) return 'zarr';
-    throw new InvalidFileError('not an NWB file: a directory without .zgroup, so not a Zarr store', { path: location });
+    throw new InvalidFileError('not an NWB file: a directory without .zgroup, so not a Zarr store', {
+      path: location,
+    });
   }
   const handle = await open(location, 'r');
   try {
@@ -55,7 +57,7 @@ export async function openReader(location: string, format?: Format): Promise<Sto
   const resolved = format ?? (await detectInputFormat(location));
   const reader = resolved === 'hdf5' ? await openHdf5(location, 'r') : await openZarr(location, 'r');
   try {
-    await assertNwbRoot(reader, location);
+    await assertNWBRoot(reader, location);
   } catch (error) {
     await reader.close().catch(() => undefined);
     throw error;
@@ -64,6 +66,10 @@ export async function openReader(location: string, format?: Format): Promise<Sto
 }
 
 /** Opens a new file or store for writing (`w` replaces an existing one on success, `w-` refuses it). */
-export async function openWriter(location: string, format: Format, mode: Exclude<OpenMode, 'r'>): Promise<StorageWriter> {
+export async function openWriter(
+  location: string,
+  format: Format,
+  mode: Exclude<OpenMode, 'r'>,
+): Promise<StorageWriter> {
   return format === 'hdf5' ? openHdf5(location, mode) : openZarr(location, mode);
 }

@@ -5,6 +5,11 @@
  */
 export { convert, type ConvertOptions, type ConvertSummary } from './convert.js';
 export { inspect, formatInspectReport, type InspectEntry, type InspectReport } from './inspect.js';
-export { validate, formatValidationReport, type ValidationProblem, type ValidationReport } from './validate.js';
+export {
+  validate,
+  formatValidationReport,
+  type ValidationProblem,
+  type ValidationReport,
+} from './validate.js';
 export { main, type CliIo } from './main.js';
 export { terminalProgress, silentProgress, type ProgressReporter } from './progress.js';

@@ -56,7 +56,9 @@ export async function inspect(location: string): Promise<InspectReport> {
 
 function textAttr(attrs: Attributes, name: string): string | undefined {
   const value = attrs[name];
-  return value && (value.dtype === 'utf8' || value.dtype === 'ascii') ? String(scalarValue(value)) : undefined;
+  return value && (value.dtype === 'utf8' || value.dtype === 'ascii')
+    ? String(scalarValue(value))
+    : undefined;
 }
 
 function describeCompression(layout: DatasetLayout): string | undefined {
@@ -69,7 +71,12 @@ function describeCompression(layout: DatasetLayout): string | undefined {
 
 function describe(path: string, node: TreeNode, out: InspectEntry[]): void {
   if (node.kind === 'link') {
-    out.push({ path, kind: 'link', target: node.file ? `${node.file}:${node.target}` : node.target, attributes: [] });
+    out.push({
+      path,
+      kind: 'link',
+      target: node.file ? `${node.file}:${node.target}` : node.target,
+      attributes: [],
+    });
     return;
   }
   const entry: InspectEntry = { path, kind: node.kind, attributes: Object.keys(node.attrs).sort() };
@@ -89,7 +96,8 @@ function describe(path: string, node: TreeNode, out: InspectEntry[]): void {
   }
   out.push(entry);
   if (node.kind === 'group') {
-    for (const [name, child] of node.children) describe(path === '/' ? `/${name}` : `${path}/${name}`, child, out);
+    for (const [name, child] of node.children)
+      describe(path === '/' ? `/${name}` : `${path}/${name}`, child, out);
   }
 }
 

@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { isNwbError, type Compression, type WriteWarning } from '@nwbjs/core';
+import { isNWBError, type Compression, type WriteWarning } from '@nwbjs/core';
 import { convert } from './convert.js';
 import { formatBytes, formatDuration } from './format.js';
 import { formatInspectReport, inspect } from './inspect.js';
@@ -52,10 +52,14 @@ Options:
 export function parseCompression(spec: string): Compression | null {
   if (spec === 'none') return null;
   const match = /^(gzip|zstd|blosc)(?::(\d+))?$/.exec(spec);
-  if (!match) throw new UsageError(`--compression: expected gzip[:LEVEL], zstd[:LEVEL], blosc[:LEVEL] or none, got '${spec}'`);
+  if (!match)
+    throw new UsageError(
+      `--compression: expected gzip[:LEVEL], zstd[:LEVEL], blosc[:LEVEL] or none, got '${spec}'`,
+    );
   const codec = match[1] as Compression['codec'];
   const level = match[2] === undefined ? undefined : Number(match[2]);
-  if (codec === 'gzip' && level !== undefined && level > 9) throw new UsageError('--compression: gzip levels are 0-9');
+  if (codec === 'gzip' && level !== undefined && level > 9)
+    throw new UsageError('--compression: gzip levels are 0-9');
   return level === undefined ? { codec } : { codec, level };
 }
 
@@ -69,7 +73,10 @@ export function parseChunks(spec: string): number[] {
 }
 
 /** Runs the CLI with `argv` (without node and the script); returns the exit status. */
-export async function main(argv: string[], io: CliIo = { out: process.stdout, err: process.stderr }): Promise<number> {
+export async function main(
+  argv: string[],
+  io: CliIo = { out: process.stdout, err: process.stderr },
+): Promise<number> {
   const debug = argv.includes('--debug');
   try {
     const command = argv[0] === 'inspect' || argv[0] === 'validate' ? argv[0] : 'convert';
@@ -82,7 +89,7 @@ export async function main(argv: string[], io: CliIo = { out: process.stdout, er
     io.err.write(`nwb-convert: ${message}\n`);
     if (debug && error instanceof Error && error.stack) io.err.write(`${error.stack}\n`);
     if (error instanceof UsageError) return 2;
-    return isNwbError(error) || error instanceof Error ? 1 : 3;
+    return isNWBError(error) || error instanceof Error ? 1 : 3;
   }
 }
 
@@ -132,11 +139,14 @@ async function runConvert(args: string[], io: Io): Promise<number> {
   if (positionals.length !== 2) throw new UsageError(`expected INPUT and OUTPUT (see --help)`);
   const [input, output] = positionals as [string, string];
   const to = values.to as string | undefined;
-  if (to !== undefined && to !== 'hdf5' && to !== 'zarr') throw new UsageError(`--to: expected hdf5 or zarr, got '${to}'`);
+  if (to !== undefined && to !== 'hdf5' && to !== 'zarr')
+    throw new UsageError(`--to: expected hdf5 or zarr, got '${to}'`);
   const quiet = Boolean(values.quiet);
   const summary = await convert(input, output, {
     ...(to !== undefined ? { to } : {}),
-    ...(values.compression !== undefined ? { compression: parseCompression(values.compression as string) } : {}),
+    ...(values.compression !== undefined
+      ? { compression: parseCompression(values.compression as string) }
+      : {}),
     ...(values.chunks !== undefined ? { chunks: parseChunks(values.chunks as string) } : {}),
     overwrite: Boolean(values.overwrite),
     copyExternal: Boolean(values['copy-external']),
@@ -146,9 +156,11 @@ async function runConvert(args: string[], io: Io): Promise<number> {
     const { counts, externalFiles } = summary;
     const objects = counts.groups + counts.datasets + counts.links;
     let external = '';
-    if (externalFiles.action === 'rewritten') external = `; external files: ${externalFiles.count} path(s) rewritten`;
+    if (externalFiles.action === 'rewritten')
+      external = `; external files: ${externalFiles.count} path(s) rewritten`;
     if (externalFiles.action === 'copied') external = `; external files: ${externalFiles.count} copied`;
-    if (externalFiles.leftAlone > 0) external += `; ${externalFiles.leftAlone} external path(s) left as they were`;
+    if (externalFiles.leftAlone > 0)
+      external += `; ${externalFiles.leftAlone} external path(s) left as they were`;
     io.err.write(
       `${path.basename(input)} (${summary.input.format}) -> ${path.basename(output)} (${summary.output.format}): ` +
         `${objects} objects, ${formatBytes(counts.bytes)}, ${formatDuration(summary.seconds)}${external}\n`,

@@ -2,20 +2,26 @@
  * Telling an NWB file from any other HDF5 file or Zarr store: both backends open whatever is in
  * their format, and converting or validating a store that is not NWB would only hide the mistake.
  */
-import { InvalidFileError, isNwbError, type StorageReader } from '@nwbjs/core';
+import { InvalidFileError, isNWBError, type StorageReader } from '@nwbjs/core';
 
 /**
  * Throws an InvalidFileError unless the root group has an `nwb_version` attribute or
  * `neurodata_type` "NWBFile" (what PyNWB and hdmf-zarr accept as an NWB file). `location` names the
  * file in the message.
  */
-export async function assertNwbRoot(reader: StorageReader, location: string = reader.location): Promise<void> {
+export async function assertNWBRoot(
+  reader: StorageReader,
+  location: string = reader.location,
+): Promise<void> {
   let attrs;
   try {
     attrs = await reader.readAttributes('/');
   } catch (error) {
-    if (isNwbError(error)) throw error;
-    throw new InvalidFileError('not an NWB file: the root group cannot be read', { path: location, cause: error });
+    if (isNWBError(error)) throw error;
+    throw new InvalidFileError('not an NWB file: the root group cannot be read', {
+      path: location,
+      cause: error,
+    });
   }
   const text = (name: string): string | undefined => {
     const value = attrs[name];

@@ -29,8 +29,10 @@ export async function validate(location: string): Promise<ValidationReport> {
     const file = await readNWBFile(reader);
     const problems = file.readWarnings.map((warning) => {
       const where = warning.path ?? '/';
-      // NwbError messages start with their path; the report keeps the two apart.
-      const message = warning.message.startsWith(`${where}: `) ? warning.message.slice(where.length + 2) : warning.message;
+      // NWBError messages start with their path; the report keeps the two apart.
+      const message = warning.message.startsWith(`${where}: `)
+        ? warning.message.slice(where.length + 2)
+        : warning.message;
       return { path: where, rule: warning.rule, message };
     });
     const report: ValidationReport = { location, format: reader.format, problems };

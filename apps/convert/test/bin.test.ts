@@ -16,7 +16,9 @@ it('runs from node_modules/.bin with its exit status', async () => {
   expect(help.stdout).toMatch(/^Usage: nwb-convert INPUT OUTPUT/);
   const inspect = await run(bin, ['inspect', join(FIXTURES, 'static_images.nwb')], { cwd: REPO_ROOT });
   expect(inspect.stdout).toMatch(/<NWBFile>/);
-  const failed = await run(bin, ['inspect', join(FIXTURES, 'no-such.nwb')]).catch((error: { code: number; stderr: string }) => error);
+  const failed = await run(bin, ['inspect', join(FIXTURES, 'no-such.nwb')]).catch(
+    (error: { code: number; stderr: string }) => error,
+  );
   expect('code' in failed && failed.code).toBe(1);
   expect((failed as { stderr: string }).stderr).toMatch(/^nwb-convert: .*no-such\.nwb/);
 });

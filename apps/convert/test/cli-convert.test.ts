@@ -80,7 +80,15 @@ describe('nwb-convert INPUT OUTPUT', () => {
 
   it('repacks HDF5 to HDF5 with --compression gzip:4 and re-chunks with --chunks', async () => {
     const output = at('repacked.nwb');
-    const result = await runCli([compressed, output, '--compression', 'gzip:4', '--chunks', '4,48,40', '--quiet']);
+    const result = await runCli([
+      compressed,
+      output,
+      '--compression',
+      'gzip:4',
+      '--chunks',
+      '4,48,40',
+      '--quiet',
+    ]);
     expect(result).toEqual({ code: 0, out: '', err: '' });
     await expectValidCopyOf(compressed, output);
     expect(await entry(output, '/acquisition/CompressedSeries/data')).toMatchObject({
@@ -130,7 +138,11 @@ describe('nwb-convert INPUT OUTPUT', () => {
     const result = await runCli([tutorial, output]);
     expect(result.code).toBe(0);
     expect(result.err).toMatch(/; external files: 3 path\(s\) rewritten\n$/);
-    expect(await externalFiles(output)).toEqual(['../image/file_1.tiff', '../image/file_2.tiff', '../image/file_3.tiff']);
+    expect(await externalFiles(output)).toEqual([
+      '../image/file_1.tiff',
+      '../image/file_2.tiff',
+      '../image/file_3.tiff',
+    ]);
     const [[check], diff] = await Promise.all([checkAll([output]), nwbValidate('diff', tutorial, output)]);
     expect(check!.out).toMatch(/^OK/);
     // The paths are the only difference, and each still names the same file.
@@ -172,7 +184,8 @@ describe('nwb-convert INPUT OUTPUT', () => {
     expect(result.err.slice(cleared + 4)).toMatch(/^[^\r]*-> progress\.nwb\.zarr \(zarr\): \d+ objects/);
     const quiet = await runCli([tutorial, at('quiet.nwb.zarr'), '--quiet'], { tty: true });
     expect(quiet.err).toBe('');
-    for (const check of await checkAll([output, at('quiet.nwb.zarr')])) expect(check.out, check.file).toMatch(/^OK/);
+    for (const check of await checkAll([output, at('quiet.nwb.zarr')]))
+      expect(check.out, check.file).toMatch(/^OK/);
   });
 
   it('draws no progress bar when stderr is not a terminal', async () => {

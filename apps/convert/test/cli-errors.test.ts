@@ -46,20 +46,65 @@ const errors: [string, string[], number, RegExp][] = [
   ['three positionals', [nwb, out('a.nwb'), out('b.nwb')], 2, /^expected INPUT and OUTPUT/],
   ['inspect without a file', ['inspect'], 2, /^inspect: expected one FILE/],
   ['validate with two files', ['validate', nwb, zarr], 2, /^validate: expected one FILE/],
-  ['a bad --compression', [nwb, out('a.nwb.zarr'), '--compression', 'lzma'], 2, /^--compression: expected gzip\[:LEVEL\].*got 'lzma'$/],
-  ['a gzip level above 9', [nwb, out('a.nwb.zarr'), '--compression', 'gzip:12'], 2, /^--compression: gzip levels are 0-9$/],
-  ['a bad --chunks', [nwb, out('a.nwb.zarr'), '--chunks', '1,0,5'], 2, /^--chunks: expected positive integers.*got '1,0,5'$/],
+  [
+    'a bad --compression',
+    [nwb, out('a.nwb.zarr'), '--compression', 'lzma'],
+    2,
+    /^--compression: expected gzip\[:LEVEL\].*got 'lzma'$/,
+  ],
+  [
+    'a gzip level above 9',
+    [nwb, out('a.nwb.zarr'), '--compression', 'gzip:12'],
+    2,
+    /^--compression: gzip levels are 0-9$/,
+  ],
+  [
+    'a bad --chunks',
+    [nwb, out('a.nwb.zarr'), '--chunks', '1,0,5'],
+    2,
+    /^--chunks: expected positive integers.*got '1,0,5'$/,
+  ],
   ['a non-numeric --chunks', [nwb, out('a.nwb.zarr'), '--chunks', 'big'], 2, /^--chunks: .*got 'big'$/],
   ['a bad --to', [nwb, out('a.nwb'), '--to', 'n5'], 2, /^--to: expected hdf5 or zarr, got 'n5'$/],
-  ['an unknown output extension', [nwb, out('a.mat')], 2, /cannot tell the output format from its name; end it in \.nwb or \.zarr, or pass --to$/],
+  [
+    'an unknown output extension',
+    [nwb, out('a.mat')],
+    2,
+    /cannot tell the output format from its name; end it in \.nwb or \.zarr, or pass --to$/,
+  ],
   ['the same input and output', [nwb, nwb], 2, /input and output are the same; write to a new path$/],
-  ['an existing output', [nwb, out('existing.nwb.zarr')], 2, /output exists; pass --overwrite to replace it$/],
-  ['a missing output directory', [nwb, out('no/such/dir/a.nwb.zarr')], 2, /the output's directory .* does not exist$/],
+  [
+    'an existing output',
+    [nwb, out('existing.nwb.zarr')],
+    2,
+    /output exists; pass --overwrite to replace it$/,
+  ],
+  [
+    'a missing output directory',
+    [nwb, out('no/such/dir/a.nwb.zarr')],
+    2,
+    /the output's directory .* does not exist$/,
+  ],
   ['a missing input', [out('missing.nwb'), out('a.nwb.zarr')], 1, /missing\.nwb: no such file or directory$/],
-  ['a missing file to inspect', ['inspect', out('missing.nwb.zarr')], 1, /missing\.nwb\.zarr: no such file or directory$/],
-  ['a text file', [textFile, out('a.nwb.zarr')], 1, /notes\.txt: not an NWB file: neither HDF5 nor a Zarr directory$/],
+  [
+    'a missing file to inspect',
+    ['inspect', out('missing.nwb.zarr')],
+    1,
+    /missing\.nwb\.zarr: no such file or directory$/,
+  ],
+  [
+    'a text file',
+    [textFile, out('a.nwb.zarr')],
+    1,
+    /notes\.txt: not an NWB file: neither HDF5 nor a Zarr directory$/,
+  ],
   ['a text file to validate', ['validate', textFile], 1, /notes\.txt: not an NWB file/],
-  ['a directory that is not a Zarr store', ['inspect', out('empty-dir')], 1, /empty-dir: not an NWB file: a directory without \.zgroup, so not a Zarr store$/],
+  [
+    'a directory that is not a Zarr store',
+    ['inspect', out('empty-dir')],
+    1,
+    /empty-dir: not an NWB file: a directory without \.zgroup, so not a Zarr store$/,
+  ],
 ];
 
 describe('errors', () => {
@@ -85,7 +130,11 @@ describe('errors', () => {
     await writer.close();
     // nwb-validate refuses it too.
     expect((await nwbValidate('check', plain)).code).not.toBe(0);
-    for (const argv of [[plain, out('plain.nwb.zarr')], ['inspect', plain], ['validate', plain]]) {
+    for (const argv of [
+      [plain, out('plain.nwb.zarr')],
+      ['inspect', plain],
+      ['validate', plain],
+    ]) {
       const result = await runCli(argv);
       expect(result.code).toBe(1);
       expect(result.err).toBe(

@@ -48,11 +48,19 @@ describe('nwb-convert inspect', () => {
   it('describes the HDF5 file and its Zarr twin alike, apart from the compression', async () => {
     const [hdf5, zarr] = await Promise.all(
       ['tutorial_images.nwb', 'tutorial_images.nwb.zarr'].map(async (name) => {
-        const report = JSON.parse((await runCli(['inspect', join(FIXTURES, name), '--json'])).out) as InspectReport;
+        const report = JSON.parse(
+          (await runCli(['inspect', join(FIXTURES, name), '--json'])).out,
+        ) as InspectReport;
         // The two writers chunk and compress differently; the structure, types and shapes agree.
         return report.objects
           .filter((o) => !o.path.startsWith('/specifications'))
-          .map(({ path, kind, neurodataType, dtype, shape }) => ({ path, kind, neurodataType, dtype, shape }));
+          .map(({ path, kind, neurodataType, dtype, shape }) => ({
+            path,
+            kind,
+            neurodataType,
+            dtype,
+            shape,
+          }));
       }),
     );
     expect(zarr).toEqual(hdf5);

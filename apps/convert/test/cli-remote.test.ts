@@ -61,7 +61,9 @@ describe('a Zarr NWB over HTTP', () => {
     expect(code).toBe(0);
     const report = JSON.parse(out) as { format: string; objects: { path: string; neurodataType?: string }[] };
     expect(report.format).toBe('zarr');
-    expect(report.objects.find((o) => o.path === '/acquisition/ImageSeries')?.neurodataType).toBe('ImageSeries');
+    expect(report.objects.find((o) => o.path === '/acquisition/ImageSeries')?.neurodataType).toBe(
+      'ImageSeries',
+    );
     expect(report.objects.some((o) => o.path.startsWith('/specifications/core/2.7.0/'))).toBe(true);
     // Metadata only: one request, and no chunk of any array is fetched to describe the tree.
     expect(requests).toEqual([`/ours/${STORE}/.zmetadata`]);

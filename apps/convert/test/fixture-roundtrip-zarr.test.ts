@@ -24,7 +24,12 @@ describe.concurrent('Zarr fixture round trips through the CLI', () => {
   for (const name of zarrFixtures) {
     it(`${name}: Zarr -> HDF5 -> Zarr`, async ({ expect }) => {
       const base = join(temp.dir, name.replace(/\.nwb\.zarr$/, ''));
-      await expectRoundTrip(expect, `${base}.nwb.zarr`, `${base}.zarr-h5.nwb`, `${base}.zarr-h5-zarr.nwb.zarr`);
+      await expectRoundTrip(
+        expect,
+        `${base}.nwb.zarr`,
+        `${base}.zarr-h5.nwb`,
+        `${base}.zarr-h5-zarr.nwb.zarr`,
+      );
     });
   }
 });

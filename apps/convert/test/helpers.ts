@@ -17,7 +17,9 @@ export const REPO_ROOT = resolve(here, '../../..');
 export const FIXTURES = join(REPO_ROOT, 'fixtures');
 
 /** A fresh temporary directory, and a function that removes it. */
-export async function tempDir(prefix = 'nwb-convert-'): Promise<{ dir: string; cleanup: () => Promise<void> }> {
+export async function tempDir(
+  prefix = 'nwb-convert-',
+): Promise<{ dir: string; cleanup: () => Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), prefix));
   return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
 }
@@ -45,7 +47,9 @@ export function nwbValidate(...args: string[]): Promise<{ code: number; out: str
 }
 
 /** Asserts-friendly: `check` output and status of each file, run in parallel. */
-export async function checkAll(files: readonly string[]): Promise<{ file: string; code: number; out: string }[]> {
+export async function checkAll(
+  files: readonly string[],
+): Promise<{ file: string; code: number; out: string }[]> {
   return Promise.all(files.map(async (file) => ({ file, ...(await nwbValidate('check', file)) })));
 }
 

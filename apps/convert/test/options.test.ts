@@ -50,7 +50,11 @@ describe('progress and sizes', () => {
 
 describe('warnings', () => {
   it('groups warnings by message and names the datasets, a few of them', () => {
-    const blosc = (path: string) => ({ path, code: 'compression-fallback' as const, message: 'blosc is not available' });
+    const blosc = (path: string) => ({
+      path,
+      code: 'compression-fallback' as const,
+      message: 'blosc is not available',
+    });
     const lines = groupWarnings([
       ...['/a', '/b', '/c', '/d', '/e'].map(blosc),
       { path: '/t', code: 'compression-dropped', message: '/t: text cannot be compressed' },

@@ -39,7 +39,10 @@ it('runs the library example of the README', async () => {
   expect(logged).toContainEqual([['/acquisition/CompressedSeries']]);
 
   const output = path.join(temp.dir, 'session.nwb.zarr');
-  const [[check], diff] = await Promise.all([checkAll([output]), nwbValidate('diff', path.join(temp.dir, 'session.nwb'), output)]);
+  const [[check], diff] = await Promise.all([
+    checkAll([output]),
+    nwbValidate('diff', path.join(temp.dir, 'session.nwb'), output),
+  ]);
   expect(check!.out).toMatch(/^OK/);
   expect(diff.out.trim(), diff.out).toBe('no differences');
 });

@@ -12,7 +12,12 @@ async function convertQuietly(expect: ExpectStatic, input: string, output: strin
 }
 
 /** Converts `source` to `middle` and `middle` to `back`, and asserts both steps lost nothing. */
-export async function expectRoundTrip(expect: ExpectStatic, source: string, middle: string, back: string): Promise<void> {
+export async function expectRoundTrip(
+  expect: ExpectStatic,
+  source: string,
+  middle: string,
+  back: string,
+): Promise<void> {
   await convertQuietly(expect, source, middle);
   await convertQuietly(expect, middle, back);
   const [checks, first, second] = await Promise.all([

@@ -34,12 +34,23 @@ describe("the TypeScript tutorial against PyNWB's tutorial file", () => {
       }),
     );
     await io.close();
-    const [[check], diff] = await Promise.all([checkAll([path]), nwbValidate('diff', '--ignore-ids', fixture, path)]);
+    const [[check], diff] = await Promise.all([
+      checkAll([path]),
+      nwbValidate('diff', '--ignore-ids', fixture, path),
+    ]);
     expect(check!.out).toMatch(/^OK/);
-    const allowed = new Set(['/identifier', '/session_start_time', '/timestamps_reference_time', '/file_create_date']);
+    const allowed = new Set([
+      '/identifier',
+      '/session_start_time',
+      '/timestamps_reference_time',
+      '/file_create_date',
+    ]);
     const paths = differingPaths(diff.out);
     expect(paths.length, diff.out).toBeGreaterThan(0);
-    expect(paths.filter((p) => !allowed.has(p)), diff.out).toEqual([]);
+    expect(
+      paths.filter((p) => !allowed.has(p)),
+      diff.out,
+    ).toEqual([]);
   });
 
   it("is the same file, pixel for pixel, given the fixture's identifier and dates", async () => {

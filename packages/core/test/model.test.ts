@@ -21,7 +21,7 @@ import {
 } from '../src/model/index.js';
 import type { DatasetNode, GroupNode, TreeNode } from '../src/tree/nodes.js';
 import { groupNode } from '../src/tree/nodes.js';
-import { NwbDateTime } from '../src/model/datetime.js';
+import { NWBDateTime } from '../src/model/datetime.js';
 import { nwbFileToTree } from '../src/mapping/index.js';
 
 const frames = (n = 2, ...rest: number[]) => {
@@ -437,9 +437,9 @@ describe('NWBFile', () => {
     const instant = new Date(Date.UTC(2018, 3, 25, 9, 30, 3));
     const file = new NWBFile({
       ...required,
-      sessionStartTime: NwbDateTime.fromDate(instant, -7 * 60),
+      sessionStartTime: NWBDateTime.fromDate(instant, -7 * 60),
       timestampsReferenceTime: '2018-04-25T02:30:03-07:00',
-      fileCreateDate: [NwbDateTime.fromDate(instant, 0), '2018-04-25T11:30:03+02:00'],
+      fileCreateDate: [NWBDateTime.fromDate(instant, 0), '2018-04-25T11:30:03+02:00'],
     });
     expect(file.sessionStartTime.offsetMinutes).toBe(-420);
     expect(file.sessionStartTime.equals(file.fileCreateDate[1]!)).toBe(true);

@@ -19,7 +19,7 @@ import {
   TimeSeries,
   UnmappedObject,
 } from '../src/model/index.js';
-import { nwbFileToTree, readNWBFile, treeToNwbFile, writeNWBFile } from '../src/mapping/index.js';
+import { nwbFileToTree, readNWBFile, treeToNWBFile, writeNWBFile } from '../src/mapping/index.js';
 import { MemoryBackend, MemoryVolume } from './memory-backend.js';
 import { pattern, tutorialFile } from './tutorial-file.js';
 
@@ -92,7 +92,7 @@ function treeWithUnknowns(): GroupNode {
 describe('tree -> model -> tree', () => {
   it('round-trips the tutorial file exactly (object ids included)', async () => {
     const tree = nwbFileToTree(tutorialFile(4));
-    const file = await treeToNwbFile(tree);
+    const file = await treeToNWBFile(tree);
     expect(file.readWarnings).toEqual([]);
     const again = nwbFileToTree(file);
     expect(await snapshotTree(again, { objectIds: true })).toEqual(
@@ -102,7 +102,7 @@ describe('tree -> model -> tree', () => {
 
   it('keeps unknown objects, extensions and extras', async () => {
     const tree = treeWithUnknowns();
-    const file = await treeToNwbFile(tree);
+    const file = await treeToNWBFile(tree);
     expect(file.readWarnings).toEqual([]);
     const ephys = file.getAcquisition('ElectricalSeries');
     expect(ephys).toBeInstanceOf(UnmappedObject);
@@ -148,7 +148,7 @@ describe('tree -> model -> tree', () => {
     expect(at(tree, 'acquisition/LinkedTimestampsSeries/timestamps')).toEqual(
       linkNode('/acquisition/IrregularSeries/timestamps'),
     );
-    const read = await treeToNwbFile(tree);
+    const read = await treeToNWBFile(tree);
     const linked = read.getAcquisition('LinkedTimestampsSeries') as ImageSeries;
     expect(linked.timestampsSource).toBe(read.getAcquisition('IrregularSeries'));
     expect(linked.timestamps?.shape).toEqual([3]);
@@ -178,7 +178,7 @@ describe('tree -> model -> tree', () => {
     data.value = ndarray('uint64', [4], BigUint64Array.of(0n, 1n, 0n, 1n));
     const optical = group(tree, 'stimulus/presentation/StimulusPresentation');
     optical.children.delete('format');
-    const file = await treeToNwbFile(tree);
+    const file = await treeToNWBFile(tree);
     expect(file.readWarnings).toEqual([]);
     expect(file.experimenter).toEqual(['Baggins, Bilbo']);
     expect(file.lab).toBeUndefined();
@@ -205,7 +205,7 @@ describe('tree -> model -> tree', () => {
       'session_start_time',
       datasetNode(textScalar('2018-04-25T02:30:03', 'ascii')),
     );
-    const file = await treeToNwbFile(tree);
+    const file = await treeToNWBFile(tree);
     const rules = file.readWarnings.map((w) => `${w.path} ${w.rule}`).sort();
     expect(rules).toEqual([
       '/ datetime-offset',
@@ -223,7 +223,7 @@ describe('tree -> model -> tree', () => {
   it('keeps a link it cannot resolve, with a warning', async () => {
     const tree = nwbFileToTree(tutorialFile(4));
     group(tree, 'stimulus/presentation/stimuli').children.set('indexed_images', linkNode('/nowhere'));
-    const file = await treeToNwbFile(tree);
+    const file = await treeToNWBFile(tree);
     expect(file.readWarnings.map((w) => w.rule)).toContain('link-target');
     const stimuli = file.getStimulus('stimuli') as IndexSeries;
     expect(stimuli.unmapped.children.get('indexed_images')).toEqual(linkNode('/nowhere'));
@@ -233,7 +233,7 @@ describe('tree -> model -> tree', () => {
   });
 
   it('refuses a tree that is not an NWB file', async () => {
-    await expect(treeToNwbFile(groupNode())).rejects.toMatchObject({ _tag: 'MappingError' });
+    await expect(treeToNWBFile(groupNode())).rejects.toMatchObject({ _tag: 'MappingError' });
   });
 });
 
@@ -398,7 +398,7 @@ describe('writeNWBFile / readNWBFile through a store', () => {
       value: textScalar('2020-01-01T00:00:00Z', 'ascii'),
     });
     expect(group(tree, 'general').children.has('devices')).toBe(false);
-    const read = await treeToNwbFile(tree);
+    const read = await treeToNWBFile(tree);
     expect(read.fileCreateDate.map((d) => d.text)).toEqual([
       '2020-01-02T00:00:00+01:00',
       '2020-01-03T00:00:00.5+01:00',

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { StorageReader } from '../src/storage/backend.js';
 import { ndarray, textScalar } from '../src/storage/values.js';
-import { isNwbError } from '../src/errors.js';
+import { isNWBError } from '../src/errors.js';
 import { isDatasetHandle } from '../src/tree/nodes.js';
 import { readTree } from '../src/tree/read-tree.js';
 import { MemoryBackend, MemoryVolume } from './memory-backend.js';
@@ -69,7 +69,7 @@ describe('readTree', () => {
     const tree = await readTree(reader, { path: '/acquisition/g1' });
     expect([...tree.children.keys()]).toEqual(['a', 'b', 'movie']);
     await expect(readTree(reader, { path: '/acquisition/g1/a' })).rejects.toSatisfy((e) =>
-      isNwbError(e, 'InvalidFileError'),
+      isNWBError(e, 'InvalidFileError'),
     );
   });
 
@@ -121,7 +121,7 @@ describe('readTree', () => {
       close: () => inner.close(),
     };
     const error = await readTree(reader).catch((e: unknown) => e);
-    expect(isNwbError(error, 'BackendError')).toBe(true);
+    expect(isNWBError(error, 'BackendError')).toBe(true);
     expect((error as Error).message).toMatch(/^\/acquisition\/g1\/a: readAttributes failed/);
     expect((error as Error).cause).toBeInstanceOf(Error);
   });

@@ -3,7 +3,7 @@ import type { DatasetInfo } from '../src/storage/backend.js';
 import type { NdArray, ObjectRef, CompoundRow } from '../src/storage/values.js';
 import { compoundArray, ndarray, objectRef, refArray, textScalar } from '../src/storage/values.js';
 import { wholeHyperslab } from '../src/storage/selection.js';
-import { NotFoundError, UnsupportedError, isNwbError } from '../src/errors.js';
+import { NotFoundError, UnsupportedError, isNWBError } from '../src/errors.js';
 import type { DataStream, GroupNode } from '../src/tree/nodes.js';
 import { datasetNode, groupNode, linkNode } from '../src/tree/nodes.js';
 import { readTree } from '../src/tree/read-tree.js';
@@ -162,7 +162,7 @@ describe('writeTree: streams', () => {
         writer,
         withMovie({ kind: 'stream', dtype: 'uint16', shape: [4, ...FRAME], slabs: slabs() }),
       ).catch((e: unknown) => e);
-      expect(isNwbError(error, 'ValidationError')).toBe(true);
+      expect(isNWBError(error, 'ValidationError')).toBe(true);
       expect((error as Error).message).toMatch(message);
       expect((error as { path?: string }).path).toBe('/acquisition/movie/data');
       expect(abort).toHaveBeenCalledOnce();
@@ -180,7 +180,7 @@ describe('writeTree: streams', () => {
       writer,
       withMovie({ kind: 'stream', dtype: 'uint16', shape: [2, ...FRAME], slabs: slabs() }),
     ).catch((e: unknown) => e);
-    expect(isNwbError(error, 'BackendError')).toBe(true);
+    expect(isNWBError(error, 'BackendError')).toBe(true);
     expect((error as Error).message).toBe('/acquisition/movie/data: writing failed: camera unplugged');
     expect(((error as Error).cause as Error).message).toBe('camera unplugged');
     expect(writer.aborted).toBe(true);
@@ -363,7 +363,7 @@ describe('writeTree: order, references and errors', () => {
     const writer = MemoryBackend.create(volume, 'x');
     vi.spyOn(writer, 'createDataset').mockRejectedValueOnce(new TypeError('heap exhausted'));
     const error = await writeTree(writer, treeWithRefs()).catch((e: unknown) => e);
-    expect(isNwbError(error, 'BackendError')).toBe(true);
+    expect(isNWBError(error, 'BackendError')).toBe(true);
     expect((error as Error).message).toBe('/z/target/data: writing failed: heap exhausted');
     expect(writer.aborted).toBe(true);
     expect(volume.files.size).toBe(0);
@@ -377,7 +377,7 @@ describe('writeTree: order, references and errors', () => {
 
     const writer2 = MemoryBackend.create(new MemoryVolume(), 'y');
     const error = await writeTree(writer2, groupNode({}, [['a/b', groupNode()]])).catch((e: unknown) => e);
-    expect(isNwbError(error, 'ValidationError')).toBe(true);
+    expect(isNWBError(error, 'ValidationError')).toBe(true);
     expect((error as Error).message).toBe('/: invalid child name "a/b"');
     expect(writer2.aborted).toBe(true);
   });
@@ -388,7 +388,7 @@ describe('writeTree: order, references and errors', () => {
       new UnsupportedError('no links here', { feature: 'links', backend: 'memory' }),
     );
     const error = await writeTree(writer, treeWithRefs()).catch((e: unknown) => e);
-    expect(isNwbError(error, 'UnsupportedError')).toBe(true);
+    expect(isNWBError(error, 'UnsupportedError')).toBe(true);
     expect(error).toMatchObject({
       path: '/link_to_data',
       feature: 'links',
@@ -403,7 +403,7 @@ describe('writeTree: order, references and errors', () => {
       ['g', groupNode({}, [['d', datasetNode({ dtype: 'float32', shape: [3], data: new Float32Array(2) })]])],
     ]);
     const error = await writeTree(writer, bad).catch((e: unknown) => e);
-    expect(isNwbError(error, 'ValidationError')).toBe(true);
+    expect(isNWBError(error, 'ValidationError')).toBe(true);
     expect((error as Error).message).toBe('/g/d: shape [3] holds 3 elements, data has 2');
   });
 

@@ -15,7 +15,7 @@ import type {
   StorageCapabilities,
   StorageWriter,
 } from '@nwbjs/core';
-import { InvalidFileError, UnsupportedError, isNwbError } from '@nwbjs/core';
+import { InvalidFileError, UnsupportedError, isNWBError } from '@nwbjs/core';
 import { platform } from '#platform';
 import { FORMAT, backendError, hdf5Reason, wrapError } from './errors.js';
 import { Hdf5File } from './file-handle.js';
@@ -244,7 +244,7 @@ export function createFile(module: H5Module, fsPath: string, location: string, c
     fileId = module.open(fsPath, module.H5F_ACC_EXCL, false, -1, -1);
   } catch (error) {
     cleanUp();
-    throw isNwbError(error) ? error : wrapError(error, location, 'creating the file');
+    throw isNWBError(error) ? error : wrapError(error, location, 'creating the file');
   }
   if (fileId < 0n) {
     cleanUp();

@@ -2,7 +2,7 @@
  * Turning what h5wasm throws (HDF5's error stack as text, or a plain Error) into nwbjs errors that
  * name the object path and keep the original as `cause`.
  */
-import { BackendError, NotFoundError, UnsupportedError, isNwbError } from '@nwbjs/core';
+import { BackendError, NotFoundError, UnsupportedError, isNWBError } from '@nwbjs/core';
 
 /** The format name every error and reader of this package reports. */
 export const FORMAT = 'hdf5';
@@ -37,7 +37,7 @@ export function guard<T>(path: string, what: string, fn: () => T): T {
 
 /** An nwbjs error for `error`, raised while doing `what` at `path`. */
 export function wrapError(error: unknown, path: string, what: string): Error {
-  if (isNwbError(error)) return error;
+  if (isNWBError(error)) return error;
   return new BackendError(`${what} failed: ${hdf5Reason(error)}`, { path, cause: error, backend: FORMAT });
 }
 

@@ -13,7 +13,7 @@ export { Hdf5Backend, HDF5_CAPABILITIES, openHdf5 } from './backend.js';
 export type { Hdf5DatasetInfo } from './read.js';
 export { Hdf5MemoryWriter, createHdf5InMemory, openHdf5Bytes } from './in-memory.js';
 export type { BytesSource, Hdf5Bytes } from './in-memory.js';
-export { assertNwbFile } from './nwb-check.js';
+export { assertNWBFile } from './nwb-check.js';
 export { NWBHDF5IO } from './nwb-hdf5-io.js';
 export type { PlatformName } from './platform/types.js';
 

@@ -9,7 +9,7 @@ import { openHdf5 } from './backend.js';
 import { backendError } from './errors.js';
 import type { Hdf5Bytes } from './in-memory.js';
 import { Hdf5MemoryWriter, createHdf5InMemory, openHdf5Bytes } from './in-memory.js';
-import { assertNwbFile } from './nwb-check.js';
+import { assertNWBFile } from './nwb-check.js';
 
 /**
  * One NWB HDF5 file, read or written. `'r'` reads (`read()` returns the file with its data left
@@ -98,7 +98,7 @@ export class NWBHDF5IO {
   async read(): Promise<NWBFile> {
     if (this.mode !== 'r') throw backendError(this.path, `read() needs mode 'r', this IO has '${this.mode}'`);
     const reader = await this.backend();
-    await assertNwbFile(reader);
+    await assertNWBFile(reader);
     return readNWBFile(reader);
   }
 

@@ -5,20 +5,20 @@ import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { isNwbError, ndarray, readTree, textScalar, wholeHyperslab } from '@nwbjs/core';
-import type { NwbErrorTag, StorageReader } from '@nwbjs/core';
-import { assertNwbFile, openHdf5 } from '../src/index.js';
+import { isNWBError, ndarray, readTree, textScalar, wholeHyperslab } from '@nwbjs/core';
+import type { NWBErrorTag, StorageReader } from '@nwbjs/core';
+import { assertNWBFile, openHdf5 } from '../src/index.js';
 import { FIXTURES, tempDir } from './helpers.js';
 
 const { dir, cleanup } = tempDir();
 afterAll(cleanup);
 
-async function expectError(promise: Promise<unknown>, tag: NwbErrorTag, path: string): Promise<Error> {
+async function expectError(promise: Promise<unknown>, tag: NWBErrorTag, path: string): Promise<Error> {
   const error = await promise.then(
     () => undefined,
     (e: unknown) => e,
   );
-  expect(isNwbError(error, tag), String(error)).toBe(true);
+  expect(isNWBError(error, tag), String(error)).toBe(true);
   expect((error as { path?: string }).path).toContain(path);
   return error as Error;
 }
@@ -79,7 +79,7 @@ describe('opening bad inputs', () => {
         },
         (e: unknown) => e,
       );
-      expect(isNwbError(error, 'InvalidFileError', 'BackendError'), String(error)).toBe(true);
+      expect(isNWBError(error, 'InvalidFileError', 'BackendError'), String(error)).toBe(true);
     });
   }
 
@@ -111,7 +111,7 @@ describe('opening bad inputs', () => {
         () => undefined,
         (e: unknown) => e,
       );
-      expect(isNwbError(error, 'BackendError'), String(error)).toBe(true);
+      expect(isNWBError(error, 'BackendError'), String(error)).toBe(true);
       expect((error as Error).message).toContain('/data');
       // The rest of the file still reads.
       expect(await reader.list('/')).toEqual(['data']);
@@ -120,7 +120,7 @@ describe('opening bad inputs', () => {
     }
   });
 
-  it('an HDF5 file that is not NWB opens, and assertNwbFile refuses it', async () => {
+  it('an HDF5 file that is not NWB opens, and assertNWBFile refuses it', async () => {
     const plain = join(dir, 'plain.h5');
     const writer = await openHdf5(plain, 'w');
     await writer.createGroup('/data', { note: textScalar('not nwb') });
@@ -128,7 +128,7 @@ describe('opening bad inputs', () => {
     const reader = await openHdf5(plain, 'r');
     try {
       expect(await reader.list('/')).toEqual(['data']);
-      await expectError(assertNwbFile(reader), 'InvalidFileError', plain);
+      await expectError(assertNWBFile(reader), 'InvalidFileError', plain);
     } finally {
       await reader.close();
     }

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readTree, toHyperslab, writeTree } from '@nwbjs/core';
-import { assertNwbFile, openHdf5 } from '../src/index.js';
+import { assertNWBFile, openHdf5 } from '../src/index.js';
 import type { FixtureDescription } from './fixture-walk.js';
 import { checkFixture } from './fixture-walk.js';
 import { FIXTURES, HDF5_FIXTURES, nwbValidate, tempDir } from './helpers.js';
@@ -23,7 +23,7 @@ describe('PyNWB fixtures, read', () => {
     it(`${name}: every object, dtype, shape, sha256 and file field matches the description`, async () => {
       const reader = await openHdf5(join(FIXTURES, `${name}.nwb`), 'r');
       try {
-        expect(await assertNwbFile(reader)).toBe('2.7.0');
+        expect(await assertNWBFile(reader)).toBe('2.7.0');
         const checked = await checkFixture(reader, description(name));
         expect(checked).toBeGreaterThan(10);
         const root = await reader.readAttributes('/');

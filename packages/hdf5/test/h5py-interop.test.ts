@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { boolArray, isNwbError, ndarray, toHyperslab, wholeHyperslab } from '@nwbjs/core';
+import { boolArray, isNWBError, ndarray, toHyperslab, wholeHyperslab } from '@nwbjs/core';
 import { openHdf5 } from '../src/index.js';
 import { tempDir } from './helpers.js';
 
@@ -108,7 +108,7 @@ describe.skipIf(!hasH5py)('files written by h5py', () => {
       expect(await r.stat('/dangling')).toEqual({ kind: 'link', path: '/dangling', target: '/nowhere' });
       expect(await r.stat('/ext')).toEqual({ kind: 'link', path: '/ext', target: '/x', file: 'missing.h5' });
       await expect(r.readData('/dangling', wholeHyperslab([1]))).rejects.toSatisfy((e: unknown) =>
-        isNwbError(e, 'NotFoundError'),
+        isNWBError(e, 'NotFoundError'),
       );
     } finally {
       await r.close();

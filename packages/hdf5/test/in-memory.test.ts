@@ -13,16 +13,16 @@ import {
   ImageSeries,
   NWBFile,
   isDatasetHandle,
-  isNwbError,
+  isNWBError,
   ndarray,
   readTree,
   wholeHyperslab,
 } from '@nwbjs/core';
-import type { NwbErrorTag, StorageReader } from '@nwbjs/core';
+import type { NWBErrorTag, StorageReader } from '@nwbjs/core';
 import {
   HDF5_PLATFORM,
   NWBHDF5IO,
-  assertNwbFile,
+  assertNWBFile,
   createHdf5InMemory,
   openHdf5,
   openHdf5Bytes,
@@ -98,12 +98,12 @@ async function scratchLeft(): Promise<string[]> {
     : [];
 }
 
-async function expectError(promise: Promise<unknown>, tag: NwbErrorTag, name: string): Promise<void> {
+async function expectError(promise: Promise<unknown>, tag: NWBErrorTag, name: string): Promise<void> {
   const error = await promise.then(
     () => undefined,
     (e: unknown) => e,
   );
-  expect(isNwbError(error, tag), String(error)).toBe(true);
+  expect(isNWBError(error, tag), String(error)).toBe(true);
   expect((error as { path?: string }).path).toContain(name);
 }
 
@@ -119,7 +119,7 @@ describe(`files as bytes (${HDF5_PLATFORM} platform)`, () => {
       const reader = await openHdf5Bytes(source, 'tutorial_images.nwb');
       try {
         expect(reader.location).toBe('tutorial_images.nwb');
-        expect(await assertNwbFile(reader)).toBe('2.7.0');
+        expect(await assertNWBFile(reader)).toBe('2.7.0');
         expect(await checkFixture(reader, description)).toBeGreaterThan(10);
         snapshots.push(await snapshot(reader));
       } finally {
@@ -212,7 +212,7 @@ describe(`files as bytes (${HDF5_PLATFORM} platform)`, () => {
     writeFileSync(path, bytes);
     const reader = await openHdf5Bytes(bytes);
     expect(await reader.list('/')).toEqual(['g']);
-    await expectError(assertNwbFile(reader), 'InvalidFileError', 'in-memory.h5');
+    await expectError(assertNWBFile(reader), 'InvalidFileError', 'in-memory.h5');
     await reader.close();
 
     const aborted = await createHdf5InMemory('aborted.h5');

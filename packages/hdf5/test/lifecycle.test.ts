@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { datasetNode, groupNode, isNwbError, ndarray, textScalar, writeTree } from '@nwbjs/core';
+import { datasetNode, groupNode, isNWBError, ndarray, textScalar, writeTree } from '@nwbjs/core';
 import type { NdArray } from '@nwbjs/core';
 import { openHdf5 } from '../src/index.js';
 import { tempDir } from './helpers.js';
@@ -48,11 +48,11 @@ describe('atomic writes', () => {
     const dir = freshDir();
     const target = join(dir, 'out.nwb');
     writeFileSync(target, 'x');
-    await expect(openHdf5(target, 'w-')).rejects.toSatisfy((e: unknown) => isNwbError(e, 'BackendError'));
+    await expect(openHdf5(target, 'w-')).rejects.toSatisfy((e: unknown) => isNWBError(e, 'BackendError'));
     const other = join(dir, 'later.nwb');
     const w = await openHdf5(other, 'w-');
     writeFileSync(other, 'appeared meanwhile');
-    await expect(w.close()).rejects.toSatisfy((e: unknown) => isNwbError(e, 'BackendError'));
+    await expect(w.close()).rejects.toSatisfy((e: unknown) => isNWBError(e, 'BackendError'));
     expect(readFileSync(other, 'utf8')).toBe('appeared meanwhile');
     expect(readdirSync(dir).sort()).toEqual(['later.nwb', 'out.nwb']);
   });
@@ -77,6 +77,6 @@ describe('atomic writes', () => {
 
   it('a missing directory is a NotFoundError', async () => {
     const target = join(root, 'no-such-dir', 'out.nwb');
-    await expect(openHdf5(target, 'w')).rejects.toSatisfy((e: unknown) => isNwbError(e, 'NotFoundError'));
+    await expect(openHdf5(target, 'w')).rejects.toSatisfy((e: unknown) => isNWBError(e, 'NotFoundError'));
   });
 });

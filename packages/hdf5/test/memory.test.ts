@@ -27,12 +27,19 @@ beforeAll(async () => {
 });
 
 /** The child: streams `mib` MiB of 512x512 uint8 frames into a new file, prints VmHWM in MiB. */
-const CHILD = streamWriteProbe('NWBHDF5IO', { chunks: [1, 512, 512], compression: { codec: 'gzip', level: 1 } });
+const CHILD = streamWriteProbe('NWBHDF5IO', {
+  chunks: [1, 512, 512],
+  compression: { codec: 'gzip', level: 1 },
+});
 
 async function peakMiB(mib: number, validate = false): Promise<number> {
   const entry = pathToFileURL(join(buildDir, 'dist/index.js')).href;
   const out = join(dir, `stream-${mib}.nwb`);
-  const { stdout } = await run(process.execPath, ['--input-type=module', '-e', CHILD, entry, String(mib), out], { cwd: PACKAGE_DIR, timeout: 50_000 });
+  const { stdout } = await run(
+    process.execPath,
+    ['--input-type=module', '-e', CHILD, entry, String(mib), out],
+    { cwd: PACKAGE_DIR, timeout: 50_000 },
+  );
   if (validate) {
     const check = nwbValidate('check', out);
     expect(check.status, check.output).toBe(0);
@@ -104,11 +111,14 @@ describe('memory', () => {
     }
   });
 
-  it.runIf(process.platform === 'linux')('peak RSS of a streamed NWBHDF5IO write does not grow with its size (200 vs 400 MiB, gzip)', async () => {
-    const small = await peakMiB(200, true);
-    const large = await peakMiB(400);
-    // Keeping the data would add 200 MiB; allow for GC timing only.
-    expect(large - small, `VmHWM ${small.toFixed(0)} MiB vs ${large.toFixed(0)} MiB`).toBeLessThan(64);
-    expect(large).toBeLessThan(400);
-  });
+  it.runIf(process.platform === 'linux')(
+    'peak RSS of a streamed NWBHDF5IO write does not grow with its size (200 vs 400 MiB, gzip)',
+    async () => {
+      const small = await peakMiB(200, true);
+      const large = await peakMiB(400);
+      // Keeping the data would add 200 MiB; allow for GC timing only.
+      expect(large - small, `VmHWM ${small.toFixed(0)} MiB vs ${large.toFixed(0)} MiB`).toBeLessThan(64);
+      expect(large).toBeLessThan(400);
+    },
+  );
 });

@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Device, ImageSeries, NWBFile, isNwbError, isDatasetHandle, ndarray } from '@nwbjs/core';
+import { Device, ImageSeries, NWBFile, isNWBError, isDatasetHandle, ndarray } from '@nwbjs/core';
 import { NWBHDF5IO, openHdf5 } from '../src/index.js';
 import { FIXTURES, HDF5_FIXTURES, nwbValidate, tempDir } from './helpers.js';
 
@@ -96,16 +96,16 @@ describe('NWBHDF5IO', () => {
     await w.createGroup('/x');
     await w.close();
     const io = new NWBHDF5IO(plain, 'r');
-    await expect(io.read()).rejects.toSatisfy((e: unknown) => isNwbError(e, 'InvalidFileError'));
-    await expect(io.write(sampleFile())).rejects.toSatisfy((e: unknown) => isNwbError(e, 'BackendError'));
+    await expect(io.read()).rejects.toSatisfy((e: unknown) => isNWBError(e, 'InvalidFileError'));
+    await expect(io.write(sampleFile())).rejects.toSatisfy((e: unknown) => isNWBError(e, 'BackendError'));
     await io.close();
     const exclusive = new NWBHDF5IO(plain, 'w-');
     await expect(exclusive.write(sampleFile())).rejects.toSatisfy((e: unknown) =>
-      isNwbError(e, 'BackendError'),
+      isNWBError(e, 'BackendError'),
     );
     await exclusive.close();
     const missing = new NWBHDF5IO(join(dir, 'missing.nwb'), 'r');
-    await expect(missing.read()).rejects.toSatisfy((e: unknown) => isNwbError(e, 'NotFoundError'));
+    await expect(missing.read()).rejects.toSatisfy((e: unknown) => isNWBError(e, 'NotFoundError'));
     await missing.close();
   });
 });

@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { Device, ImageSeries, NWBFile, isDatasetHandle, ndarray, toHyperslab } from '@nwbjs/core';
-import { NWBHDF5IO, assertNwbFile, openHdf5 } from '../src/index.js';
+import { NWBHDF5IO, assertNWBFile, openHdf5 } from '../src/index.js';
 import { nwbValidate, tempDir } from './helpers.js';
 
 const { dir, cleanup } = tempDir();
@@ -57,7 +57,7 @@ it('writes an ImageSeries and reads a frame back, and the file validates', async
 
   const reader = await openHdf5(path, 'r');
   try {
-    await assertNwbFile(reader);
+    await assertNWBFile(reader);
     expect(await reader.stat('/acquisition/movie/data')).toMatchObject({
       kind: 'dataset',
       dtype: 'uint8',

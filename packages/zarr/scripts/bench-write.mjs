@@ -50,7 +50,9 @@ async function run(concurrency) {
     await w.close();
     const s = (performance.now() - t) / 1000;
     const mbs = (frames * FRAME) / 1e6 / s;
-    console.log(`${codec} ${level}, ${slabFrames} frame(s)/slab, ${concurrency} in flight: ${s.toFixed(2)} s, ${mbs.toFixed(1)} MB/s`);
+    console.log(
+      `${codec} ${level}, ${slabFrames} frame(s)/slab, ${concurrency} in flight: ${s.toFixed(2)} s, ${mbs.toFixed(1)} MB/s`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

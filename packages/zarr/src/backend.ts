@@ -29,7 +29,7 @@ import {
   formatDType,
   hyperslabShape,
   isNumericDType,
-  isNwbError,
+  isNWBError,
   isTextDType,
   sameDType,
   shapeSize,
@@ -47,7 +47,14 @@ import { storageOf } from './conventions/zarr-dtype.js';
 import { axisParts, chunkRun, combinations, copyBlock, forEachLimit, strides } from './chunk-grid.js';
 import { ChunkWriteQueue } from './chunk-queue.js';
 import type { ArrayRecord, GroupRecord, NodeRecord } from './metadata.js';
-import { arrayRecord, codecsOf, groupRecord, parseMetadataBytes, zarrayJson, zgroupJson } from './metadata.js';
+import {
+  arrayRecord,
+  codecsOf,
+  groupRecord,
+  parseMetadataBytes,
+  zarrayJson,
+  zgroupJson,
+} from './metadata.js';
 import { checkName, checkStorePath, childOf, isSafeName, keyOf, nameOf, parentOf } from './stores/keys.js';
 import type { StagingStore, ZarrStore } from './stores/store.js';
 
@@ -104,12 +111,22 @@ export class ZarrBackend implements StorageWriter {
     this.#store = init.staging ?? init.store;
     this.#staging = init.staging;
     this.#consolidated = init.store.local ? undefined : init.consolidated;
-    this.#staleRootAttrs = this.#consolidated !== undefined && !this.#consolidated.has('specifications/.zgroup');
+    this.#staleRootAttrs =
+      this.#consolidated !== undefined && !this.#consolidated.has('specifications/.zgroup');
     this.location = init.store.location;
     this.#concurrency = Math.max(1, Math.floor(init.chunkConcurrency ?? DEFAULT_CHUNK_CONCURRENCY));
-    this.#queue = this.#staging === undefined ? undefined : new ChunkWriteQueue({ limit: this.#concurrency, maxBytes: MAX_IN_FLIGHT_BYTES });
+    this.#queue =
+      this.#staging === undefined
+        ? undefined
+        : new ChunkWriteQueue({ limit: this.#concurrency, maxBytes: MAX_IN_FLIGHT_BYTES });
     if (this.#staging !== undefined) {
-      const root: GroupRecord = { kind: 'group', path: '/', attrs: new Map(), links: new Map(), attributeDTypes: new Map() };
+      const root: GroupRecord = {
+        kind: 'group',
+        path: '/',
+        attrs: new Map(),
+        links: new Map(),
+        attributeDTypes: new Map(),
+      };
       this.#nodes.set('/', root);
       this.#children.set('/', new Set());
     }
@@ -165,13 +182,19 @@ export class ZarrBackend implements StorageWriter {
     const record = await this.#requireArray(path);
     const logical = record.scalar ? [] : record.shape;
     if (slab.start.length !== logical.length) {
-      throw new ValidationError(`selection has ${slab.start.length} axes, the dataset ${logical.length}`, { path, rule: 'selection-rank' });
+      throw new ValidationError(`selection has ${slab.start.length} axes, the dataset ${logical.length}`, {
+        path,
+        rule: 'selection-rank',
+      });
     }
     logical.forEach((d, axis) => {
       const count = slab.count[axis]!;
       const last = slab.start[axis]! + (count - 1) * slab.step[axis]!;
       if (count > 0 && (slab.start[axis]! < 0 || last >= d)) {
-        throw new ValidationError(`selection is outside axis ${axis} of length ${d}`, { path, rule: 'selection-bounds' });
+        throw new ValidationError(`selection is outside axis ${axis} of length ${d}`, {
+          path,
+          rule: 'selection-bounds',
+        });
       }
     });
     const start = record.scalar ? [0] : [...slab.start];
@@ -184,14 +207,26 @@ export class ZarrBackend implements StorageWriter {
     const touched = perAxis.reduce((n, p) => n * p.length, 1);
     // A selection of exactly one whole chunk (a frame of a one-frame-per-chunk movie) is the
     // decoded chunk itself when nobody else holds its bytes: no output buffer, no copy.
-    if (touched === 1 && options.out === undefined && record.element.kind === 'numeric' && size === chunkCount) {
-      const chunk = (await this.#readChunk(record, perAxis.map((p) => p[0]!.chunk), chunkCount, 'own')) ?? this.#fillChunk(record, chunkCount);
+    if (
+      touched === 1 &&
+      options.out === undefined &&
+      record.element.kind === 'numeric' &&
+      size === chunkCount
+    ) {
+      const chunk =
+        (await this.#readChunk(
+          record,
+          perAxis.map((p) => p[0]!.chunk),
+          chunkCount,
+          'own',
+        )) ?? this.#fillChunk(record, chunkCount);
       return { dtype: record.dtype, shape, data: chunk as NumericArray };
     }
     const out = this.#output(record, size, options.out, path);
     await forEachLimit(combinations(perAxis), Math.min(touched, this.#concurrency), async (parts) => {
       const index = parts.map((p) => p.chunk);
-      const chunk = (await this.#readChunk(record, index, chunkCount, 'share')) ?? this.#fillChunk(record, chunkCount);
+      const chunk =
+        (await this.#readChunk(record, index, chunkCount, 'share')) ?? this.#fillChunk(record, chunkCount);
       copyBlock(
         chunk,
         record.chunks,
@@ -216,7 +251,11 @@ export class ZarrBackend implements StorageWriter {
       await this.#staging.abort();
       const cause = pending.failure?.error;
       if (cause !== undefined && !this.#failed) throw cause;
-      throw new BackendError('an earlier write failed; nothing was committed', { path: '/', backend: 'zarr', ...(cause === undefined ? {} : { cause }) });
+      throw new BackendError('an earlier write failed; nothing was committed', {
+        path: '/',
+        backend: 'zarr',
+        ...(cause === undefined ? {} : { cause }),
+      });
     }
     try {
       await this.#writeMetadata(this.#staging);
@@ -229,7 +268,9 @@ export class ZarrBackend implements StorageWriter {
       if ((cause as NodeJS.ErrnoException).code === 'ENOTSTORE') {
         throw new BackendError((cause as Error).message, { path: '/', backend: 'zarr', cause });
       }
-      throw isNwbError(cause) ? cause : new BackendError('could not commit the store', { path: '/', backend: 'zarr', cause });
+      throw isNWBError(cause)
+        ? cause
+        : new BackendError('could not commit the store', { path: '/', backend: 'zarr', cause });
     }
   }
 
@@ -245,16 +286,28 @@ export class ZarrBackend implements StorageWriter {
   async createGroup(path: string, attributes: Attributes = {}): Promise<void> {
     this.#checkWritable(path);
     this.#claim(path);
-    const record: GroupRecord = { kind: 'group', path, attrs: new Map(), links: new Map(), attributeDTypes: new Map() };
+    const record: GroupRecord = {
+      kind: 'group',
+      path,
+      attrs: new Map(),
+      links: new Map(),
+      attributeDTypes: new Map(),
+    };
     this.#add(record);
     for (const [name, value] of Object.entries(attributes)) await this.setAttribute(path, name, value);
   }
 
-  async createDataset(path: string, definition: DatasetDefinition, attributes: Attributes = {}, data?: NdArray): Promise<void> {
+  async createDataset(
+    path: string,
+    definition: DatasetDefinition,
+    attributes: Attributes = {},
+    data?: NdArray,
+  ): Promise<void> {
     this.#checkWritable(path);
     const { dtype, shape } = definition;
     shape.forEach((d) => {
-      if (!Number.isSafeInteger(d) || d < 0) throw new ValidationError(`invalid shape [${shape.join(', ')}]`, { path, rule: 'shape' });
+      if (!Number.isSafeInteger(d) || d < 0)
+        throw new ValidationError(`invalid shape [${shape.join(', ')}]`, { path, rule: 'shape' });
     });
     if (data !== undefined) checkBlock(path, dtype, shape, data.dtype, data.shape);
     this.#claim(path);
@@ -263,11 +316,14 @@ export class ZarrBackend implements StorageWriter {
     const storage = storageOf(dtype, path, isSpec && dtype === 'utf8');
     const itemSize = storage.codec.kind === 'numeric' ? storage.codec.itemSize : 8;
     if (definition.compression !== undefined && !SUPPORTED_CODECS.includes(definition.compression.codec)) {
-      throw new UnsupportedError(`compression ${definition.compression.codec} is not supported by the Zarr backend`, {
-        path,
-        feature: `compression:${definition.compression.codec}`,
-        backend: 'zarr',
-      });
+      throw new UnsupportedError(
+        `compression ${definition.compression.codec} is not supported by the Zarr backend`,
+        {
+          path,
+          feature: `compression:${definition.compression.codec}`,
+          backend: 'zarr',
+        },
+      );
     }
     const compression = isSpec ? undefined : definition.compression;
     const { compressor, filters: byteFilters } = compressionMetadata(compression, itemSize, path);
@@ -279,7 +335,8 @@ export class ZarrBackend implements StorageWriter {
         throw new ValidationError('maxShape does not fit the shape', { path, rule: 'max-shape' });
       }
     }
-    const filtersJson: JsonOut = storage.codec.kind === 'object' ? storage.filters : byteFilters.length > 0 ? byteFilters : null;
+    const filtersJson: JsonOut =
+      storage.codec.kind === 'object' ? storage.filters : byteFilters.length > 0 ? byteFilters : null;
     const record: ArrayRecord = {
       kind: 'array',
       path,
@@ -299,7 +356,12 @@ export class ZarrBackend implements StorageWriter {
     };
     this.#add(record);
     for (const [name, value] of Object.entries(attributes)) await this.setAttribute(path, name, value);
-    if (data !== undefined && shapeSize(shape) > 0) await this.writeData(path, shape.map(() => 0), data);
+    if (data !== undefined && shapeSize(shape) > 0)
+      await this.writeData(
+        path,
+        shape.map(() => 0),
+        data,
+      );
   }
 
   async writeData(path: string, start: readonly number[], data: NdArray): Promise<void> {
@@ -308,17 +370,27 @@ export class ZarrBackend implements StorageWriter {
     if (record?.kind !== 'array') throw new NotFoundError('no such dataset', { path });
     const logical = record.scalar ? [] : record.shape;
     if (start.length !== logical.length || data.shape.length !== logical.length) {
-      throw new ValidationError(`block of rank ${data.shape.length} at rank ${start.length} for a dataset of rank ${logical.length}`, { path, rule: 'block-rank' });
+      throw new ValidationError(
+        `block of rank ${data.shape.length} at rank ${start.length} for a dataset of rank ${logical.length}`,
+        { path, rule: 'block-rank' },
+      );
     }
     if (!sameDType(data.dtype, record.dtype)) {
-      throw new ValidationError(`block of dtype ${formatDType(data.dtype)} for a dataset of ${formatDType(record.dtype)}`, { path, rule: 'block-dtype' });
+      throw new ValidationError(
+        `block of dtype ${formatDType(data.dtype)} for a dataset of ${formatDType(record.dtype)}`,
+        { path, rule: 'block-dtype' },
+      );
     }
     logical.forEach((d, axis) => {
       if (start[axis]! < 0 || start[axis]! + data.shape[axis]! > d) {
-        throw new ValidationError(`block [${start.join(', ')}] + [${data.shape.join(', ')}] is outside the shape [${logical.join(', ')}]`, { path, rule: 'block-bounds' });
+        throw new ValidationError(
+          `block [${start.join(', ')}] + [${data.shape.join(', ')}] is outside the shape [${logical.join(', ')}]`,
+          { path, rule: 'block-bounds' },
+        );
       }
     });
-    if (data.data.length !== shapeSize(data.shape)) throw new ValidationError('block data does not match its shape', { path, rule: 'block-size' });
+    if (data.data.length !== shapeSize(data.shape))
+      throw new ValidationError('block data does not match its shape', { path, rule: 'block-size' });
     const blockStart = record.scalar ? [0] : [...start];
     const blockShape = record.scalar ? [1] : [...data.shape];
     const values = this.#storedValues(record, data);
@@ -326,7 +398,8 @@ export class ZarrBackend implements StorageWriter {
     const chunkCount = shapeSize(record.chunks);
     const ones = blockShape.map(() => 1);
     const blockStrides = strides(blockShape);
-    const numeric = record.element.kind === 'numeric' && ArrayBuffer.isView(values) ? (values as NumericArray) : undefined;
+    const numeric =
+      record.element.kind === 'numeric' && ArrayBuffer.isView(values) ? (values as NumericArray) : undefined;
     const queue = this.#queue!;
     try {
       // Chunks are cut out one after another and handed to the write-behind queue, which encodes
@@ -345,16 +418,26 @@ export class ZarrBackend implements StorageWriter {
       for (const parts of combinations(perAxis)) {
         const index = parts.map((p) => p.chunk);
         const key = this.#chunkKey(record, index);
-        const run = numeric === undefined ? undefined : chunkRun(parts, record.chunks, blockShape, blockStrides);
+        const run =
+          numeric === undefined ? undefined : chunkRun(parts, record.chunks, blockShape, blockStrides);
         let chunk: ChunkValues;
         if (run !== undefined && record.element.kind === 'numeric') {
           // Not slice(): on a Node Buffer that is a view, not a copy.
           const copy = new (typedArrayFor(record.element.dtype))(chunkCount);
-          (copy as unknown as { set(from: ArrayLike<unknown>): void }).set(numeric!.subarray(run, run + chunkCount));
+          (copy as unknown as { set(from: ArrayLike<unknown>): void }).set(
+            numeric!.subarray(run, run + chunkCount),
+          );
           chunk = copy as NumericArray;
         } else {
-          const full = parts.every((p, axis) => p.inChunk === 0 && p.count === Math.min(record.chunks[axis]!, record.shape[axis]! - index[axis]! * record.chunks[axis]!));
-          chunk = (full ? undefined : await this.#readChunk(record, index, chunkCount, 'own')) ?? this.#fillChunk(record, chunkCount);
+          const full = parts.every(
+            (p, axis) =>
+              p.inChunk === 0 &&
+              p.count ===
+                Math.min(record.chunks[axis]!, record.shape[axis]! - index[axis]! * record.chunks[axis]!),
+          );
+          chunk =
+            (full ? undefined : await this.#readChunk(record, index, chunkCount, 'own')) ??
+            this.#fillChunk(record, chunkCount);
           copyBlock(
             values as unknown as { [i: number]: unknown; length: number },
             blockShape,
@@ -366,12 +449,15 @@ export class ZarrBackend implements StorageWriter {
             parts.map((p) => p.count),
           );
         }
-        const bytes = record.element.kind === 'numeric' ? chunkCount * record.element.itemSize : chunkCount * 16;
+        const bytes =
+          record.element.kind === 'numeric' ? chunkCount * record.element.itemSize : chunkCount * 16;
         await queue.add(key, bytes, () => this.#writeChunk(record, index, chunk));
       }
     } catch (error) {
       this.#failed = true;
-      throw isNwbError(error) ? error : new BackendError('writing failed', { path, backend: 'zarr', cause: error });
+      throw isNWBError(error)
+        ? error
+        : new BackendError('writing failed', { path, backend: 'zarr', cause: error });
     }
   }
 
@@ -379,11 +465,15 @@ export class ZarrBackend implements StorageWriter {
     this.#checkWritable(path);
     const record = this.#nodes.get(path);
     if (record?.kind !== 'array') throw new NotFoundError('no such dataset', { path });
-    if (record.scalar || shape.length !== record.shape.length) throw new ValidationError('resize cannot change the rank', { path, rule: 'resize-rank' });
+    if (record.scalar || shape.length !== record.shape.length)
+      throw new ValidationError('resize cannot change the rank', { path, rule: 'resize-rank' });
     shape.forEach((d, axis) => {
       const max = record.maxShape?.[axis];
       if (!Number.isSafeInteger(d) || d < 0 || (max !== undefined && max !== null && d > max)) {
-        throw new ValidationError(`shape [${shape.join(', ')}] exceeds maxShape`, { path, rule: 'max-shape' });
+        throw new ValidationError(`shape [${shape.join(', ')}] exceeds maxShape`, {
+          path,
+          rule: 'max-shape',
+        });
       }
     });
     record.shape = [...shape];
@@ -393,7 +483,8 @@ export class ZarrBackend implements StorageWriter {
     this.#checkWritable(path);
     const record = this.#nodes.get(path);
     if (record === undefined) throw new NotFoundError('no such group or dataset', { path });
-    if (RESERVED_ATTRIBUTES.has(name) || name.length === 0) throw new ValidationError(`attribute name ${name} is reserved`, { path, rule: 'attribute-name' });
+    if (RESERVED_ATTRIBUTES.has(name) || name.length === 0)
+      throw new ValidationError(`attribute name ${name} is reserved`, { path, rule: 'attribute-name' });
     const { json, dtypeNote } = attributeToJson(value, name, path, path === '/', this.#rootObjectId());
     record.attrs.set(name, toJsonValue(json));
     if (dtypeNote === undefined) record.attributeDTypes.delete(name);
@@ -405,7 +496,10 @@ export class ZarrBackend implements StorageWriter {
     checkStorePath(target.target, path);
     this.#claim(path);
     const parent = this.#nodes.get(parentOf(path)) as GroupRecord;
-    parent.links.set(nameOf(path), { name: nameOf(path), target: target.file === undefined ? { target: target.target } : { ...target } });
+    parent.links.set(nameOf(path), {
+      name: nameOf(path),
+      target: target.file === undefined ? { target: target.target } : { ...target },
+    });
   }
 
   // ---------------------------------------------------------------- internals
@@ -416,7 +510,8 @@ export class ZarrBackend implements StorageWriter {
 
   #checkWritable(path: string): void {
     this.#checkOpen(path);
-    if (this.#staging === undefined) throw new UnsupportedError('the store is open read-only', { path, feature: 'write', backend: 'zarr' });
+    if (this.#staging === undefined)
+      throw new UnsupportedError('the store is open read-only', { path, feature: 'write', backend: 'zarr' });
   }
 
   /** Checks that `path` can be created: a safe new name in an existing group. */
@@ -426,7 +521,8 @@ export class ZarrBackend implements StorageWriter {
     checkName(nameOf(path), path);
     const parent = this.#nodes.get(parentOf(path));
     if (parent?.kind !== 'group') throw new NotFoundError('parent group does not exist', { path });
-    if (this.#nodes.has(path) || parent.links.has(nameOf(path))) throw new ValidationError('an object exists at this path', { path, rule: 'exists' });
+    if (this.#nodes.has(path) || parent.links.has(nameOf(path)))
+      throw new ValidationError('an object exists at this path', { path, rule: 'exists' });
   }
 
   #add(record: NodeRecord): void {
@@ -481,11 +577,14 @@ export class ZarrBackend implements StorageWriter {
       if (parent?.kind !== 'group') return undefined;
     }
     // With consolidated metadata, a node listed there costs no request at all.
-    const inConsolidated = this.#consolidated?.has(keyOf(path, '.zarray')) === true || this.#consolidated?.has(keyOf(path, '.zgroup')) === true;
+    const inConsolidated =
+      this.#consolidated?.has(keyOf(path, '.zarray')) === true ||
+      this.#consolidated?.has(keyOf(path, '.zgroup')) === true;
     const zarray = await this.#metadata(path, '.zarray', inConsolidated);
     const zgroup = zarray === undefined ? await this.#metadata(path, '.zgroup', inConsolidated) : undefined;
     if (zarray === undefined && zgroup === undefined) return undefined;
-    const listed = this.#consolidated?.has(keyOf(path, zarray !== undefined ? '.zarray' : '.zgroup')) === true;
+    const listed =
+      this.#consolidated?.has(keyOf(path, zarray !== undefined ? '.zarray' : '.zgroup')) === true;
     const stale = path === '/' && this.#staleRootAttrs;
     const zattrs = await this.#metadata(path, '.zattrs', listed && !stale);
     return zarray !== undefined ? arrayRecord(path, zarray, zattrs) : groupRecord(path, zgroup!, zattrs);
@@ -495,7 +594,8 @@ export class ZarrBackend implements StorageWriter {
   async #metadata(path: string, file: string, consolidatedOnly: boolean): Promise<JsonValue | undefined> {
     const key = keyOf(path, file);
     const fromConsolidated = this.#consolidated?.get(key);
-    if (fromConsolidated !== undefined && !(path === '/' && file === '.zattrs' && this.#staleRootAttrs)) return fromConsolidated;
+    if (fromConsolidated !== undefined && !(path === '/' && file === '.zattrs' && this.#staleRootAttrs))
+      return fromConsolidated;
     if (consolidatedOnly) return undefined;
     let bytes: Uint8Array | undefined;
     try {
@@ -520,9 +620,17 @@ export class ZarrBackend implements StorageWriter {
       }
       candidates = [...names];
     } else {
-      throw new UnsupportedError('listing a remote store needs consolidated metadata (.zmetadata)', { path, feature: 'list', backend: 'zarr' });
+      throw new UnsupportedError('listing a remote store needs consolidated metadata (.zmetadata)', {
+        path,
+        feature: 'list',
+        backend: 'zarr',
+      });
     }
-    const found = await Promise.all(candidates.map(async (name) => ((await this.#record(childOf(path, name))) !== undefined ? name : undefined)));
+    const found = await Promise.all(
+      candidates.map(async (name) =>
+        (await this.#record(childOf(path, name))) !== undefined ? name : undefined,
+      ),
+    );
     return found.filter((n): n is string => n !== undefined);
   }
 
@@ -536,7 +644,12 @@ export class ZarrBackend implements StorageWriter {
    * caller keeps or changes it, so it is copied unless those bytes are new (decoded by a codec, or
    * from a store whose values are fresh), never shared with a store's own values.
    */
-  async #readChunk(record: ArrayRecord, index: readonly number[], count: number, use: 'share' | 'own'): Promise<ChunkValues | undefined> {
+  async #readChunk(
+    record: ArrayRecord,
+    index: readonly number[],
+    count: number,
+    use: 'share' | 'own',
+  ): Promise<ChunkValues | undefined> {
     const key = this.#chunkKey(record, index);
     await this.#queue?.waitFor(key);
     let bytes: Uint8Array | undefined;
@@ -569,12 +682,15 @@ export class ZarrBackend implements StorageWriter {
       if (compressor !== undefined) b = await compressor.encode(b);
       await this.#staging!.set(key, b);
     } catch (cause) {
-      throw isNwbError(cause) ? cause : new BackendError(`could not write chunk ${key}`, { path: record.path, backend: 'zarr', cause });
+      throw isNWBError(cause)
+        ? cause
+        : new BackendError(`could not write chunk ${key}`, { path: record.path, backend: 'zarr', cause });
     }
   }
 
   #fillChunk(record: ArrayRecord, count: number): ChunkValues {
-    if (record.element.kind !== 'numeric') return new Array<unknown>(count).fill(isTextDType(record.dtype) ? '' : undefined);
+    if (record.element.kind !== 'numeric')
+      return new Array<unknown>(count).fill(isTextDType(record.dtype) ? '' : undefined);
     const out = new (typedArrayFor(record.element.dtype))(count) as NumericArray;
     const fill = fillNumber(record.fill);
     if (fill !== 0) {
@@ -589,7 +705,10 @@ export class ZarrBackend implements StorageWriter {
     const ctor = typedArrayFor(record.element.dtype);
     if (out === undefined) return new ctor(size) as NumericArray;
     if (!(out instanceof ctor) || out.length < size) {
-      throw new ValidationError(`out must be a ${ctor.name} of at least ${size} elements`, { path, rule: 'out-buffer' });
+      throw new ValidationError(`out must be a ${ctor.name} of at least ${size} elements`, {
+        path,
+        rule: 'out-buffer',
+      });
     }
     return out.length === size ? out : (out.subarray(0, size) as NumericArray);
   }
@@ -599,18 +718,22 @@ export class ZarrBackend implements StorageWriter {
     if (ArrayBuffer.isView(values)) return values;
     if (record.dtype === 'ref') {
       const refs: ObjectRef[] = values.map((v) => {
-        if (v === undefined || v === null || typeof v !== 'object') throw new InvalidFileError('a reference element is missing or not a reference', { path });
+        if (v === undefined || v === null || typeof v !== 'object')
+          throw new InvalidFileError('a reference element is missing or not a reference', { path });
         return referenceFromStored(v, path);
       });
       const targets = [...new Set(refs.map((r) => r.path))];
       await Promise.all(
         targets.map(async (target) => {
-          if ((await this.stat(target)) === undefined) throw new NotFoundError(`reference to a missing object ${target}`, { path });
+          if ((await this.stat(target)) === undefined)
+            throw new NotFoundError(`reference to a missing object ${target}`, { path });
         }),
       );
       return refs;
     }
-    return values.map((v) => (typeof v === 'string' ? v : v === undefined || v === null || v === 0 ? '' : JSON.stringify(v)));
+    return values.map((v) =>
+      typeof v === 'string' ? v : v === undefined || v === null || v === 0 ? '' : JSON.stringify(v),
+    );
   }
 
   #storedValues(record: ArrayRecord, data: NdArray): ChunkValues {
@@ -636,8 +759,13 @@ export class ZarrBackend implements StorageWriter {
     }
     const encoder = new TextEncoder();
     const sorted = [...files.keys()].sort();
-    await forEachLimit(sorted, this.#concurrency, async (key) => store.set(key, encoder.encode(stringifyJson(files.get(key)!))));
-    const consolidated = { metadata: new Map(sorted.map((k) => [k, files.get(k)!])), zarr_consolidated_format: 1 };
+    await forEachLimit(sorted, this.#concurrency, async (key) =>
+      store.set(key, encoder.encode(stringifyJson(files.get(key)!))),
+    );
+    const consolidated = {
+      metadata: new Map(sorted.map((k) => [k, files.get(k)!])),
+      zarr_consolidated_format: 1,
+    };
     await store.set('.zmetadata', encoder.encode(stringifyJson(consolidated)));
   }
 }
@@ -657,12 +785,24 @@ function datasetInfo(record: ArrayRecord): DatasetInfo {
   };
 }
 
-function checkBlock(path: string, dtype: DatasetDefinition['dtype'], shape: readonly number[], dataDType: NdArray['dtype'], dataShape: readonly number[]): void {
+function checkBlock(
+  path: string,
+  dtype: DatasetDefinition['dtype'],
+  shape: readonly number[],
+  dataDType: NdArray['dtype'],
+  dataShape: readonly number[],
+): void {
   if (!sameDType(dtype, dataDType)) {
-    throw new ValidationError(`data of dtype ${formatDType(dataDType)} for a dataset of ${formatDType(dtype)}`, { path, rule: 'data-dtype' });
+    throw new ValidationError(
+      `data of dtype ${formatDType(dataDType)} for a dataset of ${formatDType(dtype)}`,
+      { path, rule: 'data-dtype' },
+    );
   }
   if (dataShape.length !== shape.length || dataShape.some((d, i) => d !== shape[i])) {
-    throw new ValidationError(`data of shape [${dataShape.join(', ')}] for a dataset of shape [${shape.join(', ')}]`, { path, rule: 'data-shape' });
+    throw new ValidationError(
+      `data of shape [${dataShape.join(', ')}] for a dataset of shape [${shape.join(', ')}]`,
+      { path, rule: 'data-shape' },
+    );
   }
 }
 

@@ -67,7 +67,12 @@ export function strides(shape: readonly number[]): number[] {
  * by the array's shape, a block that starts inside it) or holds it in pieces (a chunk narrower
  * than the block along a trailing axis). `parts` are the chunk's parts, one per axis.
  */
-export function chunkRun(parts: readonly AxisPart[], chunks: readonly number[], blockShape: readonly number[], blockStrides: readonly number[]): number | undefined {
+export function chunkRun(
+  parts: readonly AxisPart[],
+  chunks: readonly number[],
+  blockShape: readonly number[],
+  blockStrides: readonly number[],
+): number | undefined {
   let offset = 0;
   let outer = true;
   for (let axis = 0; axis < parts.length; axis++) {
@@ -116,7 +121,12 @@ export function copyBlock(
   // destination (so starts at 0 with step 1), which makes the run contiguous in both.
   let inner = last;
   let run = count[last]!;
-  while (inner > 0 && count[inner] === srcShape[inner] && count[inner] === dstShape[inner] && unitStep(inner - 1)) {
+  while (
+    inner > 0 &&
+    count[inner] === srcShape[inner] &&
+    count[inner] === dstShape[inner] &&
+    unitStep(inner - 1)
+  ) {
     inner--;
     run *= count[inner]!;
   }
@@ -133,7 +143,10 @@ export function copyBlock(
     }
     if (typed) {
       const s = src as unknown as { subarray(a: number, b: number): ArrayLike<number> };
-      (dst as unknown as { set(a: ArrayLike<number>, o: number): void }).set(whole ? (src as unknown as ArrayLike<number>) : s.subarray(so, so + run), doff);
+      (dst as unknown as { set(a: ArrayLike<number>, o: number): void }).set(
+        whole ? (src as unknown as ArrayLike<number>) : s.subarray(so, so + run),
+        doff,
+      );
     } else {
       for (let i = 0; i < run; i++) dst[doff + i] = src[so + i * runStep];
     }
@@ -149,7 +162,11 @@ export function copyBlock(
 }
 
 /** Runs `fn` over `items` with at most `limit` running at once; stops at the first failure. */
-export async function forEachLimit<T>(items: Iterable<T>, limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+export async function forEachLimit<T>(
+  items: Iterable<T>,
+  limit: number,
+  fn: (item: T) => Promise<void>,
+): Promise<void> {
   const iterator = items[Symbol.iterator]();
   let failed: unknown;
   let hasFailed = false;

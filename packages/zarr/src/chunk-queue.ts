@@ -46,7 +46,10 @@ export class ChunkWriteQueue {
       this.#throwIfFailed();
       const same = this.#pending.get(key);
       if (same !== undefined) await same.done;
-      else if (this.#pending.size >= this.#limit || (this.#pending.size > 0 && this.#bytes + bytes > this.#maxBytes)) {
+      else if (
+        this.#pending.size >= this.#limit ||
+        (this.#pending.size > 0 && this.#bytes + bytes > this.#maxBytes)
+      ) {
         await Promise.race([...this.#pending.values()].map((p) => p.done));
       } else break;
     }

@@ -29,7 +29,8 @@ function zlibCodec(id: 'zlib' | 'gzip', level: number): ByteCodec {
   return {
     id,
     encode: (data) => codec.encode(data),
-    decode: (data, expectedBytes) => codec.decode(data, Math.max(1, Math.min(MAX_DECODED_BYTES, expectedBytes ?? MAX_DECODED_BYTES))),
+    decode: (data, expectedBytes) =>
+      codec.decode(data, Math.max(1, Math.min(MAX_DECODED_BYTES, expectedBytes ?? MAX_DECODED_BYTES))),
   };
 }
 
@@ -41,7 +42,8 @@ function pooledCodec(id: PooledCodec['id'], config: Record<string, unknown>): By
     encode: (data) => sharedCodecPool.encode(codec, data),
     decode: async (data, expectedBytes) => {
       const out = await sharedCodecPool.decode(codec, data);
-      if (expectedBytes !== undefined && out.length > expectedBytes) throw new Error(`${id} output is larger than the chunk`);
+      if (expectedBytes !== undefined && out.length > expectedBytes)
+        throw new Error(`${id} output is larger than the chunk`);
       return out;
     },
   };
@@ -76,9 +78,17 @@ function num(obj: JsonObject, key: string, fallback: number): number {
 }
 
 /** The compressor a `.zarray` names (`null` for none). Unknown codecs are an UnsupportedError. */
-export async function compressorFromMetadata(config: JsonValue, path: string): Promise<ByteCodec | undefined> {
+export async function compressorFromMetadata(
+  config: JsonValue,
+  path: string,
+): Promise<ByteCodec | undefined> {
   if (config === null) return undefined;
-  if (!(config instanceof Map)) throw new UnsupportedError('compressor is not an object', { path, feature: 'compressor', backend: 'zarr' });
+  if (!(config instanceof Map))
+    throw new UnsupportedError('compressor is not an object', {
+      path,
+      feature: 'compressor',
+      backend: 'zarr',
+    });
   const id = config.get('id');
   switch (id) {
     case 'zlib':
@@ -119,7 +129,8 @@ function bloscCname(cname: unknown, path: string): string {
 /** Byte filters of a numeric array's `.zarray` (shuffle only). */
 export function byteFiltersFromMetadata(filters: JsonValue, path: string): ByteCodec[] {
   if (filters === null) return [];
-  if (!Array.isArray(filters)) throw new UnsupportedError('filters is not a list', { path, feature: 'filters', backend: 'zarr' });
+  if (!Array.isArray(filters))
+    throw new UnsupportedError('filters is not a list', { path, feature: 'filters', backend: 'zarr' });
   return filters.map((f) => {
     const id = f instanceof Map ? f.get('id') : undefined;
     if (id === 'shuffle' && f instanceof Map) return shuffleCodec(num(f, 'elementsize', 4));
@@ -173,7 +184,8 @@ export function compressionMetadata(
 /** The neutral description of a `.zarray`'s compressor and filters, for `stat`. */
 export function compressionFromMetadata(compressor: JsonValue, filters: JsonValue): Compression | undefined {
   if (!(compressor instanceof Map)) return undefined;
-  const shuffled = Array.isArray(filters) && filters.some((f) => f instanceof Map && f.get('id') === 'shuffle');
+  const shuffled =
+    Array.isArray(filters) && filters.some((f) => f instanceof Map && f.get('id') === 'shuffle');
   const id = compressor.get('id');
   const withShuffle = (c: Compression): Compression => (shuffled ? { ...c, shuffle: true } : c);
   switch (id) {

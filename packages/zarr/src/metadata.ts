@@ -74,7 +74,11 @@ function dims(value: JsonValue | undefined, what: string, path: string, min: num
   });
 }
 
-function extension(meta: JsonObject): { attributeDTypes: Map<string, string>; maxShape: (number | null)[] | undefined; scalarRef: boolean } {
+function extension(meta: JsonObject): {
+  attributeDTypes: Map<string, string>;
+  maxShape: (number | null)[] | undefined;
+  scalarRef: boolean;
+} {
   const ext = meta.get(EXTENSION_KEY);
   const scalarRef = ext instanceof Map && ext.get('dtype') === 'ref';
   const attributeDTypes = new Map<string, string>();
@@ -100,7 +104,8 @@ function attrsMap(attrs: JsonValue | undefined, path: string): Map<string, JsonV
 export function groupRecord(path: string, zgroup: JsonValue, zattrs: JsonValue | undefined): GroupRecord {
   if (!(zgroup instanceof Map)) throw new InvalidFileError('.zgroup is not a JSON object', { path });
   const format = zgroup.get('zarr_format');
-  if (!(format instanceof JsonNumber) || format.value !== 2) throw new InvalidFileError('.zgroup is not Zarr format 2', { path });
+  if (!(format instanceof JsonNumber) || format.value !== 2)
+    throw new InvalidFileError('.zgroup is not Zarr format 2', { path });
   const attrs = attrsMap(zattrs, path);
   const links = new Map(linksFromJson(attrs.get('zarr_link'), path).map((l) => [l.name, l]));
   return { kind: 'group', path, attrs, links, attributeDTypes: extension(zgroup).attributeDTypes };
@@ -110,14 +115,18 @@ export function groupRecord(path: string, zgroup: JsonValue, zattrs: JsonValue |
 export function arrayRecord(path: string, zarray: JsonValue, zattrs: JsonValue | undefined): ArrayRecord {
   if (!(zarray instanceof Map)) throw new InvalidFileError('.zarray is not a JSON object', { path });
   const format = zarray.get('zarr_format');
-  if (!(format instanceof JsonNumber) || format.value !== 2) throw new InvalidFileError('.zarray is not Zarr format 2', { path });
+  if (!(format instanceof JsonNumber) || format.value !== 2)
+    throw new InvalidFileError('.zarray is not Zarr format 2', { path });
   const shape = dims(zarray.get('shape'), 'shape', path, 0);
   const chunks = dims(zarray.get('chunks'), 'chunks', path, 1);
-  if (chunks.length !== shape.length) throw new InvalidFileError('.zarray chunks and shape differ in rank', { path });
+  if (chunks.length !== shape.length)
+    throw new InvalidFileError('.zarray chunks and shape differ in rank', { path });
   const order = zarray.get('order') ?? 'C';
-  if (order !== 'C') throw new InvalidFileError(`.zarray order ${JSON.stringify(order)} is not supported (only C)`, { path });
+  if (order !== 'C')
+    throw new InvalidFileError(`.zarray order ${JSON.stringify(order)} is not supported (only C)`, { path });
   const separator = zarray.get('dimension_separator') ?? '.';
-  if (separator !== '.' && separator !== '/') throw new InvalidFileError('invalid dimension_separator', { path });
+  if (separator !== '.' && separator !== '/')
+    throw new InvalidFileError('invalid dimension_separator', { path });
   const filters = zarray.get('filters') ?? null;
   const element = elementCodecOf(zarray.get('dtype') ?? null, filters, path);
   const attrs = attrsMap(zattrs, path);
@@ -131,7 +140,8 @@ export function arrayRecord(path: string, zarray: JsonValue, zattrs: JsonValue |
     chunks,
     scalar,
     // A scalar reference is spelled like a cached spec (json2, "scalar"); this writer marks it.
-    dtype: scalar && ext.scalarRef && element.kind === 'object' ? 'ref' : neutralDType(element, zarrDType ?? null),
+    dtype:
+      scalar && ext.scalarRef && element.kind === 'object' ? 'ref' : neutralDType(element, zarrDType ?? null),
     rawDType: zarray.get('dtype') ?? null,
     element,
     separator,
@@ -145,7 +155,9 @@ export function arrayRecord(path: string, zarray: JsonValue, zattrs: JsonValue |
 }
 
 /** Byte codecs of an array, loaded once. */
-export function codecsOf(record: ArrayRecord): Promise<{ filters: ByteCodec[]; compressor: ByteCodec | undefined }> {
+export function codecsOf(
+  record: ArrayRecord,
+): Promise<{ filters: ByteCodec[]; compressor: ByteCodec | undefined }> {
   record.codecs ??= (async () => ({
     filters: record.element.kind === 'numeric' ? byteFiltersFromMetadata(record.filters, record.path) : [],
     compressor: await compressorFromMetadata(record.compressor, record.path),
@@ -178,7 +190,11 @@ export function zgroupJson(record: GroupRecord): JsonOut {
   return out;
 }
 
-function extensionJson(dtypes: Map<string, string>, maxShape: (number | null)[] | undefined, scalarRef: boolean): JsonOut | undefined {
+function extensionJson(
+  dtypes: Map<string, string>,
+  maxShape: (number | null)[] | undefined,
+  scalarRef: boolean,
+): JsonOut | undefined {
   if (dtypes.size === 0 && maxShape === undefined && !scalarRef) return undefined;
   const out: Record<string, JsonOut> = {};
   if (scalarRef) out['dtype'] = 'ref';

@@ -23,7 +23,12 @@ import type { StagingStore, ZarrStore } from './stores/store.js';
 export type ZarrLocation = string | URL | Map<string, Uint8Array> | ZarrStore;
 
 function isStore(location: ZarrLocation): location is ZarrStore {
-  return typeof location === 'object' && !(location instanceof Map) && !(location instanceof URL) && typeof location.get === 'function';
+  return (
+    typeof location === 'object' &&
+    !(location instanceof Map) &&
+    !(location instanceof URL) &&
+    typeof location.get === 'function'
+  );
 }
 
 function isStagingStore(store: ZarrStore): store is StagingStore {
@@ -47,26 +52,45 @@ export interface OpenZarrOptions extends HttpStoreOptions {
  * Writing needs a directory path (Node only), a Map, or a {@link StagingStore}. A store object is
  * read directly when it is `local`, and through its `.zmetadata` otherwise.
  */
-export async function openZarr(location: ZarrLocation, mode: OpenMode = 'r', options: OpenZarrOptions = {}): Promise<ZarrBackend> {
+export async function openZarr(
+  location: ZarrLocation,
+  mode: OpenMode = 'r',
+  options: OpenZarrOptions = {},
+): Promise<ZarrBackend> {
   const isUrl = location instanceof URL || (typeof location === 'string' && /^https?:\/\//i.test(location));
   if (isUrl) {
-    if (mode !== 'r') throw new UnsupportedError('remote stores are read only', { path: '/', feature: 'write-remote', backend: 'zarr' });
+    if (mode !== 'r')
+      throw new UnsupportedError('remote stores are read only', {
+        path: '/',
+        feature: 'write-remote',
+        backend: 'zarr',
+      });
     return openRemote(new HttpStore(String(location), options), options);
   }
   if (location instanceof Map) {
     if (mode === 'r') return openLocal(new MapStore(location), options);
-    if (mode === 'w-' && location.size > 0) throw new BackendError('the target map is not empty', { path: '/', backend: 'zarr' });
+    if (mode === 'w-' && location.size > 0)
+      throw new BackendError('the target map is not empty', { path: '/', backend: 'zarr' });
     const staging = new MapStagingStore(location, mode === 'w');
     return new ZarrBackend({ store: staging, staging, ...tuning(options) });
   }
   if (isStore(location)) {
     if (mode === 'r') return location.local ? openLocal(location, options) : openRemote(location, options);
     if (!isStagingStore(location)) {
-      throw new UnsupportedError(`${location.location}: writing needs a store with set, commit and abort`, { path: '/', feature: 'write-store', backend: 'zarr' });
+      throw new UnsupportedError(`${location.location}: writing needs a store with set, commit and abort`, {
+        path: '/',
+        feature: 'write-store',
+        backend: 'zarr',
+      });
     }
     return new ZarrBackend({ store: location, staging: location, ...tuning(options) });
   }
-  if (typeof location !== 'string') throw new UnsupportedError('unsupported store location', { path: '/', feature: 'location', backend: 'zarr' });
+  if (typeof location !== 'string')
+    throw new UnsupportedError('unsupported store location', {
+      path: '/',
+      feature: 'location',
+      backend: 'zarr',
+    });
   if (mode === 'r') return openLocal(await openDirectoryReader(location), options);
   const { store, staging } = await openDirectoryWriter(location, mode);
   return new ZarrBackend({ store, staging, ...tuning(options) });
@@ -80,7 +104,11 @@ async function openLocal(store: ZarrStore, options: OpenZarrOptions): Promise<Za
   const zgroup = await store.get('.zgroup');
   if (zgroup === undefined) {
     if ((await store.get('zarr.json')) !== undefined) {
-      throw new UnsupportedError('Zarr format 3 stores (hdmf-zarr >= 0.14) are not supported yet', { path: '/', feature: 'zarr-v3', backend: 'zarr' });
+      throw new UnsupportedError('Zarr format 3 stores (hdmf-zarr >= 0.14) are not supported yet', {
+        path: '/',
+        feature: 'zarr-v3',
+        backend: 'zarr',
+      });
     }
     throw new InvalidFileError(`${store.location} is not a Zarr v2 store (no .zgroup)`, { path: '/' });
   }
@@ -98,7 +126,8 @@ async function openRemote(store: ZarrStore, options: OpenZarrOptions): Promise<Z
   if (bytes === undefined) return openLocalRemote(store, options);
   const parsed = parseMetadataBytes(bytes, '.zmetadata', '/');
   const metadata = parsed instanceof Map ? parsed.get('metadata') : undefined;
-  if (!(metadata instanceof Map)) throw new InvalidFileError('.zmetadata has no metadata object', { path: '/' });
+  if (!(metadata instanceof Map))
+    throw new InvalidFileError('.zmetadata has no metadata object', { path: '/' });
   const consolidated: ConsolidatedMetadata = new Map();
   for (const [key, value] of metadata) {
     const parts = key.split('/');
@@ -108,13 +137,17 @@ async function openRemote(store: ZarrStore, options: OpenZarrOptions): Promise<Z
     }
     consolidated.set(key, value);
   }
-  if (!consolidated.has('.zgroup')) throw new InvalidFileError(`${store.location} is not a Zarr v2 store (no root group)`, { path: '/' });
+  if (!consolidated.has('.zgroup'))
+    throw new InvalidFileError(`${store.location} is not a Zarr v2 store (no root group)`, { path: '/' });
   return new ZarrBackend({ store, consolidated, ...tuning(options) });
 }
 
 async function openLocalRemote(store: ZarrStore, options: OpenZarrOptions): Promise<ZarrBackend> {
   const zgroup = await store.get('.zgroup');
-  if (zgroup === undefined) throw new NotFoundError(`${store.location} is not a Zarr v2 store (no .zmetadata or .zgroup)`, { path: '/' });
+  if (zgroup === undefined)
+    throw new NotFoundError(`${store.location} is not a Zarr v2 store (no .zmetadata or .zgroup)`, {
+      path: '/',
+    });
   parseMetadataBytes(zgroup, '.zgroup', '/');
   return new ZarrBackend({ store, ...tuning(options) });
 }

@@ -45,7 +45,8 @@ class Bytes {
   constructor(readonly data: Uint8Array) {}
 }
 
-type Value = null | boolean | number | string | Global | Tuple | DType | NdArrayValue | Dict | Bytes | Value[];
+type Value =
+  null | boolean | number | string | Global | Tuple | DType | NdArrayValue | Dict | Bytes | Value[];
 type StackItem = Value | typeof MARK;
 
 const ALLOWED_GLOBALS = new Map<string, Global>([
@@ -76,7 +77,8 @@ function toElement(value: Value): PickledElement {
   if (value instanceof Dict) {
     const out = Object.create(null) as Record<string, string | null>;
     for (const [k, v] of value.entries) {
-      if (v !== null && typeof v !== 'string') throw new PickleError(`reference field ${JSON.stringify(k)} is not text`);
+      if (v !== null && typeof v !== 'string')
+        throw new PickleError(`reference field ${JSON.stringify(k)} is not text`);
       out[k] = v;
     }
     return out;
@@ -92,7 +94,9 @@ function run(bytes: Uint8Array): Value {
 
   const need = (n: number): void => {
     if (!Number.isSafeInteger(n) || n < 0 || pos + n > bytes.length) {
-      throw new PickleError(`truncated pickle: ${n} bytes needed at offset ${pos}, ${bytes.length - pos} left`);
+      throw new PickleError(
+        `truncated pickle: ${n} bytes needed at offset ${pos}, ${bytes.length - pos} left`,
+      );
     }
   };
   const u8 = (): number => {
@@ -288,8 +292,8 @@ function run(bytes: Uint8Array): Value {
         setItems(top(), [k, v]);
         break;
       }
-      case 0x75: // SETITEMS
-      {
+      case 0x75: {
+        // SETITEMS
         const items = popMark();
         setItems(top(), items);
         break;
@@ -304,7 +308,8 @@ function run(bytes: Uint8Array): Value {
         // STACK_GLOBAL
         const name = pop();
         const module = pop();
-        if (typeof module !== 'string' || typeof name !== 'string') throw new PickleError('malformed STACK_GLOBAL');
+        if (typeof module !== 'string' || typeof name !== 'string')
+          throw new PickleError('malformed STACK_GLOBAL');
         stack.push(global(module, name));
         break;
       }
@@ -319,7 +324,12 @@ function run(bytes: Uint8Array): Value {
         // NEWOBJ
         const args = pop();
         const cls = pop();
-        if (!(cls instanceof Global) || cls.name !== 'ZarrReference' || !(args instanceof Tuple) || args.items.length !== 0) {
+        if (
+          !(cls instanceof Global) ||
+          cls.name !== 'ZarrReference' ||
+          !(args instanceof Tuple) ||
+          args.items.length !== 0
+        ) {
           throw new PickleError('NEWOBJ is allowed only for hdmf_zarr.utils.ZarrReference()');
         }
         stack.push(new Dict(true));
@@ -332,7 +342,9 @@ function run(bytes: Uint8Array): Value {
         break;
       }
       default:
-        throw new PickleError(`unsupported pickle opcode 0x${op.toString(16).padStart(2, '0')} at offset ${pos - 1}`);
+        throw new PickleError(
+          `unsupported pickle opcode 0x${op.toString(16).padStart(2, '0')} at offset ${pos - 1}`,
+        );
     }
   }
   throw new PickleError('truncated pickle: no STOP');
@@ -353,7 +365,8 @@ function reduce(fn: Value, args: Value): Value {
   const a = args.items;
   switch (fn.name) {
     case 'reconstruct':
-      if (!(a[0] instanceof Global) || a[0].name !== 'ndarray') throw new PickleError('_reconstruct of a non-ndarray');
+      if (!(a[0] instanceof Global) || a[0].name !== 'ndarray')
+        throw new PickleError('_reconstruct of a non-ndarray');
       return new NdArrayValue();
     case 'dtype':
       if (typeof a[0] !== 'string' || (a[0] !== 'O8' && a[0] !== 'O' && a[0] !== 'O4')) {
@@ -363,7 +376,8 @@ function reduce(fn: Value, args: Value): Value {
     case 'encode': {
       // Protocol 2 spells bytes as _codecs.encode(text, 'latin1').
       const [s, enc] = a;
-      if (typeof s !== 'string' || (enc !== 'latin1' && enc !== 'latin-1')) throw new PickleError('refusing _codecs.encode call');
+      if (typeof s !== 'string' || (enc !== 'latin1' && enc !== 'latin-1'))
+        throw new PickleError('refusing _codecs.encode call');
       const out = new Uint8Array(s.length);
       for (let i = 0; i < s.length; i++) {
         const c = s.charCodeAt(i);
@@ -383,7 +397,8 @@ function build(target: Value, state: Value): void {
     return;
   }
   if (target instanceof NdArrayValue) {
-    if (!(state instanceof Tuple) || state.items.length !== 5) throw new PickleError('malformed ndarray state');
+    if (!(state instanceof Tuple) || state.items.length !== 5)
+      throw new PickleError('malformed ndarray state');
     const [, shape, dtype, fortran, items] = state.items;
     if (!(shape instanceof Tuple) || !shape.items.every((d) => typeof d === 'number' && d >= 0)) {
       throw new PickleError('malformed ndarray shape');
@@ -393,7 +408,8 @@ function build(target: Value, state: Value): void {
     if (!Array.isArray(items)) throw new PickleError('ndarray items must be a list');
     const dims = shape.items as number[];
     const size = dims.reduce((n, d) => n * d, 1);
-    if (size !== items.length) throw new PickleError(`ndarray of shape (${dims.join(', ')}) holds ${items.length} items`);
+    if (size !== items.length)
+      throw new PickleError(`ndarray of shape (${dims.join(', ')}) holds ${items.length} items`);
     target.shape = dims;
     target.items = items;
     return;

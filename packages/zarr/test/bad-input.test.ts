@@ -1,7 +1,7 @@
 import { cp, mkdir, writeFile, chmod, readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { isNwbError, ndarray, wholeHyperslab } from '@nwbjs/core';
+import { isNWBError, ndarray, wholeHyperslab } from '@nwbjs/core';
 import type { StagingStore } from '../src/stores/store.js';
 import { MapStagingStore } from '../src/stores/map-store.js';
 import { ZarrBackend, openZarr } from '../src/index.js';
@@ -27,7 +27,10 @@ async function copyFixture(name: string): Promise<string> {
   return dest;
 }
 
-const tagged = (...tags: Parameters<typeof isNwbError>[1][]) => (e: unknown) => isNwbError(e, ...(tags as never[]));
+const tagged =
+  (...tags: Parameters<typeof isNWBError>[1][]) =>
+  (e: unknown) =>
+    isNWBError(e, ...(tags as never[]));
 
 describe('bad input gives clear errors', () => {
   it('a missing store', async () => {
@@ -45,7 +48,7 @@ describe('bad input gives clear errors', () => {
     await writeFile(path.join(store, 'acquisition/CompressedSeries/data/.zarray'), '{"shape": [1, 2');
     const reader = await openZarr(store);
     await expect(reader.stat('/acquisition/CompressedSeries/data')).rejects.toSatisfy(
-      (e: unknown) => isNwbError(e, 'InvalidFileError') && e.path === '/acquisition/CompressedSeries/data',
+      (e: unknown) => isNWBError(e, 'InvalidFileError') && e.path === '/acquisition/CompressedSeries/data',
     );
   });
 
@@ -56,11 +59,15 @@ describe('bad input gives clear errors', () => {
     await writeFile(chunk, bytes.subarray(0, bytes.length >> 1));
     let reader = await openZarr(store);
     const at = '/acquisition/CompressedSeries/data';
-    await expect(reader.readData(at, wholeHyperslab([64, 48, 40]))).rejects.toSatisfy(tagged('InvalidFileError'));
+    await expect(reader.readData(at, wholeHyperslab([64, 48, 40]))).rejects.toSatisfy(
+      tagged('InvalidFileError'),
+    );
     const { gzipSync } = await import('node:zlib');
     await writeFile(chunk, gzipSync(new Uint8Array(100)));
     reader = await openZarr(store);
-    await expect(reader.readData(at, wholeHyperslab([64, 48, 40]))).rejects.toSatisfy(tagged('InvalidFileError'));
+    await expect(reader.readData(at, wholeHyperslab([64, 48, 40]))).rejects.toSatisfy(
+      tagged('InvalidFileError'),
+    );
   });
 
   it('a reference to a missing object, and unsafe link paths', async () => {
@@ -68,7 +75,9 @@ describe('bad input gives clear errors', () => {
     const { rm } = await import('node:fs/promises');
     await rm(path.join(store, 'stimulus/templates/raccoons/gs_face'), { recursive: true });
     const reader = await openZarr(store);
-    await expect(reader.readData('/stimulus/templates/raccoons/order_of_images', wholeHyperslab([2]))).rejects.toSatisfy(tagged('NotFoundError'));
+    await expect(
+      reader.readData('/stimulus/templates/raccoons/order_of_images', wholeHyperslab([2])),
+    ).rejects.toSatisfy(tagged('NotFoundError'));
     const attrsFile = path.join(store, 'stimulus/presentation/stimuli/.zattrs');
     const attrs = JSON.parse(await readFile(attrsFile, 'utf8')) as { zarr_link: { path: string }[] };
     attrs.zarr_link[0]!.path = '/../../etc';
@@ -95,19 +104,27 @@ describe('bad input gives clear errors', () => {
     const zarray = JSON.parse(await readFile(path.join(array, '.zarray'), 'utf8')) as Record<string, unknown>;
     await writeFile(path.join(array, '.zarray'), JSON.stringify({ ...zarray, compressor: null }));
     const ref = (p: string) => ({ object_id: null, path: p, source: '.', source_object_id: null });
-    await writeFile(path.join(array, '0'), JSON.stringify([ref('/../../etc/passwd'), ref('/stimulus/templates/raccoons/gs_face'), '|O', [2]]));
-    const reader = await openZarr(store);
-    await expect(reader.readData('/stimulus/templates/raccoons/order_of_images', wholeHyperslab([2]))).rejects.toSatisfy(
-      (e: unknown) => isNwbError(e, 'InvalidFileError') && /unsafe name/.test(e.message),
+    await writeFile(
+      path.join(array, '0'),
+      JSON.stringify([ref('/../../etc/passwd'), ref('/stimulus/templates/raccoons/gs_face'), '|O', [2]]),
     );
+    const reader = await openZarr(store);
+    await expect(
+      reader.readData('/stimulus/templates/raccoons/order_of_images', wholeHyperslab([2])),
+    ).rejects.toSatisfy((e: unknown) => isNWBError(e, 'InvalidFileError') && /unsafe name/.test(e.message));
   });
 
   it('a remote .zmetadata listing a key outside the store', async () => {
-    const zmetadata = { metadata: { '.zgroup': { zarr_format: 2 }, '../secret/.zarray': {} }, zarr_consolidated_format: 1 };
+    const zmetadata = {
+      metadata: { '.zgroup': { zarr_format: 2 }, '../secret/.zarray': {} },
+      zarr_consolidated_format: 1,
+    };
     const fetch = async (request: Request) =>
-      new URL(request.url).pathname.endsWith('/.zmetadata') ? new Response(JSON.stringify(zmetadata)) : new Response(null, { status: 404 });
+      new URL(request.url).pathname.endsWith('/.zmetadata')
+        ? new Response(JSON.stringify(zmetadata))
+        : new Response(null, { status: 404 });
     await expect(openZarr('http://store.invalid/a.nwb.zarr', 'r', { fetch })).rejects.toSatisfy(
-      (e: unknown) => isNwbError(e, 'InvalidFileError') && /unsafe key/.test(e.message),
+      (e: unknown) => isNWBError(e, 'InvalidFileError') && /unsafe key/.test(e.message),
     );
   });
 
@@ -115,7 +132,9 @@ describe('bad input gives clear errors', () => {
     const dir = path.join(temp.dir, 'v3.nwb.zarr');
     await mkdir(dir);
     await writeFile(path.join(dir, 'zarr.json'), JSON.stringify({ zarr_format: 3, node_type: 'group' }));
-    await expect(openZarr(dir)).rejects.toSatisfy((e: unknown) => isNwbError(e, 'UnsupportedError') && /format 3/.test(e.message));
+    await expect(openZarr(dir)).rejects.toSatisfy(
+      (e: unknown) => isNWBError(e, 'UnsupportedError') && /format 3/.test(e.message),
+    );
   });
 
   it("mode w never replaces a file, a directory that is not a store, or '' (the working directory)", async () => {
@@ -146,7 +165,8 @@ describe('bad input gives clear errors', () => {
       get: (key) => staging.get(key),
       listChildren: (prefix) => staging.listChildren(prefix),
       set: async (key, value) => {
-        if (/\/\d+\.\d+$/.test(key) && ++chunkWrites === 3) throw new Error('ENOSPC: no space left on device');
+        if (/\/\d+\.\d+$/.test(key) && ++chunkWrites === 3)
+          throw new Error('ENOSPC: no space left on device');
         await staging.set(key, value);
       },
       commit: () => staging.commit(),
@@ -156,10 +176,11 @@ describe('bad input gives clear errors', () => {
     await writer.createDataset('/data', { dtype: 'uint8', shape: [8, 4], chunks: [1, 4] });
     // The failure of chunk 3 surfaces on a later call (the writes run behind) or at close.
     const written = (async () => {
-      for (let row = 0; row < 8; row++) await writer.writeData('/data', [row, 0], ndarray('uint8', [1, 4], new Uint8Array(4).fill(row)));
+      for (let row = 0; row < 8; row++)
+        await writer.writeData('/data', [row, 0], ndarray('uint8', [1, 4], new Uint8Array(4).fill(row)));
     })();
     await expect(written.then(() => writer.close())).rejects.toSatisfy(
-      (e: unknown) => isNwbError(e, 'BackendError') && /chunk data\/2\.0/.test(e.message),
+      (e: unknown) => isNWBError(e, 'BackendError') && /chunk data\/2\.0/.test(e.message),
     );
     await writer.close().catch(() => undefined);
     expect(target.size).toBe(0);

@@ -51,7 +51,8 @@ const server = createServer((req, res) => {
     const key = rest.join('/');
     let body: Uint8Array | undefined;
     if (top === 'node') body = nodeStore.get(key);
-    else if (top === 'fixture' && !rest.includes('..')) body = await readFile(path.join(fixtureRoot, ...rest)).catch(() => undefined);
+    else if (top === 'fixture' && !rest.includes('..'))
+      body = await readFile(path.join(fixtureRoot, ...rest)).catch(() => undefined);
     if (body === undefined) res.writeHead(404).end();
     else res.writeHead(200, { 'content-length': body.length }).end(body);
   })();
@@ -61,17 +62,25 @@ let report: ChildReport;
 
 beforeAll(async () => {
   // The child imports the package by name, so from dist: build it (a no-op when up to date).
-  await run(process.execPath, [path.join(repoRoot, 'node_modules/typescript/bin/tsc'), '-b', 'tsconfig.build.json'], { cwd: packageDir });
+  await run(
+    process.execPath,
+    [path.join(repoRoot, 'node_modules/typescript/bin/tsc'), '-b', 'tsconfig.build.json'],
+    { cwd: packageDir },
+  );
   const io = new NWBZarrIO(nodeStore, 'w');
   await io.write(sampleFile('node-written'));
   await io.close();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
   const child = path.join(packageDir, 'test/browser/child.mjs');
-  const { stdout } = await run(process.execPath, ['--conditions=browser', '--import', './test/browser/register-guard.mjs', child, base], {
-    cwd: packageDir,
-    maxBuffer: 64 << 20,
-  });
+  const { stdout } = await run(
+    process.execPath,
+    ['--conditions=browser', '--import', './test/browser/register-guard.mjs', child, base],
+    {
+      cwd: packageDir,
+      maxBuffer: 64 << 20,
+    },
+  );
   report = JSON.parse(stdout) as ChildReport;
 });
 afterAll(async () => {
@@ -86,16 +95,33 @@ describe('the browser build', () => {
   });
 
   it('refuses a directory path with an UnsupportedError', () => {
-    expect(report.directory).toMatchObject({ refused: true, tag: 'UnsupportedError', feature: 'directory-store' });
+    expect(report.directory).toMatchObject({
+      refused: true,
+      tag: 'UnsupportedError',
+      feature: 'directory-store',
+    });
     expect(report.directory.message).toContain('Map<string, Uint8Array>');
-    expect(report.directoryRead).toMatchObject({ refused: true, tag: 'UnsupportedError', feature: 'directory-store' });
+    expect(report.directoryRead).toMatchObject({
+      refused: true,
+      tag: 'UnsupportedError',
+      feature: 'directory-store',
+    });
   });
 
   it('writes an NWB file into a Map with gzip, Blosc, Zstd and LZ4, and reads it back', () => {
     for (const name of seriesNames) expect(report.roundTrip[name]?.equal, name).toBe(true);
     expect(report.roundTrip['gzipped']?.compression).toEqual({ codec: 'gzip', level: 4 });
-    expect(report.roundTrip['blosc_default']?.compression).toEqual({ codec: 'blosc', cname: 'lz4', level: 5, shuffle: true });
-    expect(report.model).toEqual({ identifier: 'browser-written', acquisition: [...seriesNames].sort(), gzippedFrames: true });
+    expect(report.roundTrip['blosc_default']?.compression).toEqual({
+      codec: 'blosc',
+      cname: 'lz4',
+      level: 5,
+      shuffle: true,
+    });
+    expect(report.model).toEqual({
+      identifier: 'browser-written',
+      acquisition: [...seriesNames].sort(),
+      gzippedFrames: true,
+    });
   });
 
   it('reads a store object of the caller’s through its .zmetadata', () => {
@@ -104,7 +130,9 @@ describe('the browser build', () => {
   });
 
   it('reads a zarr-python fixture over HTTP (gzip and Blosc) with the same bytes as PyNWB', async () => {
-    const described = JSON.parse(await readFile(path.join(fixturesDir, 'compressed_imageseries.nwb.zarr.json'), 'utf8')) as {
+    const described = JSON.parse(
+      await readFile(path.join(fixturesDir, 'compressed_imageseries.nwb.zarr.json'), 'utf8'),
+    ) as {
       objects: Record<string, { fields: { data: { sha256: string; shape: number[] } } }>;
     };
     const want = described.objects['/acquisition/CompressedSeries']!.fields.data;
@@ -118,7 +146,9 @@ describe('the browser build', () => {
   });
 
   it('writes a store the Node build decodes to the same data, and that nwb-validate accepts', async () => {
-    const browserStore = new Map(report.entries.map(([key, b64]) => [key, new Uint8Array(Buffer.from(b64, 'base64'))]));
+    const browserStore = new Map(
+      report.entries.map(([key, b64]) => [key, new Uint8Array(Buffer.from(b64, 'base64'))]),
+    );
     expect(browserStore.has('.zmetadata')).toBe(true);
     const reader = await openZarr(browserStore);
     for (const name of seriesNames) {
@@ -127,7 +157,9 @@ describe('the browser build', () => {
       const data = await reader.readData(at, wholeHyperslab(info?.kind === 'dataset' ? info.shape : []));
       expect(holdsExpectedFrames(data), name).toBe(true);
       // Same metadata either way; the chunk bytes may differ (the platforms' deflate levels).
-      expect(browserStore.get(`acquisition/${name}/data/.zarray`), name).toEqual(nodeStore.get(`acquisition/${name}/data/.zarray`));
+      expect(browserStore.get(`acquisition/${name}/data/.zarray`), name).toEqual(
+        nodeStore.get(`acquisition/${name}/data/.zarray`),
+      );
     }
     await reader.close();
 

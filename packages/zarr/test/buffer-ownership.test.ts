@@ -49,7 +49,12 @@ describe('a slab buffer reused by the caller', () => {
         // One chunk in flight at most would hide nothing; several make the queue hold chunks.
         const w = await openZarr(map, 'w-', { chunkConcurrency: 4 });
         const shape = [FRAMES, ...FRAME];
-        await w.createDataset('/data', { dtype: 'uint16', shape, chunks: layout.chunks, ...(compression ? { compression } : {}) });
+        await w.createDataset('/data', {
+          dtype: 'uint16',
+          shape,
+          chunks: layout.chunks,
+          ...(compression ? { compression } : {}),
+        });
         let row = 0;
         for await (const slab of reusedSlabs(layout.slab)) {
           await w.writeData('/data', [row, 0, 0], slab);
@@ -73,7 +78,12 @@ describe('a slab buffer reused by the caller', () => {
       dataLayout: { chunks: [1, ...FRAME] },
       data: { kind: 'stream', dtype: 'uint16', shape: [FRAMES, ...FRAME], slabs: reusedSlabs(5) },
     });
-    const file = new NWBFile({ sessionDescription: 'reused buffer', identifier: 'reused-buffer', sessionStartTime: '2026-12-03T09:00:00+00:00', acquisition: [movie] });
+    const file = new NWBFile({
+      sessionDescription: 'reused buffer',
+      identifier: 'reused-buffer',
+      sessionStartTime: '2026-12-03T09:00:00+00:00',
+      acquisition: [movie],
+    });
     const w = new NWBZarrIO(location, 'w-');
     await w.write(file, { compression: null });
     await w.close();
@@ -84,7 +94,9 @@ describe('a slab buffer reused by the caller', () => {
     if (!isDatasetHandle(series.data)) throw new Error('movie data is not a handle');
     expect(Array.from((await series.data.read()).data as Uint16Array)).toEqual(Array.from(expected));
     // A single frame (one whole chunk, handed out without a copy) is right too.
-    expect(Array.from((await series.data.read([7])).data as Uint16Array)).toEqual(Array.from(expected.subarray(7 * FRAME_SIZE, 8 * FRAME_SIZE)));
+    expect(Array.from((await series.data.read([7])).data as Uint16Array)).toEqual(
+      Array.from(expected.subarray(7 * FRAME_SIZE, 8 * FRAME_SIZE)),
+    );
     await r.close();
   });
 });
@@ -93,7 +105,12 @@ describe('a read of one whole chunk', () => {
   it("never hands out a Map store's own bytes", async () => {
     const map = new Map<string, Uint8Array>();
     const w = await openZarr(map, 'w-');
-    await w.createDataset('/data', { dtype: 'uint16', shape: [FRAMES, ...FRAME], chunks: [1, ...FRAME] }, {}, ndarray('uint16', [FRAMES, ...FRAME], expected.slice()));
+    await w.createDataset(
+      '/data',
+      { dtype: 'uint16', shape: [FRAMES, ...FRAME], chunks: [1, ...FRAME] },
+      {},
+      ndarray('uint16', [FRAMES, ...FRAME], expected.slice()),
+    );
     await w.close();
     const r = await openZarr(map);
     const frame = { start: [3, 0, 0], count: [1, ...FRAME], step: [1, 1, 1], dropped: [false, false, false] };
@@ -110,12 +127,24 @@ describe('a read of one whole chunk', () => {
   it('fills a chunk that was never written, and still honours `out`', async () => {
     const map = new Map<string, Uint8Array>();
     const w = await openZarr(map, 'w-');
-    await w.createDataset('/data', { dtype: 'uint16', shape: [4, ...FRAME], chunks: [1, ...FRAME], fillValue: 5 });
+    await w.createDataset('/data', {
+      dtype: 'uint16',
+      shape: [4, ...FRAME],
+      chunks: [1, ...FRAME],
+      fillValue: 5,
+    });
     await w.writeData('/data', [0, 0, 0], ndarray('uint16', [1, ...FRAME], expected.slice(0, FRAME_SIZE)));
     await w.close();
     const r = await openZarr(map);
-    const frame = (f: number) => ({ start: [f, 0, 0], count: [1, ...FRAME], step: [1, 1, 1], dropped: [false, false, false] });
-    expect(Array.from((await r.readData('/data', frame(2))).data as Uint16Array)).toEqual(new Array(FRAME_SIZE).fill(5));
+    const frame = (f: number) => ({
+      start: [f, 0, 0],
+      count: [1, ...FRAME],
+      step: [1, 1, 1],
+      dropped: [false, false, false],
+    });
+    expect(Array.from((await r.readData('/data', frame(2))).data as Uint16Array)).toEqual(
+      new Array(FRAME_SIZE).fill(5),
+    );
     const out = new Uint16Array(FRAME_SIZE);
     const read = await r.readData('/data', frame(0), { out });
     expect(read.data).toBe(out);

@@ -49,7 +49,14 @@ const size = (shape: readonly number[]) => shape.reduce((n, d) => n * d, 1);
 const numbered = (shape: readonly number[]) => Uint16Array.from({ length: size(shape) }, (_, i) => i + 1);
 
 /** Runs copyBlock and the reference on the same case; returns copyBlock's destination. */
-function check(srcShape: number[], srcStart: number[], srcStep: number[], dstShape: number[], dstStart: number[], count: number[]): CountingArray {
+function check(
+  srcShape: number[],
+  srcStart: number[],
+  srcStep: number[],
+  dstShape: number[],
+  dstStart: number[],
+  count: number[],
+): CountingArray {
   const src = numbered(srcShape);
   const dst = new CountingArray(size(dstShape));
   const expected = new Uint16Array(size(dstShape));
@@ -107,10 +114,18 @@ describe('copyBlock', () => {
   });
 
   it('copies 4-D blocks, merged and not', () => {
-    expect(check([1, 2, 3, 4], [0, 0, 0, 0], [1, 1, 1, 1], [5, 2, 3, 4], [4, 0, 0, 0], [1, 2, 3, 4]).calls).toBe(1);
-    expect(check([3, 2, 3, 4], [1, 0, 0, 0], [1, 1, 1, 1], [2, 2, 3, 4], [0, 0, 0, 0], [2, 2, 3, 4]).calls).toBe(1);
-    expect(check([3, 4, 3, 4], [0, 1, 0, 0], [1, 1, 1, 1], [3, 2, 3, 4], [0, 0, 0, 0], [3, 2, 3, 4]).calls).toBe(3);
-    expect(check([3, 4, 5, 6], [1, 1, 2, 3], [1, 1, 1, 1], [4, 4, 5, 6], [2, 1, 0, 0], [2, 3, 2, 3]).calls).toBe(12);
+    expect(
+      check([1, 2, 3, 4], [0, 0, 0, 0], [1, 1, 1, 1], [5, 2, 3, 4], [4, 0, 0, 0], [1, 2, 3, 4]).calls,
+    ).toBe(1);
+    expect(
+      check([3, 2, 3, 4], [1, 0, 0, 0], [1, 1, 1, 1], [2, 2, 3, 4], [0, 0, 0, 0], [2, 2, 3, 4]).calls,
+    ).toBe(1);
+    expect(
+      check([3, 4, 3, 4], [0, 1, 0, 0], [1, 1, 1, 1], [3, 2, 3, 4], [0, 0, 0, 0], [3, 2, 3, 4]).calls,
+    ).toBe(3);
+    expect(
+      check([3, 4, 5, 6], [1, 1, 2, 3], [1, 1, 1, 1], [4, 4, 5, 6], [2, 1, 0, 0], [2, 3, 2, 3]).calls,
+    ).toBe(12);
   });
 
   it('follows steps: no run crosses a stepped axis', () => {
@@ -166,28 +181,41 @@ describe('copyBlock', () => {
 });
 
 describe('chunkRun', () => {
-  const partsOf = (blockStart: number[], blockShape: number[], chunks: number[]) =>
-    [...combinations(blockShape.map((c, a) => axisParts(blockStart[a]!, c, 1, chunks[a]!)))];
+  const partsOf = (blockStart: number[], blockShape: number[], chunks: number[]) => [
+    ...combinations(blockShape.map((c, a) => axisParts(blockStart[a]!, c, 1, chunks[a]!))),
+  ];
 
   it('finds one-frame chunks in a slab of whole frames', () => {
     const blockShape = [4, 8, 5];
-    const runs = partsOf([12, 0, 0], blockShape, [1, 8, 5]).map((p) => chunkRun(p, [1, 8, 5], blockShape, strides(blockShape)));
+    const runs = partsOf([12, 0, 0], blockShape, [1, 8, 5]).map((p) =>
+      chunkRun(p, [1, 8, 5], blockShape, strides(blockShape)),
+    );
     expect(runs).toEqual([0, 40, 80, 120]);
   });
 
   it('finds chunks of several whole frames and of whole rows', () => {
     const blockShape = [4, 8, 5];
-    expect(partsOf([0, 0, 0], blockShape, [2, 8, 5]).map((p) => chunkRun(p, [2, 8, 5], blockShape, strides(blockShape)))).toEqual([0, 80]);
+    expect(
+      partsOf([0, 0, 0], blockShape, [2, 8, 5]).map((p) =>
+        chunkRun(p, [2, 8, 5], blockShape, strides(blockShape)),
+      ),
+    ).toEqual([0, 80]);
     // (1, 4, 5) chunks: half a frame each, still one run.
-    expect(partsOf([0, 0, 0], [1, 8, 5], [1, 4, 5]).map((p) => chunkRun(p, [1, 4, 5], [1, 8, 5], [40, 5, 1]))).toEqual([0, 20]);
+    expect(
+      partsOf([0, 0, 0], [1, 8, 5], [1, 4, 5]).map((p) => chunkRun(p, [1, 4, 5], [1, 8, 5], [40, 5, 1])),
+    ).toEqual([0, 20]);
   });
 
   it('refuses chunks that are cut, partly covered or in pieces', () => {
     // In pieces: (1, 8, 3) chunks of (4, 8, 5) frames are narrower than a row.
-    for (const p of partsOf([0, 0, 0], [4, 8, 6], [1, 8, 3])) expect(chunkRun(p, [1, 8, 3], [4, 8, 6], strides([4, 8, 6]))).toBeUndefined();
+    for (const p of partsOf([0, 0, 0], [4, 8, 6], [1, 8, 3]))
+      expect(chunkRun(p, [1, 8, 3], [4, 8, 6], strides([4, 8, 6]))).toBeUndefined();
     // Partly covered: a block starting inside a (2, 8, 5) chunk.
     const parts = partsOf([1, 0, 0], [3, 8, 5], [2, 8, 5]);
-    expect(parts.map((p) => chunkRun(p, [2, 8, 5], [3, 8, 5], strides([3, 8, 5])))).toEqual([undefined, 8 * 5]);
+    expect(parts.map((p) => chunkRun(p, [2, 8, 5], [3, 8, 5], strides([3, 8, 5])))).toEqual([
+      undefined,
+      8 * 5,
+    ]);
     // Cut by the array's edge: 3 frames left of a (2, 8, 5)-chunked array of 5 frames.
     const edge = partsOf([2, 0, 0], [3, 8, 5], [2, 8, 5]);
     expect(edge.map((p) => chunkRun(p, [2, 8, 5], [3, 8, 5], strides([3, 8, 5])))).toEqual([0, undefined]);

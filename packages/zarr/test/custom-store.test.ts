@@ -38,18 +38,29 @@ describe('a store object of the caller', () => {
     const w = await openZarr(store, 'w');
     await w.createGroup('/acquisition', { note: textScalar('custom') });
     const values = Float32Array.from({ length: 64 }, (_, i) => i / 2);
-    await w.createDataset('/acquisition/values', { dtype: 'float32', shape: [8, 8], chunks: [4, 8], compression: { codec: 'gzip', level: 5 } }, {}, ndarray('float32', [8, 8], values));
+    await w.createDataset(
+      '/acquisition/values',
+      { dtype: 'float32', shape: [8, 8], chunks: [4, 8], compression: { codec: 'gzip', level: 5 } },
+      {},
+      ndarray('float32', [8, 8], values),
+    );
     await w.close();
     expect(store.staged.size).toBe(0);
     expect(store.committed.has('.zmetadata')).toBe(true);
     expect(store.committed.has('acquisition/values/1.0')).toBe(true);
 
     const r = await openZarr(store);
-    expect(Array.from((await r.readData('/acquisition/values', wholeHyperslab([8, 8]))).data as Float32Array)).toEqual(Array.from(values));
+    expect(
+      Array.from((await r.readData('/acquisition/values', wholeHyperslab([8, 8]))).data as Float32Array),
+    ).toEqual(Array.from(values));
     await r.close();
 
     const asked: string[] = [];
-    const remote: ZarrStore = { location: 'remote://test', local: false, get: async (key) => (asked.push(key), store.committed.get(key)) };
+    const remote: ZarrStore = {
+      location: 'remote://test',
+      local: false,
+      get: async (key) => (asked.push(key), store.committed.get(key)),
+    };
     const rr = await openZarr(remote);
     expect(asked).toEqual(['.zmetadata']);
     expect((await rr.readAttributes('/acquisition'))['note']?.data).toEqual(['custom']);
@@ -58,6 +69,9 @@ describe('a store object of the caller', () => {
 
   it('is refused for writing when it cannot stage writes', async () => {
     const readOnly: ZarrStore = { location: 'ro://test', local: true, get: async () => undefined };
-    await expect(openZarr(readOnly, 'w')).rejects.toMatchObject({ _tag: 'UnsupportedError', feature: 'write-store' });
+    await expect(openZarr(readOnly, 'w')).rejects.toMatchObject({
+      _tag: 'UnsupportedError',
+      feature: 'write-store',
+    });
   });
 });

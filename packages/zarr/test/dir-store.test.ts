@@ -21,7 +21,10 @@ describe('DirStore.get', () => {
     await staging.commit();
 
     const store = new DirStore(target);
-    for (const [key, expected] of [['a/small', small], ['a/large', large]] as const) {
+    for (const [key, expected] of [
+      ['a/small', small],
+      ['a/large', large],
+    ] as const) {
       const value = await store.get(key);
       expect(value).toEqual(expected);
       expect(value!.byteOffset).toBe(0);

@@ -18,7 +18,8 @@ interface ArrayDesc {
   dtype: string;
   sha256: string;
 }
-const isArrayDesc = (v: unknown): v is ArrayDesc => typeof v === 'object' && v !== null && 'sha256' in v && 'shape' in v;
+const isArrayDesc = (v: unknown): v is ArrayDesc =>
+  typeof v === 'object' && v !== null && 'sha256' in v && 'shape' in v;
 
 /** sha256 as FIXTURES.md defines it. */
 function digest(array: NdArray): string {
@@ -37,7 +38,11 @@ function pyJson(values: string[]): string {
   return `[${values.map((v) => JSON.stringify(v).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)).join(',')}]`;
 }
 
-async function checkObject(reader: StorageReader, desc: Record<string, unknown>, counts: { arrays: number }): Promise<void> {
+async function checkObject(
+  reader: StorageReader,
+  desc: Record<string, unknown>,
+  counts: { arrays: number },
+): Promise<void> {
   const base = desc['path'] as string;
   const self = await reader.stat(base);
   expect(self, base).toBeDefined();
@@ -59,7 +64,8 @@ async function checkObject(reader: StorageReader, desc: Record<string, unknown>,
         expect(info?.kind === 'link' ? info.target : undefined, at).toBe(nested['$ref']);
       } else {
         for (const child of Object.values(nested)) {
-          if (typeof child === 'object' && child !== null && 'path' in child) await checkObject(reader, child as Record<string, unknown>, counts);
+          if (typeof child === 'object' && child !== null && 'path' in child)
+            await checkObject(reader, child as Record<string, unknown>, counts);
         }
       }
     }
@@ -82,7 +88,12 @@ describe('reading the hdmf-zarr fixtures', () => {
         const root = await reader.readAttributes('/');
         expect(scalarValue(root['.specloc']!)).toEqual({ path: '/specifications' });
         expect(scalarValue(root['nwb_version']!)).toBe(expected.file['nwb_version']);
-        for (const key of ['identifier', 'session_description', 'session_start_time', 'timestamps_reference_time']) {
+        for (const key of [
+          'identifier',
+          'session_description',
+          'session_start_time',
+          'timestamps_reference_time',
+        ]) {
           const info = await reader.stat(`/${key}`);
           expect(info, key).toMatchObject({ kind: 'dataset', shape: [] });
           const value = await reader.readData(`/${key}`, wholeHyperslab([]));
@@ -112,7 +123,9 @@ describe('reading the hdmf-zarr fixtures', () => {
       const refs = await reader.readData(at, wholeHyperslab([2]));
       paths.push((refs.data as ObjectRef[]).map((r) => r.path));
       expect(Object.keys(await reader.readAttributes(at))).not.toContain('zarr_dtype');
-      expect(Object.keys(await reader.readAttributes('/stimulus/presentation/stimuli'))).not.toContain('zarr_link');
+      expect(Object.keys(await reader.readAttributes('/stimulus/presentation/stimuli'))).not.toContain(
+        'zarr_link',
+      );
       expect(await reader.stat('/stimulus/presentation/stimuli/indexed_images')).toEqual({
         kind: 'link',
         path: '/stimulus/presentation/stimuli/indexed_images',
@@ -120,7 +133,10 @@ describe('reading the hdmf-zarr fixtures', () => {
       });
       await reader.close();
     }
-    expect(paths[0]).toEqual(['/stimulus/templates/raccoons/rgb_face', '/stimulus/templates/raccoons/gs_face']);
+    expect(paths[0]).toEqual([
+      '/stimulus/templates/raccoons/rgb_face',
+      '/stimulus/templates/raccoons/gs_face',
+    ]);
     expect(paths[1]).toEqual(paths[0]);
   });
 

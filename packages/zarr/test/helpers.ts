@@ -10,7 +10,8 @@ export const repoRoot = path.resolve(here, '../../..');
 /** The fixture copies of the repository. */
 export const fixturesDir = path.join(repoRoot, 'fixtures');
 /** nwb-validate, or the NWB_VALIDATE override. */
-export const nwbValidate = process.env['NWB_VALIDATE'] ?? path.resolve(repoRoot, '../shared/tools/nwb-validate');
+export const nwbValidate =
+  process.env['NWB_VALIDATE'] ?? path.resolve(repoRoot, '../shared/tools/nwb-validate');
 
 /** Runs nwb-validate; resolves with exit code and output. */
 export function runValidate(args: string[]): Promise<{ code: number; out: string }> {

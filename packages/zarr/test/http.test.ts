@@ -53,7 +53,10 @@ describe('remote store over HTTP', () => {
     const frame = await reader.readData(at, toHyperslab([200, 50, 50, 3], [150]));
     expect(frame.shape).toEqual([50, 50, 3]);
     // Frame 150 lies in chunk row 1: chunks 1.0.0.0 and 1.1.0.0, nothing else.
-    expect(log.map((r) => r.url).sort()).toEqual(['acquisition/ImageSeries/data/1.0.0.0', 'acquisition/ImageSeries/data/1.1.0.0']);
+    expect(log.map((r) => r.url).sort()).toEqual([
+      'acquisition/ImageSeries/data/1.0.0.0',
+      'acquisition/ImageSeries/data/1.1.0.0',
+    ]);
     const fetched = log.reduce((n, r) => n + r.bytes, 0);
     expect(fetched).toBeLessThan(200 * 50 * 50 * 3);
     // Listing and attributes work from .zmetadata too; the stale root .zattrs is fetched for .specloc.

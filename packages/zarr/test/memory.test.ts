@@ -24,9 +24,33 @@ let work = '';
 beforeAll(async () => {
   work = await mkdtemp(path.join(tmpdir(), 'nwbjs-zarr-memory-'));
   const tsc = path.join(repoRoot, 'node_modules/typescript/bin/tsc');
-  await run(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--outDir', buildDir, '--tsBuildInfoFile', path.join(buildDir, '.tsbuildinfo'), '--composite', 'false', '--declaration', 'false', '--declarationMap', 'false', '--sourceMap', 'false', '--incremental', 'true'], { cwd: packageDir });
+  await run(
+    process.execPath,
+    [
+      tsc,
+      '-p',
+      'tsconfig.build.json',
+      '--outDir',
+      buildDir,
+      '--tsBuildInfoFile',
+      path.join(buildDir, '.tsbuildinfo'),
+      '--composite',
+      'false',
+      '--declaration',
+      'false',
+      '--declarationMap',
+      'false',
+      '--sourceMap',
+      'false',
+      '--incremental',
+      'true',
+    ],
+    { cwd: packageDir },
+  );
   // The build's `#platform/...` imports need the package's `imports` map, pointed at this build.
-  const manifest = JSON.parse(await readFile(path.join(packageDir, 'package.json'), 'utf8')) as { imports: unknown };
+  const manifest = JSON.parse(await readFile(path.join(packageDir, 'package.json'), 'utf8')) as {
+    imports: unknown;
+  };
   const imports = JSON.parse(JSON.stringify(manifest.imports).replaceAll('./dist/', './')) as unknown;
   await writeFile(path.join(buildDir, 'package.json'), JSON.stringify({ type: 'module', imports }));
 });
@@ -42,7 +66,11 @@ async function peakMiB(mib: number, validate = false): Promise<number> {
   const out = path.join(work, `${mib}.nwb.zarr`);
   // The children compress on the codec worker pool; a child that did not exit on its own (a worker
   // keeping the process alive) would hit the timeout.
-  const { stdout } = await run(process.execPath, ['--input-type=module', '-e', CHILD, entry, String(mib), out], { cwd: packageDir, timeout: 50_000 });
+  const { stdout } = await run(
+    process.execPath,
+    ['--input-type=module', '-e', CHILD, entry, String(mib), out],
+    { cwd: packageDir, timeout: 50_000 },
+  );
   if (validate) {
     const check = await runValidate(['check', out]);
     expect(check.code, check.out).toBe(0);

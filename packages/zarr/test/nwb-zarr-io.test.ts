@@ -11,8 +11,19 @@ afterAll(() => temp.cleanup());
 
 function sampleFile(): NWBFile {
   const camera = new Device({ name: 'camera', description: 'a test camera' });
-  const frames = () => ndarray('uint16', [6, 16, 12], Uint16Array.from({ length: 6 * 16 * 12 }, (_, i) => i % 4000));
-  const plain = new ImageSeriesClass({ name: 'plain', data: frames(), unit: 'n.a.', rate: 30, device: camera });
+  const frames = () =>
+    ndarray(
+      'uint16',
+      [6, 16, 12],
+      Uint16Array.from({ length: 6 * 16 * 12 }, (_, i) => i % 4000),
+    );
+  const plain = new ImageSeriesClass({
+    name: 'plain',
+    data: frames(),
+    unit: 'n.a.',
+    rate: 30,
+    device: camera,
+  });
   const gzipped = new ImageSeriesClass({
     name: 'gzipped',
     data: frames(),
@@ -32,7 +43,9 @@ function sampleFile(): NWBFile {
 }
 
 async function compressorOf(store: string, array: string): Promise<unknown> {
-  const zarray = JSON.parse(await readFile(path.join(store, array, '.zarray'), 'utf8')) as { compressor: unknown };
+  const zarray = JSON.parse(await readFile(path.join(store, array, '.zarray'), 'utf8')) as {
+    compressor: unknown;
+  };
   return zarray.compressor;
 }
 
@@ -56,7 +69,13 @@ describe('NWBZarrIO', () => {
     await io.write(sampleFile());
     await io.close();
     expect(DEFAULT_ZARR_COMPRESSION).toEqual({ codec: 'blosc', cname: 'lz4', level: 5, shuffle: true });
-    expect(await compressorOf(target, 'acquisition/plain/data')).toEqual({ id: 'blosc', cname: 'lz4', clevel: 5, shuffle: 1, blocksize: 0 });
+    expect(await compressorOf(target, 'acquisition/plain/data')).toEqual({
+      id: 'blosc',
+      cname: 'lz4',
+      clevel: 5,
+      shuffle: 1,
+      blocksize: 0,
+    });
     expect(await compressorOf(target, 'acquisition/gzipped/data')).toEqual({ id: 'gzip', level: 4 });
     // Scalars and text stay plain.
     expect(await compressorOf(target, 'identifier')).toBeNull();
@@ -70,7 +89,11 @@ describe('NWBZarrIO', () => {
       const data = (file.acquisition.get('plain') as ImageSeries).data;
       if (!isDatasetHandle(data)) throw new Error('expected a lazy handle');
       const frame = await data.read([5]);
-      expect(Array.from((frame.data as Uint16Array).slice(0, 3))).toEqual([5 * 192, 5 * 192 + 1, 5 * 192 + 2]);
+      expect(Array.from((frame.data as Uint16Array).slice(0, 3))).toEqual([
+        5 * 192,
+        5 * 192 + 1,
+        5 * 192 + 2,
+      ]);
     } finally {
       await reader.close();
     }
@@ -86,7 +109,9 @@ describe('NWBZarrIO', () => {
       await io.write(sampleFile(), { compression });
       await io.close();
       expect(await compressorOf(target, 'acquisition/plain/data')).toBeNull();
-      expect(await compressorOf(target, 'acquisition/gzipped/data')).toEqual(name === 'keep' ? { id: 'gzip', level: 4 } : null);
+      expect(await compressorOf(target, 'acquisition/gzipped/data')).toEqual(
+        name === 'keep' ? { id: 'gzip', level: 4 } : null,
+      );
     }
   });
 });

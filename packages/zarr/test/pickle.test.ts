@@ -23,8 +23,18 @@ describe('restricted pickle decoder', () => {
     const decoded = decodePickledArray(await fixtureChunk());
     expect(decoded.shape).toEqual([2]);
     expect(decoded.elements).toEqual([
-      { source: '.', path: '/stimulus/templates/raccoons/rgb_face', object_id: null, source_object_id: 'f3ad7509-799b-5dcf-84da-f63bc03b0284' },
-      { source: '.', path: '/stimulus/templates/raccoons/gs_face', object_id: null, source_object_id: 'f3ad7509-799b-5dcf-84da-f63bc03b0284' },
+      {
+        source: '.',
+        path: '/stimulus/templates/raccoons/rgb_face',
+        object_id: null,
+        source_object_id: 'f3ad7509-799b-5dcf-84da-f63bc03b0284',
+      },
+      {
+        source: '.',
+        path: '/stimulus/templates/raccoons/gs_face',
+        object_id: null,
+        source_object_id: 'f3ad7509-799b-5dcf-84da-f63bc03b0284',
+      },
     ]);
   });
 
@@ -33,13 +43,21 @@ describe('restricted pickle decoder', () => {
     expect(() => decodePickledArray(global)).toThrow(/refusing global os\.system/);
     const stackGlobal = cat([0x80, 4], shortStr('os'), shortStr('system'), [0x93, 0x2e]);
     expect(() => decodePickledArray(stackGlobal)).toThrow(PickleError);
-    const builtins = cat([0x80, 4], shortStr('builtins'), shortStr('eval'), [0x93], shortStr('1'), [0x85, 0x52, 0x2e]);
+    const builtins = cat(
+      [0x80, 4],
+      shortStr('builtins'),
+      shortStr('eval'),
+      [0x93],
+      shortStr('1'),
+      [0x85, 0x52, 0x2e],
+    );
     expect(() => decodePickledArray(builtins)).toThrow(/refusing global builtins\.eval/);
   });
 
   it('refuses truncated input at every length', async () => {
     const chunk = await fixtureChunk();
-    for (let n = 0; n < chunk.length; n += 7) expect(() => decodePickledArray(chunk.subarray(0, n))).toThrow(PickleError);
+    for (let n = 0; n < chunk.length; n += 7)
+      expect(() => decodePickledArray(chunk.subarray(0, n))).toThrow(PickleError);
   });
 
   it('refuses huge lengths without allocating', () => {
@@ -54,7 +72,14 @@ describe('restricted pickle decoder', () => {
   it('refuses unknown opcodes, non-array results and other dtypes', () => {
     expect(() => decodePickledArray(Uint8Array.of(0x80, 4, 0x69, 0x2e))).toThrow(/opcode/);
     expect(() => decodePickledArray(Uint8Array.of(0x80, 4, 0x4e, 0x2e))).toThrow(/numpy array/);
-    const dtype = cat([0x80, 4], shortStr('numpy'), shortStr('dtype'), [0x93], shortStr('f8'), [0x85, 0x52, 0x2e]);
+    const dtype = cat(
+      [0x80, 4],
+      shortStr('numpy'),
+      shortStr('dtype'),
+      [0x93],
+      shortStr('f8'),
+      [0x85, 0x52, 0x2e],
+    );
     expect(() => decodePickledArray(dtype)).toThrow(/refusing numpy dtype/);
     expect(() => decodePickledArray(Uint8Array.of(0x80, 4, 0x68, 0x05, 0x2e))).toThrow(/memo/);
   });

@@ -10,7 +10,10 @@ import { deflateCodec as nodeDeflate } from '../src/platform/node/deflate.js';
 
 /** 1 MiB that compresses but not to nothing, so the streams hand over several output parts. */
 function chunk(): Uint8Array {
-  return Uint8Array.from({ length: 1 << 20 }, (_, i) => ((i >> 10) ^ (i & 255) ^ ((i * 2654435761) >>> 29)) & 255);
+  return Uint8Array.from(
+    { length: 1 << 20 },
+    (_, i) => ((i >> 10) ^ (i & 255) ^ ((i * 2654435761) >>> 29)) & 255,
+  );
 }
 
 const same = (a: Uint8Array, b: Uint8Array) => Buffer.from(a).equals(Buffer.from(b));
@@ -31,7 +34,9 @@ describe('deflate on both platforms', () => {
   it('the browser decoder stops at the output limit and names corrupt data', async () => {
     const data = chunk();
     const packed = await nodeDeflate('gzip', 6).encode(data);
-    await expect(browserDeflate('gzip', 6).decode(packed, data.length - 1)).rejects.toThrow(/exceeds the \d+-byte limit/);
+    await expect(browserDeflate('gzip', 6).decode(packed, data.length - 1)).rejects.toThrow(
+      /exceeds the \d+-byte limit/,
+    );
     await expect(nodeDeflate('gzip', 6).decode(packed, data.length - 1)).rejects.toThrow();
     const corrupt = packed.slice();
     corrupt.fill(0x5a, 20, 60);
@@ -41,9 +46,15 @@ describe('deflate on both platforms', () => {
 
   it('the browser encoder ignores the level (CompressionStream has none); Node applies it', async () => {
     const data = chunk();
-    const [b1, b9] = await Promise.all([browserDeflate('gzip', 1).encode(data), browserDeflate('gzip', 9).encode(data)]);
+    const [b1, b9] = await Promise.all([
+      browserDeflate('gzip', 1).encode(data),
+      browserDeflate('gzip', 9).encode(data),
+    ]);
     expect(same(b1, b9)).toBe(true);
-    const [n1, n9] = await Promise.all([nodeDeflate('gzip', 1).encode(data), nodeDeflate('gzip', 9).encode(data)]);
+    const [n1, n9] = await Promise.all([
+      nodeDeflate('gzip', 1).encode(data),
+      nodeDeflate('gzip', 9).encode(data),
+    ]);
     expect(n9.length).toBeLessThan(n1.length);
   });
 });

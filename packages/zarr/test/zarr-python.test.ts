@@ -31,10 +31,19 @@ describe('zarr-python reads what this package writes', () => {
     const values = Uint16Array.from({ length: 6 * 300 * 300 }, (_, i) => (i * 7) % 1000);
     const w = await openZarr(store, 'w-');
     await w.createGroup('/acquisition');
-    await w.createGroup('/acquisition/movie', { count: numericScalar('int32', 3), label: textScalar('m', 'ascii') });
+    await w.createGroup('/acquisition/movie', {
+      count: numericScalar('int32', 3),
+      label: textScalar('m', 'ascii'),
+    });
     await w.createDataset(
       '/acquisition/movie/data',
-      { dtype: 'uint16', shape, chunks: [1, 300, 300], maxShape: [null, 300, 300], compression: { codec: 'blosc', cname: 'lz4', level: 5, shuffle: true } },
+      {
+        dtype: 'uint16',
+        shape,
+        chunks: [1, 300, 300],
+        maxShape: [null, 300, 300],
+        compression: { codec: 'blosc', cname: 'lz4', level: 5, shuffle: true },
+      },
       { conversion: numericScalar('float32', 1.5) },
       ndarray('uint16', shape, values),
     );

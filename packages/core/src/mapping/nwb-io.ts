@@ -6,7 +6,7 @@ import type { NWBFile } from '../model/nwb-file.js';
 import { readTree } from '../tree/read-tree.js';
 import type { WriteTreeOptions, WriteTreeResult } from '../tree/write-tree.js';
 import { writeTree } from '../tree/write-tree.js';
-import { treeToNwbFile } from './read-file.js';
+import { treeToNWBFile } from './read-file.js';
 import type { ToTreeOptions } from './write-file.js';
 import { nwbFileToTree } from './write-file.js';
 
@@ -30,5 +30,5 @@ export async function writeNWBFile(
  * while using them. Rules the file breaks are listed in the result's `readWarnings`.
  */
 export async function readNWBFile(reader: StorageReader): Promise<NWBFile> {
-  return treeToNwbFile(await readTree(reader));
+  return treeToNWBFile(await readTree(reader));
 }

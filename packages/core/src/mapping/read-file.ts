@@ -10,8 +10,8 @@ import { isObjectRef } from '../storage/values.js';
 import type { DatasetNode, GroupNode, TreeNode } from '../tree/nodes.js';
 import { isDataStream, isDatasetHandle } from '../tree/nodes.js';
 import { baseName, joinPath, parentPath } from '../tree/paths.js';
-import { MappingError, ValidationError, isNwbError } from '../errors.js';
-import { NwbDateTime } from '../model/datetime.js';
+import { MappingError, ValidationError, isNWBError } from '../errors.js';
+import { NWBDateTime } from '../model/datetime.js';
 import { Device } from '../model/device.js';
 import type { ImageSeriesOptions } from '../model/image-series.js';
 import { ImageSeries, IndexSeries, OpticalSeries } from '../model/image-series.js';
@@ -19,7 +19,7 @@ import type { ImageOptions } from '../model/images.js';
 import { GrayscaleImage, Image, ImageReferences, Images, RGBAImage, RGBImage } from '../model/images.js';
 import type { NWBFileOptions } from '../model/nwb-file.js';
 import { GENERAL_TEXT_FIELDS, GENERAL_TEXT_LIST_FIELDS, NWBFile } from '../model/nwb-file.js';
-import type { NamedObject, NwbObject, Unmapped } from '../model/nwb-object.js';
+import type { NamedObject, NWBObject, Unmapped } from '../model/nwb-object.js';
 import { UnmappedObject, emptyUnmapped } from '../model/nwb-object.js';
 import { ProcessingModule } from '../model/processing-module.js';
 import { Subject } from '../model/subject.js';
@@ -37,7 +37,7 @@ const TYPED_ATTRS = ['namespace', 'neurodata_type', 'object_id'];
  * data stay lazy handles. Throws only when the root is not an NWB file at all (no parseable
  * session_start_time); everything else the file gets wrong is listed in `readWarnings`.
  */
-export async function treeToNwbFile(root: GroupNode): Promise<NWBFile> {
+export async function treeToNWBFile(root: GroupNode): Promise<NWBFile> {
   return new FileReader(root).read();
 }
 
@@ -162,7 +162,7 @@ class FileReader {
           : this.#dateTime('/timestamps_reference_time', referenceText)) ?? start,
       fileCreateDate: (created ?? [])
         .map((t) => this.#dateTime('/file_create_date', t))
-        .filter((d): d is NwbDateTime => d !== undefined),
+        .filter((d): d is NWBDateTime => d !== undefined),
     };
     const objectId = stringOf(root.attr('object_id'));
     if (objectId !== undefined) options.objectId = objectId;
@@ -261,11 +261,11 @@ class FileReader {
     }
   }
 
-  #dateTime(path: string, text: string): NwbDateTime | undefined {
+  #dateTime(path: string, text: string): NWBDateTime | undefined {
     try {
-      return NwbDateTime.parse(text, { allowNaive: true, path });
+      return NWBDateTime.parse(text, { allowNaive: true, path });
     } catch (error) {
-      if (isNwbError(error, 'ValidationError')) this.#warnings.push(error);
+      if (isNWBError(error, 'ValidationError')) this.#warnings.push(error);
       else throw error;
       return undefined;
     }
@@ -337,7 +337,7 @@ class FileReader {
     }
   }
 
-  async #typed(path: string, name: string, type: string, p: Picker): Promise<NwbObject | undefined> {
+  async #typed(path: string, name: string, type: string, p: Picker): Promise<NWBObject | undefined> {
     const objectId = stringOf(p.attr('object_id'));
     const base = { name, ...(objectId === undefined ? {} : { objectId }) };
     const context = this.#context(path);
@@ -598,7 +598,7 @@ class FileReader {
     try {
       return await value.read();
     } catch (error) {
-      if (isNwbError(error)) throw error;
+      if (isNWBError(error)) throw error;
       throw new MappingError('reading failed', { path, cause: error });
     }
   }
@@ -651,7 +651,7 @@ function parentOfField(field: string): (target: string) => string {
 
 /** Records the dtype a numeric field was stored with, so it is written back the same. */
 function remember(
-  object: NwbObject,
+  object: NWBObject,
   field: NumericField,
   value: { dtype: NdArray['dtype'] } | undefined,
 ): void {

@@ -7,7 +7,7 @@ import type { NumericDType } from '../storage/dtype.js';
 import { isNumericDType, isTextDType } from '../storage/dtype.js';
 import type { NdArray } from '../storage/values.js';
 import { ndarray, numericScalar, textArray, textScalar } from '../storage/values.js';
-import type { NwbObject } from '../model/nwb-object.js';
+import type { NWBObject } from '../model/nwb-object.js';
 
 /**
  * The dtype each numeric field is written with when the object was not read from a file. These
@@ -32,7 +32,7 @@ export const WRITE_DTYPES = {
 export type NumericField = keyof typeof WRITE_DTYPES;
 
 /** The dtype to write `field` of `object` with: as read, else PyNWB's. */
-export function dtypeFor(object: NwbObject, field: NumericField): NumericDType {
+export function dtypeFor(object: NWBObject, field: NumericField): NumericDType {
   return object.storedDtypes.get(field) ?? WRITE_DTYPES[field];
 }
 
@@ -74,7 +74,7 @@ function numberTypedArray(dtype: Exclude<NumericDType, 'int64' | 'uint64'>, valu
 }
 
 /** The attributes every typed object carries: namespace, neurodata_type, object_id. */
-export function typedAttrs(object: NwbObject): Attributes {
+export function typedAttrs(object: NWBObject): Attributes {
   return {
     namespace: textScalar(object.namespace),
     neurodata_type: textScalar(object.neurodataType),

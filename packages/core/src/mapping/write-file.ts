@@ -16,7 +16,7 @@ import { Image, Images } from '../model/images.js';
 import type { NWBFile } from '../model/nwb-file.js';
 import { GENERAL_TEXT_FIELDS, GENERAL_TEXT_LIST_FIELDS } from '../model/nwb-file.js';
 import type { NamedObject } from '../model/nwb-object.js';
-import { NwbObject, UnmappedObject } from '../model/nwb-object.js';
+import { NWBObject, UnmappedObject } from '../model/nwb-object.js';
 import { ProcessingModule } from '../model/processing-module.js';
 import { Subject } from '../model/subject.js';
 import { TimeSeries } from '../model/time-series.js';
@@ -104,7 +104,7 @@ class TreeBuilder {
     if (file.subject !== undefined) add('/general', [file.subject]);
   }
 
-  #pathOf(object: NwbObject, from: string, what: string): string {
+  #pathOf(object: NWBObject, from: string, what: string): string {
     const path = this.#paths.get(object);
     if (path === undefined) {
       throw new MappingError(
@@ -124,7 +124,7 @@ class TreeBuilder {
 
   #object(path: string, object: NamedObject): TreeNode {
     if (object instanceof UnmappedObject) return object.node;
-    if (!(object instanceof NwbObject)) {
+    if (!(object instanceof NWBObject)) {
       throw new MappingError(`cannot write an object of this kind`, { path });
     }
     let node: TreeNode;
@@ -344,7 +344,7 @@ function toUint32(array: NdArray): NdArray {
 }
 
 /** Puts back what an object carried beyond its fields: attributes, children, child attributes. */
-function restoreExtras<T extends TreeNode>(node: T, object: NwbObject): T {
+function restoreExtras<T extends TreeNode>(node: T, object: NWBObject): T {
   if (node.kind === 'link') return node;
   const { attrs, children, childAttrs } = object.unmapped;
   for (const [name, value] of Object.entries(attrs)) if (!(name in node.attrs)) node.attrs[name] = value;

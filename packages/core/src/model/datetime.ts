@@ -5,7 +5,7 @@
  */
 import { ValidationError } from '../errors.js';
 
-/** Options of {@link NwbDateTime.parse}. */
+/** Options of {@link NWBDateTime.parse}. */
 export interface ParseDateTimeOptions {
   /**
    * Accept text without an offset (old files have it). The value is then marked `naive`, computed
@@ -16,8 +16,8 @@ export interface ParseDateTimeOptions {
   path?: string;
 }
 
-/** What a datetime can be given as: parsed ISO text, an {@link NwbDateTime}, or a Date (local offset). */
-export type DateTimeInput = NwbDateTime | string | Date;
+/** What a datetime can be given as: parsed ISO text, an {@link NWBDateTime}, or a Date (local offset). */
+export type DateTimeInput = NWBDateTime | string | Date;
 
 const ISO_PATTERN =
   /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?(Z|[+-]\d{2}(?::?\d{2})?)?$/;
@@ -29,7 +29,7 @@ const ISO_PATTERN =
  * are not zero, UTC as `+00:00`. A value parsed from text keeps that text (`text`), so reading and
  * writing a file changes nothing.
  */
-export class NwbDateTime {
+export class NWBDateTime {
   /** Offset from UTC in minutes, east positive (`-420` for `-07:00`). */
   readonly offsetMinutes: number;
   /** True when parsed from text without an offset (computed as UTC). */
@@ -57,7 +57,7 @@ export class NwbDateTime {
    * microseconds are truncated. Throws a ValidationError (rule `datetime`) for anything else,
    * including text without an offset unless `allowNaive`.
    */
-  static parse(text: string, options: ParseDateTimeOptions = {}): NwbDateTime {
+  static parse(text: string, options: ParseDateTimeOptions = {}): NWBDateTime {
     const path = options.path ?? 'datetime';
     const bad = (why: string) =>
       new ValidationError(`${JSON.stringify(text)} is not an ISO 8601 datetime: ${why}`, {
@@ -97,11 +97,11 @@ export class NwbDateTime {
       if (oh > 23 || om > 59) throw bad('the offset is out of range');
       offset = sign * (oh * 60 + om);
     }
-    return new NwbDateTime(wall - offset * 60, microsecond, offset, naive, text);
+    return new NWBDateTime(wall - offset * 60, microsecond, offset, naive, text);
   }
 
   /** The instant `date` expressed at `offsetMinutes` from UTC (east positive, `-420` for `-07:00`). */
-  static fromDate(date: Date, offsetMinutes: number): NwbDateTime {
+  static fromDate(date: Date, offsetMinutes: number): NWBDateTime {
     const ms = date.getTime();
     if (!Number.isFinite(ms))
       throw new ValidationError('invalid Date', { path: 'datetime', rule: 'datetime' });
@@ -112,24 +112,24 @@ export class NwbDateTime {
       });
     }
     const seconds = Math.floor(ms / 1000);
-    return new NwbDateTime(seconds, (ms - seconds * 1000) * 1000, offsetMinutes, false);
+    return new NWBDateTime(seconds, (ms - seconds * 1000) * 1000, offsetMinutes, false);
   }
 
   /** The instant `date` at this machine's local offset for that instant. */
-  static fromLocalDate(date: Date): NwbDateTime {
-    return NwbDateTime.fromDate(date, -date.getTimezoneOffset());
+  static fromLocalDate(date: Date): NWBDateTime {
+    return NWBDateTime.fromDate(date, -date.getTimezoneOffset());
   }
 
   /** Now, at this machine's local offset (PyNWB's default for file_create_date). */
-  static now(): NwbDateTime {
-    return NwbDateTime.fromLocalDate(new Date());
+  static now(): NWBDateTime {
+    return NWBDateTime.fromLocalDate(new Date());
   }
 
-  /** Text is parsed (an offset is required), a Date gets the local offset, an NwbDateTime is kept. */
-  static from(input: DateTimeInput, path?: string): NwbDateTime {
-    if (input instanceof NwbDateTime) return input;
-    if (input instanceof Date) return NwbDateTime.fromLocalDate(input);
-    return NwbDateTime.parse(input, path === undefined ? {} : { path });
+  /** Text is parsed (an offset is required), a Date gets the local offset, an NWBDateTime is kept. */
+  static from(input: DateTimeInput, path?: string): NWBDateTime {
+    if (input instanceof NWBDateTime) return input;
+    if (input instanceof Date) return NWBDateTime.fromLocalDate(input);
+    return NWBDateTime.parse(input, path === undefined ? {} : { path });
   }
 
   /** Microseconds within the second (0-999999). */
@@ -166,7 +166,7 @@ export class NwbDateTime {
   }
 
   /** Same instant (offsets may differ). */
-  equals(other: NwbDateTime): boolean {
+  equals(other: NWBDateTime): boolean {
     return this.#epochSeconds === other.#epochSeconds && this.#microsecond === other.#microsecond;
   }
 

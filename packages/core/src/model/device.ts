@@ -1,10 +1,10 @@
 /** Device: an acquisition device (camera, microscope), kept under /general/devices. */
-import type { NwbObjectOptions } from './nwb-object.js';
-import { NwbObject } from './nwb-object.js';
+import type { NWBObjectOptions } from './nwb-object.js';
+import { NWBObject } from './nwb-object.js';
 import type { ModelContext } from './validation.js';
 
 /** Options of {@link Device}. */
-export interface DeviceOptions extends NwbObjectOptions {
+export interface DeviceOptions extends NWBObjectOptions {
   /** What the device is and how it was used. */
   description?: string;
   /** Who made it. */
@@ -12,7 +12,7 @@ export interface DeviceOptions extends NwbObjectOptions {
 }
 
 /** A device (neurodata_type Device). */
-export class Device extends NwbObject {
+export class Device extends NWBObject {
   /** What the device is and how it was used. */
   readonly description: string | undefined;
   /** Who made it. */

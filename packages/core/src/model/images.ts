@@ -8,12 +8,12 @@ import type { DatasetValue } from '../tree/nodes.js';
 import type { DataInput } from './data.js';
 import { formatShape, toDatasetValue } from './data.js';
 import { NamedCollection } from './named-collection.js';
-import type { NwbObjectOptions } from './nwb-object.js';
-import { NwbObject } from './nwb-object.js';
+import type { NWBObjectOptions } from './nwb-object.js';
+import { NWBObject } from './nwb-object.js';
 import type { ModelContext, RuleChecker } from './validation.js';
 
 /** Options of {@link Image} and its subtypes. */
-export interface ImageOptions extends NwbObjectOptions {
+export interface ImageOptions extends NWBObjectOptions {
   /** Pixels, x first: (x, y), (x, y, 3) for RGB or (x, y, 4) for RGBA. */
   data: DataInput;
   /** Pixels per centimetre. */
@@ -25,7 +25,7 @@ export interface ImageOptions extends NwbObjectOptions {
 }
 
 /** An image (neurodata_type Image): (x, y), (x, y, 3) or (x, y, 4). */
-export class Image extends NwbObject {
+export class Image extends NWBObject {
   /** The pixels, x first. */
   readonly data: DatasetValue;
   /** Pixels per centimetre. */
@@ -122,13 +122,13 @@ export class RGBAImage extends Image {
 }
 
 /** Options of {@link ImageReferences}. */
-export interface ImageReferencesOptions extends Partial<NwbObjectOptions> {
+export interface ImageReferencesOptions extends Partial<NWBObjectOptions> {
   /** The images in order; each an Image of the same Images, once. */
   images: readonly Image[];
 }
 
 /** The ordered images of an Images group (neurodata_type ImageReferences, name `order_of_images`). */
-export class ImageReferences extends NwbObject {
+export class ImageReferences extends NWBObject {
   /** The images, in order. */
   readonly images: readonly Image[];
 
@@ -160,7 +160,7 @@ export class ImageReferences extends NwbObject {
 }
 
 /** Options of {@link Images}. */
-export interface ImagesOptions extends NwbObjectOptions {
+export interface ImagesOptions extends NWBObjectOptions {
   /** Default "no description". */
   description?: string;
   /** The images it holds (names must differ). */
@@ -170,7 +170,7 @@ export interface ImagesOptions extends NwbObjectOptions {
 }
 
 /** A collection of images (neurodata_type Images), optionally ordered. */
-export class Images extends NwbObject {
+export class Images extends NWBObject {
   /** What the images are. */
   readonly description: string;
   /** The images, by name. */

@@ -5,12 +5,12 @@
  */
 import type { ValidationError } from '../errors.js';
 import type { DateTimeInput } from './datetime.js';
-import { NwbDateTime } from './datetime.js';
+import { NWBDateTime } from './datetime.js';
 import type { DeviceOptions } from './device.js';
 import { Device } from './device.js';
 import { NamedCollection } from './named-collection.js';
 import type { NamedObject, UnmappedObject } from './nwb-object.js';
-import { NwbObject } from './nwb-object.js';
+import { NWBObject } from './nwb-object.js';
 import type { ProcessingModuleOptions } from './processing-module.js';
 import { ProcessingModule } from './processing-module.js';
 import type { Subject } from './subject.js';
@@ -78,17 +78,17 @@ export interface NWBFileOptions extends GeneralText, GeneralTextList {
 }
 
 /** An NWB file (neurodata_type NWBFile). */
-export class NWBFile extends NwbObject implements GeneralText {
+export class NWBFile extends NWBObject implements GeneralText {
   /** What the session was about. */
   readonly sessionDescription: string;
   /** A unique identifier of this file. */
   readonly identifier: string;
   /** Start of the session, with its UTC offset. */
-  readonly sessionStartTime: NwbDateTime;
+  readonly sessionStartTime: NWBDateTime;
   /** Time zero of all timestamps (the session start unless given). */
-  readonly timestampsReferenceTime: NwbDateTime;
+  readonly timestampsReferenceTime: NWBDateTime;
   /** When the file was created, then each modification. */
-  readonly fileCreateDate: readonly NwbDateTime[];
+  readonly fileCreateDate: readonly NWBDateTime[];
   /** Who ran the experiment; one string given becomes a list of one, as PyNWB stores it. */
   readonly experimenter: readonly string[] | undefined;
   /** Terms to search by. */
@@ -150,17 +150,17 @@ export class NWBFile extends NwbObject implements GeneralText {
     );
     this.sessionDescription = options.sessionDescription;
     this.identifier = options.identifier;
-    this.sessionStartTime = NwbDateTime.from(options.sessionStartTime, 'sessionStartTime');
+    this.sessionStartTime = NWBDateTime.from(options.sessionStartTime, 'sessionStartTime');
     this.timestampsReferenceTime =
       options.timestampsReferenceTime === undefined
         ? this.sessionStartTime
-        : NwbDateTime.from(options.timestampsReferenceTime, 'timestampsReferenceTime');
+        : NWBDateTime.from(options.timestampsReferenceTime, 'timestampsReferenceTime');
     const created = options.fileCreateDate;
     this.fileCreateDate =
       created === undefined
-        ? [NwbDateTime.now()]
+        ? [NWBDateTime.now()]
         : (Array.isArray(created) ? (created as readonly DateTimeInput[]) : [created as DateTimeInput]).map(
-            (d) => NwbDateTime.from(d, 'fileCreateDate'),
+            (d) => NWBDateTime.from(d, 'fileCreateDate'),
           );
     const list = (v: string | readonly string[] | undefined) =>
       v === undefined ? undefined : typeof v === 'string' ? [v] : [...v];

@@ -30,7 +30,7 @@ export function emptyUnmapped(): Unmapped {
 }
 
 /** Options every typed object takes. */
-export interface NwbObjectOptions {
+export interface NWBObjectOptions {
   /** The object's name in its parent group. */
   name: string;
   /** The `object_id` (a UUID); a new one is made unless given (e.g. when read from a file). */
@@ -46,7 +46,7 @@ export interface NamedObject {
 }
 
 /** Base class of the typed NWB objects. */
-export abstract class NwbObject implements NamedObject {
+export abstract class NWBObject implements NamedObject {
   /** The name in its parent group. */
   readonly name: string;
   /** The `object_id`, a UUID unique in the file. */
@@ -61,7 +61,7 @@ export abstract class NwbObject implements NamedObject {
   readonly #context: ModelContext;
 
   /** Throws a ValidationError (rule `name`) for an empty name or one holding "/". */
-  constructor(options: NwbObjectOptions, context: ModelContext = {}) {
+  constructor(options: NWBObjectOptions, context: ModelContext = {}) {
     this.name = options.name;
     this.objectId = options.objectId ?? crypto.randomUUID();
     this.#context = context;

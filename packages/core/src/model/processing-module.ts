@@ -1,11 +1,11 @@
 /** ProcessingModule: a named group of processed data under /processing. */
 import { NamedCollection } from './named-collection.js';
-import type { NamedObject, NwbObjectOptions } from './nwb-object.js';
-import { NwbObject } from './nwb-object.js';
+import type { NamedObject, NWBObjectOptions } from './nwb-object.js';
+import { NWBObject } from './nwb-object.js';
 import type { ModelContext, RuleChecker } from './validation.js';
 
 /** Options of {@link ProcessingModule}. */
-export interface ProcessingModuleOptions extends NwbObjectOptions {
+export interface ProcessingModuleOptions extends NWBObjectOptions {
   /** What the module holds. */
   description: string;
   /** Its initial contents. */
@@ -13,7 +13,7 @@ export interface ProcessingModuleOptions extends NwbObjectOptions {
 }
 
 /** A processing module (neurodata_type ProcessingModule). */
-export class ProcessingModule extends NwbObject {
+export class ProcessingModule extends NWBObject {
   /** What the module holds. */
   readonly description: string;
   /** Its contents: model objects and unmapped ones, by name. */

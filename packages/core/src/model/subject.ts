@@ -1,12 +1,12 @@
 /** Subject: the animal or person recorded, kept at /general/subject. */
 import type { DateTimeInput } from './datetime.js';
-import { NwbDateTime } from './datetime.js';
-import type { NwbObjectOptions } from './nwb-object.js';
-import { NwbObject } from './nwb-object.js';
+import { NWBDateTime } from './datetime.js';
+import type { NWBObjectOptions } from './nwb-object.js';
+import { NWBObject } from './nwb-object.js';
 import type { ModelContext, RuleChecker } from './validation.js';
 
 /** Options of {@link Subject}; every field is optional text unless noted. */
-export interface SubjectOptions extends Partial<NwbObjectOptions> {
+export interface SubjectOptions extends Partial<NWBObjectOptions> {
   /** Age as an ISO 8601 duration, e.g. "P90D". */
   age?: string;
   /** What the age counts from: "birth" (default when age is given) or "gestational". */
@@ -30,13 +30,13 @@ export interface SubjectOptions extends Partial<NwbObjectOptions> {
 }
 
 /** The subject (neurodata_type Subject, name "subject"). */
-export class Subject extends NwbObject {
+export class Subject extends NWBObject {
   /** Age as an ISO 8601 duration, e.g. "P90D". */
   readonly age: string | undefined;
   /** What the age counts from: "birth" or "gestational". */
   readonly ageReference: string | undefined;
   /** Date of birth, with its UTC offset. */
-  readonly dateOfBirth: NwbDateTime | undefined;
+  readonly dateOfBirth: NWBDateTime | undefined;
   /** Free-form description of the subject. */
   readonly description: string | undefined;
   /** Genetic strain or modifications. */
@@ -60,7 +60,7 @@ export class Subject extends NwbObject {
     this.dateOfBirth =
       options.dateOfBirth === undefined
         ? undefined
-        : NwbDateTime.from(options.dateOfBirth, `${this.name}.dateOfBirth`);
+        : NWBDateTime.from(options.dateOfBirth, `${this.name}.dateOfBirth`);
     this.description = options.description;
     this.genotype = options.genotype;
     this.sex = options.sex;

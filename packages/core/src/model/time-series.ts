@@ -9,8 +9,8 @@ import { ndarray } from '../storage/values.js';
 import type { DatasetValue } from '../tree/nodes.js';
 import type { DataInput } from './data.js';
 import { formatShape, isInMemory, toDatasetValue } from './data.js';
-import type { NwbObjectOptions } from './nwb-object.js';
-import { NwbObject } from './nwb-object.js';
+import type { NWBObjectOptions } from './nwb-object.js';
+import { NWBObject } from './nwb-object.js';
 import type { ModelContext, RuleChecker } from './validation.js';
 
 /** How data change between samples (the `continuity` attribute of `data`). */
@@ -22,7 +22,7 @@ const CONTINUITIES: readonly string[] = ['continuous', 'instantaneous', 'step'];
 export type TimestampsInput = readonly number[] | DataInput | TimeSeries;
 
 /** Options of {@link TimeSeries}. */
-export interface TimeSeriesOptions extends NwbObjectOptions {
+export interface TimeSeriesOptions extends NWBObjectOptions {
   /** The samples, first axis time; or another series whose data to share (a link). */
   data: DataInput | TimeSeries;
   /** SI unit of the data after `conversion` and `offset`. */
@@ -56,7 +56,7 @@ export interface TimeSeriesOptions extends NwbObjectOptions {
 }
 
 /** A time series (neurodata_type TimeSeries); base of the image series types. */
-export class TimeSeries extends NwbObject {
+export class TimeSeries extends NWBObject {
   /** SI unit of the data after `conversion` and `offset`. */
   readonly unit: string;
   /** Smallest meaningful difference, in `unit`s (-1.0 when unknown). */

@@ -21,7 +21,7 @@ import {
   textArray,
   textScalar,
 } from '../storage/values.js';
-import { isNwbError } from '../errors.js';
+import { isNWBError } from '../errors.js';
 import type { DataBlock, DatasetHandle, GroupNode, TreeNode } from '../tree/nodes.js';
 import { datasetNode, groupNode, isDatasetHandle, linkNode } from '../tree/nodes.js';
 import { readTree } from '../tree/read-tree.js';
@@ -162,7 +162,7 @@ export function describeStorageConformance(name: string, target: ConformanceTarg
 
       it('refuses a group whose parent is missing', async () => {
         const writer = await target.create();
-        await expect(writer.createGroup('/no/such/parent')).rejects.toSatisfy(isNwbError);
+        await expect(writer.createGroup('/no/such/parent')).rejects.toSatisfy(isNWBError);
         await writer.abort();
       });
     });
@@ -496,7 +496,7 @@ export function describeStorageConformance(name: string, target: ConformanceTarg
             {},
             ndarray('uint8', [4], new Uint8Array(4)),
           ),
-        ).rejects.toSatisfy((e: unknown) => isNwbError(e, 'UnsupportedError'));
+        ).rejects.toSatisfy((e: unknown) => isNWBError(e, 'UnsupportedError'));
         await writer.abort();
       });
 
@@ -583,11 +583,11 @@ export function describeStorageConformance(name: string, target: ConformanceTarg
             await w.resize('/grow', [9, 3]);
             await w.writeData('/grow', [5, 0], rows(5, 4));
             expect(await w.stat('/grow')).toMatchObject({ shape: [9, 3], maxShape: [null, 3] });
-            await expect(w.resize('/grow', [9, 4])).rejects.toSatisfy(isNwbError);
-            await expect(w.writeData('/grow', [8, 0], rows(8, 2))).rejects.toSatisfy(isNwbError);
+            await expect(w.resize('/grow', [9, 4])).rejects.toSatisfy(isNWBError);
+            await expect(w.writeData('/grow', [8, 0], rows(8, 2))).rejects.toSatisfy(isNWBError);
             await w.createDataset('/fixed', { dtype: 'int32', shape: [4], chunks: [2], maxShape: [6] });
             await w.resize('/fixed', [6]);
-            await expect(w.resize('/fixed', [7])).rejects.toSatisfy(isNwbError);
+            await expect(w.resize('/fixed', [7])).rejects.toSatisfy(isNWBError);
           },
           async (r) => {
             expect(await r.stat('/grow')).toMatchObject({
@@ -770,13 +770,13 @@ export function describeStorageConformance(name: string, target: ConformanceTarg
           },
           async (r) => {
             await expect(r.readData('/missing', wholeHyperslab([1]))).rejects.toSatisfy((e: unknown) =>
-              isNwbError(e, 'NotFoundError'),
+              isNWBError(e, 'NotFoundError'),
             );
             await expect(r.readAttributes('/missing')).rejects.toSatisfy((e: unknown) =>
-              isNwbError(e, 'NotFoundError'),
+              isNWBError(e, 'NotFoundError'),
             );
             await expect(r.readAttributes('/g/missing')).rejects.toSatisfy((e: unknown) =>
-              isNwbError(e, 'NotFoundError'),
+              isNWBError(e, 'NotFoundError'),
             );
           },
         );
@@ -800,7 +800,7 @@ export function describeStorageConformance(name: string, target: ConformanceTarg
         });
         await expect(
           writer.writeData('/fixed', [3, 0], ndarray('int32', [2, 2], new Int32Array(4))),
-        ).rejects.toSatisfy(isNwbError);
+        ).rejects.toSatisfy(isNWBError);
         await writer.abort();
       });
     });

@@ -8,14 +8,14 @@ import {
   InvalidFileError,
   MappingError,
   NotFoundError,
-  NwbError,
+  NWBError,
   UnsupportedError,
   ValidationError,
 } from '../errors.js';
 
 /** `error`, made to name `path`. `backend` is the format named by a wrapping BackendError. */
-export function errorAt(error: unknown, path: string, backend: string, doing = 'writing'): NwbError {
-  if (error instanceof NwbError) {
+export function errorAt(error: unknown, path: string, backend: string, doing = 'writing'): NWBError {
+  if (error instanceof NWBError) {
     if (error.path !== undefined) return error;
     const options = { path, cause: error };
     const message = error.message;

@@ -4,7 +4,7 @@
  * per object and never touches dataset contents.
  */
 import type { Attributes, StorageReader } from '../storage/backend.js';
-import { BackendError, InvalidFileError, isNwbError } from '../errors.js';
+import { BackendError, InvalidFileError, isNWBError } from '../errors.js';
 import type { GroupNode, TreeNode } from './nodes.js';
 import { groupNode, linkNode } from './nodes.js';
 import { isValidChildName, joinPath } from './paths.js';
@@ -28,7 +28,7 @@ export async function readTree(reader: StorageReader, options: ReadTreeOptions =
   const limit = limiter(Math.max(1, options.concurrency ?? 16));
   const call = <T>(path: string, what: string, fn: () => Promise<T>): Promise<T> =>
     limit(fn).catch((error: unknown) => {
-      if (isNwbError(error)) throw error;
+      if (isNWBError(error)) throw error;
       throw new BackendError(`${what} failed`, { path, cause: error, backend: reader.format });
     });
 

@@ -9,7 +9,7 @@ import type { DType } from '../storage/dtype.js';
 import { isCompoundDType, sameDType, formatDType } from '../storage/dtype.js';
 import type { CompoundRow, NdArray, ObjectRef } from '../storage/values.js';
 import { isObjectRef, ndarray, shapeSize } from '../storage/values.js';
-import { ValidationError, isNwbError } from '../errors.js';
+import { ValidationError, isNWBError } from '../errors.js';
 import type { DataStream, DatasetNode, GroupNode, LinkNode } from './nodes.js';
 import { isDataStream, isDatasetHandle } from './nodes.js';
 import { errorAt } from './error-context.js';
@@ -281,7 +281,7 @@ class TreeWriteJob {
     } catch (error) {
       if (
         definition.compression === undefined ||
-        !isNwbError(error, 'UnsupportedError') ||
+        !isNWBError(error, 'UnsupportedError') ||
         !error.feature.startsWith('compression')
       ) {
         throw error;

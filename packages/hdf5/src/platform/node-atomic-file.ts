@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, linkSync, renameSync, rmSync, statSync, unlinkSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { isNwbError } from '@nwbjs/core';
+import { isNWBError } from '@nwbjs/core';
 import { backendError, notFound } from '../errors.js';
 
 /** A temporary sibling of `target`: `.NAME.tmp-<random>` in the same directory. */
@@ -45,7 +45,7 @@ export function commit(temp: string, target: string, mode: 'w' | 'w-'): void {
     renameSync(temp, target);
   } catch (error) {
     discard(temp);
-    throw isNwbError(error)
+    throw isNWBError(error)
       ? error
       : backendError(target, 'moving the written file into place failed', error);
   }

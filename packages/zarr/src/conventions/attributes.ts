@@ -19,13 +19,24 @@ export const RESERVED_ATTRIBUTES = new Set(['zarr_dtype', 'zarr_link']);
 const INT64_MAX = 2n ** 63n - 1n;
 
 /** The neutral value of one `.zattrs` entry; `dtypeNote` is the recorded dtype, if any. */
-export function attributeFromJson(value: JsonValue, name: string, where: string, isRoot: boolean, dtypeNote?: string): NdArray {
+export function attributeFromJson(
+  value: JsonValue,
+  name: string,
+  where: string,
+  isRoot: boolean,
+  dtypeNote?: string,
+): NdArray {
   if (isRoot && name === '.specloc' && typeof value === 'string') {
     return { dtype: 'ref', shape: [], data: [{ path: value.startsWith('/') ? value : `/${value}` }] };
   }
   if (value instanceof Map && value.get('zarr_dtype') === 'object') {
     const inner = value.get('value') ?? null;
-    if (Array.isArray(inner)) return { dtype: 'ref', shape: [inner.length], data: inner.map((r) => referenceFromStored(toPlain(r), where)) };
+    if (Array.isArray(inner))
+      return {
+        dtype: 'ref',
+        shape: [inner.length],
+        data: inner.map((r) => referenceFromStored(toPlain(r), where)),
+      };
     return { dtype: 'ref', shape: [], data: [referenceFromStored(toPlain(inner), where)] };
   }
   if (value instanceof Map) {
@@ -46,13 +57,21 @@ export function attributeFromJson(value: JsonValue, name: string, where: string,
   return { dtype, shape, data: toData(dtype, flat, where, name) };
 }
 
-function flatten(v: JsonValue, axis: number, shape: number[], out: JsonValue[], where: string, name: string): void {
+function flatten(
+  v: JsonValue,
+  axis: number,
+  shape: number[],
+  out: JsonValue[],
+  where: string,
+  name: string,
+): void {
   if (axis === shape.length) {
     if (Array.isArray(v)) throw new InvalidFileError(`attribute ${name} is a ragged list`, { path: where });
     out.push(v);
     return;
   }
-  if (!Array.isArray(v) || v.length !== shape[axis]) throw new InvalidFileError(`attribute ${name} is a ragged list`, { path: where });
+  if (!Array.isArray(v) || v.length !== shape[axis])
+    throw new InvalidFileError(`attribute ${name} is a ragged list`, { path: where });
   for (const item of v) flatten(item, axis + 1, shape, out, where, name);
 }
 
@@ -80,14 +99,16 @@ function chooseDType(inferred: DType, note: string | undefined, flat: JsonValue[
 }
 
 function toData(dtype: DType, flat: JsonValue[], where: string, name: string): NdArray['data'] {
-  if (dtype === 'utf8' || dtype === 'ascii') return flat.map((v) => (typeof v === 'string' ? v : JSON.stringify(toPlain(v))));
+  if (dtype === 'utf8' || dtype === 'ascii')
+    return flat.map((v) => (typeof v === 'string' ? v : JSON.stringify(toPlain(v))));
   if (dtype === 'bool') return Uint8Array.from(flat, (v) => (v === true ? 1 : 0));
   if (dtype === 'ref') return flat.map((v) => referenceFromStored(toPlain(v), where));
   if (isNumericDType(dtype)) {
     const out = new (typedArrayFor(dtype))(flat.length) as NumericArray;
     const big = dtype === 'int64' || dtype === 'uint64';
     flat.forEach((v, i) => {
-      if (!(v instanceof JsonNumber)) throw new InvalidFileError(`attribute ${name} mixes numbers and other values`, { path: where });
+      if (!(v instanceof JsonNumber))
+        throw new InvalidFileError(`attribute ${name} mixes numbers and other values`, { path: where });
       out[i] = big ? (v.isFloat ? BigInt(Math.trunc(v.value)) : v.big) : v.value;
     });
     return out;
@@ -106,9 +127,14 @@ export function attributeToJson(
   const { dtype } = value;
   if (dtype === 'ref') {
     const refs = value.data as ObjectRef[];
-    if (isRoot && name === '.specloc' && value.shape.length === 0) return { json: refs[0]!.path.replace(/^\/+/, '') };
-    if (value.shape.length === 0) return { json: { zarr_dtype: 'object', value: { ...storedReference(refs[0]!, rootObjectId) } } };
-    if (value.shape.length === 1) return { json: { zarr_dtype: 'object', value: refs.map((r) => ({ ...storedReference(r, rootObjectId) })) } };
+    if (isRoot && name === '.specloc' && value.shape.length === 0)
+      return { json: refs[0]!.path.replace(/^\/+/, '') };
+    if (value.shape.length === 0)
+      return { json: { zarr_dtype: 'object', value: { ...storedReference(refs[0]!, rootObjectId) } } };
+    if (value.shape.length === 1)
+      return {
+        json: { zarr_dtype: 'object', value: refs.map((r) => ({ ...storedReference(r, rootObjectId) })) },
+      };
   }
   let leaf: (i: number) => JsonOut;
   let note: string | undefined;

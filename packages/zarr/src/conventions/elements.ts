@@ -21,14 +21,21 @@ export type ChunkValues = NumericArray | unknown[];
  * aligned to the element size, so the result shares memory with `bytes`: pass `copy` when the
  * caller will modify the values and does not own `bytes` (a Map store's value, say).
  */
-export function decodeElements(codec: ElementCodec, bytes: Uint8Array, count: number, copy = false): ChunkValues {
+export function decodeElements(
+  codec: ElementCodec,
+  bytes: Uint8Array,
+  count: number,
+  copy = false,
+): ChunkValues {
   switch (codec.kind) {
     case 'numeric': {
       const expected = count * codec.itemSize;
-      if (bytes.length !== expected) throw new Error(`chunk holds ${bytes.length} bytes, expected ${expected}`);
+      if (bytes.length !== expected)
+        throw new Error(`chunk holds ${bytes.length} bytes, expected ${expected}`);
       const ctor = typedArrayFor(codec.dtype);
       const swap = codec.bigEndian && codec.itemSize > 1;
-      if (!swap && !copy && bytes.byteOffset % codec.itemSize === 0) return new ctor(bytes.buffer as ArrayBuffer, bytes.byteOffset, count) as NumericArray;
+      if (!swap && !copy && bytes.byteOffset % codec.itemSize === 0)
+        return new ctor(bytes.buffer as ArrayBuffer, bytes.byteOffset, count) as NumericArray;
       const out = new ctor(count) as NumericArray;
       const raw = new Uint8Array(out.buffer);
       raw.set(bytes);
@@ -37,7 +44,8 @@ export function decodeElements(codec: ElementCodec, bytes: Uint8Array, count: nu
     }
     case 'fixed-text': {
       const width = codec.encoding === 'S' ? codec.length : codec.length * 4;
-      if (bytes.length !== count * width) throw new Error(`chunk holds ${bytes.length} bytes, expected ${count * width}`);
+      if (bytes.length !== count * width)
+        throw new Error(`chunk holds ${bytes.length} bytes, expected ${count * width}`);
       const out: string[] = new Array<string>(count);
       for (let i = 0; i < count; i++) {
         const item = bytes.subarray(i * width, (i + 1) * width);
@@ -68,7 +76,8 @@ export function decodeElements(codec: ElementCodec, bytes: Uint8Array, count: nu
           return decodeJson2(bytes, count);
         case 'pickle': {
           const decoded = decodePickledArray(bytes);
-          if (decoded.elements.length !== count) throw new Error(`pickled chunk holds ${decoded.elements.length} elements, expected ${count}`);
+          if (decoded.elements.length !== count)
+            throw new Error(`pickled chunk holds ${decoded.elements.length} elements, expected ${count}`);
           return decoded.elements;
         }
       }
@@ -109,12 +118,17 @@ function decodeJson2(bytes: Uint8Array, count: number): unknown[] {
   const shape = items.pop() as unknown;
   items.pop();
   const size = Array.isArray(shape) ? shape.reduce((n: number, d: unknown) => n * Number(d), 1) : NaN;
-  if (size !== items.length || items.length !== count) throw new Error(`json2 chunk holds ${items.length} items, expected ${count}`);
+  if (size !== items.length || items.length !== count)
+    throw new Error(`json2 chunk holds ${items.length} items, expected ${count}`);
   return items;
 }
 
 /** Encodes a chunk's elements to bytes (before compression). */
-export function encodeElements(codec: ElementCodec, values: ChunkValues, shape: readonly number[]): Uint8Array {
+export function encodeElements(
+  codec: ElementCodec,
+  values: ChunkValues,
+  shape: readonly number[],
+): Uint8Array {
   switch (codec.kind) {
     case 'numeric': {
       const a = values as NumericArray;
@@ -155,9 +169,16 @@ export function asciiJson(value: unknown): string {
   const sorted = (v: unknown): unknown => {
     if (Array.isArray(v)) return v.map(sorted);
     if (typeof v === 'object' && v !== null) {
-      return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sorted((v as Record<string, unknown>)[k])]));
+      return Object.fromEntries(
+        Object.keys(v)
+          .sort()
+          .map((k) => [k, sorted((v as Record<string, unknown>)[k])]),
+      );
     }
     return v;
   };
-  return JSON.stringify(sorted(value)).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return JSON.stringify(sorted(value)).replace(
+    /[\u007f-\uffff]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }

@@ -257,7 +257,10 @@ export function stringifyJson(value: JsonOut, indent = 4, sortKeys = true): stri
       });
       parts.push(indent > 0 ? `\n${pad}]` : ']');
     } else {
-      const entries = v instanceof Map ? [...(v as ReadonlyMap<string, JsonOut>)] : Object.entries(v as Record<string, JsonOut>);
+      const entries =
+        v instanceof Map
+          ? [...(v as ReadonlyMap<string, JsonOut>)]
+          : Object.entries(v as Record<string, JsonOut>);
       if (sortKeys) entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
       if (entries.length === 0) {
         parts.push('{}');

@@ -18,7 +18,8 @@ export function linksFromJson(value: JsonValue | undefined, where: string): Stor
   if (value === undefined || value === null) return [];
   if (!Array.isArray(value)) throw new InvalidFileError('zarr_link is not a list', { path: where });
   return value.map((entry) => {
-    if (!(entry instanceof Map)) throw new InvalidFileError('a zarr_link entry is not an object', { path: where });
+    if (!(entry instanceof Map))
+      throw new InvalidFileError('a zarr_link entry is not an object', { path: where });
     const name = entry.get('name');
     const path = entry.get('path');
     const source = entry.get('source') ?? '.';
@@ -37,9 +38,15 @@ export function linksFromJson(value: JsonValue | undefined, where: string): Stor
 function checkRelativeFile(file: string, where: string): void {
   const parts = file.split('/');
   const ok =
-    !file.startsWith('/') && !/[\\\0]/.test(file) && !/^[a-zA-Z]:/.test(file) && !/^[a-z]+:\/\//i.test(file) &&
+    !file.startsWith('/') &&
+    !/[\\\0]/.test(file) &&
+    !/^[a-zA-Z]:/.test(file) &&
+    !/^[a-z]+:\/\//i.test(file) &&
     parts.every((p) => p === '..' || p === '.' || isSafeName(p));
-  if (!ok) throw new InvalidFileError(`zarr_link source ${JSON.stringify(file)} is not a relative path`, { path: where });
+  if (!ok)
+    throw new InvalidFileError(`zarr_link source ${JSON.stringify(file)} is not a relative path`, {
+      path: where,
+    });
 }
 
 /** The `zarr_link` list for a group's links. */

@@ -16,17 +16,21 @@ export interface StoredReference {
 
 /** The neutral reference a stored dict stands for; refuses other stores and unsafe paths. */
 export function referenceFromStored(value: unknown, where: string): ObjectRef {
-  if (typeof value !== 'object' || value === null) throw new InvalidFileError('a reference is not an object', { path: where });
+  if (typeof value !== 'object' || value === null)
+    throw new InvalidFileError('a reference is not an object', { path: where });
   const r = value as Record<string, unknown>;
   const path = r['path'];
   const source = r['source'] ?? '.';
   if (typeof path !== 'string') throw new InvalidFileError('a reference has no path', { path: where });
   if (source !== '.') {
-    throw new UnsupportedError(`references into another store (${JSON.stringify(source)}) are not supported`, {
-      path: where,
-      feature: 'external-reference',
-      backend: 'zarr',
-    });
+    throw new UnsupportedError(
+      `references into another store (${JSON.stringify(source)}) are not supported`,
+      {
+        path: where,
+        feature: 'external-reference',
+        backend: 'zarr',
+      },
+    );
   }
   const target = checkStorePath(path.startsWith('/') ? path : `/${path}`, where);
   const objectId = r['object_id'];

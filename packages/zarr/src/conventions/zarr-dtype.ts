@@ -12,7 +12,12 @@ import type { JsonOut, JsonValue } from './json.js';
 
 /** How the elements of one array are held in its chunks. */
 export type ElementCodec =
-  | { readonly kind: 'numeric'; readonly dtype: NumericDType | 'bool'; readonly itemSize: number; readonly bigEndian: boolean }
+  | {
+      readonly kind: 'numeric';
+      readonly dtype: NumericDType | 'bool';
+      readonly itemSize: number;
+      readonly bigEndian: boolean;
+    }
   | { readonly kind: 'object'; readonly codec: 'vlen-utf8' | 'vlen-bytes' | 'json2' | 'pickle' }
   | { readonly kind: 'fixed-text'; readonly encoding: 'S' | 'U'; readonly length: number };
 
@@ -33,7 +38,11 @@ const NUMERIC: Record<string, NumericDType | 'bool'> = {
 /** The element codec of a `.zarray`: its `dtype` plus, for `|O`, its object filter. */
 export function elementCodecOf(dtype: JsonValue, filters: JsonValue, path: string): ElementCodec {
   const unsupported = (what: string) =>
-    new UnsupportedError(`${what} is not supported`, { path, feature: `dtype:${typeof dtype === 'string' ? dtype : 'compound'}`, backend: 'zarr' });
+    new UnsupportedError(`${what} is not supported`, {
+      path,
+      feature: `dtype:${typeof dtype === 'string' ? dtype : 'compound'}`,
+      backend: 'zarr',
+    });
   if (typeof dtype !== 'string') throw unsupported('a compound (structured) dtype');
   const m = /^([<>|=])([a-zA-Z])(\d*)$/.exec(dtype);
   if (m === null) throw unsupported(`dtype ${JSON.stringify(dtype)}`);
@@ -41,8 +50,11 @@ export function elementCodecOf(dtype: JsonValue, filters: JsonValue, path: strin
   if (kind === 'O') {
     const list = Array.isArray(filters) ? filters : [];
     const ids = list.map((f) => (f instanceof Map ? f.get('id') : undefined));
-    const codec = ids.find((id) => id === 'vlen-utf8' || id === 'vlen-bytes' || id === 'json2' || id === 'pickle');
-    if (codec === undefined || ids.length !== 1) throw unsupported(`an object array with filters ${JSON.stringify(ids)}`);
+    const codec = ids.find(
+      (id) => id === 'vlen-utf8' || id === 'vlen-bytes' || id === 'json2' || id === 'pickle',
+    );
+    if (codec === undefined || ids.length !== 1)
+      throw unsupported(`an object array with filters ${JSON.stringify(ids)}`);
     return { kind: 'object', codec: codec as 'vlen-utf8' | 'vlen-bytes' | 'json2' | 'pickle' };
   }
   if (kind === 'S' || kind === 'U') {
@@ -66,7 +78,13 @@ export function neutralDType(codec: ElementCodec, zarrDType: JsonValue): DType {
       if (codec.codec === 'vlen-utf8') return 'utf8';
       if (codec.codec === 'vlen-bytes') return 'ascii';
       // json2 / pickle: references unless hdmf-zarr said this holds text (cached specs).
-      return zarrDType === 'object' || zarrDType === 'region' ? 'ref' : zarrDType === 'bytes' ? 'ascii' : zarrDType === 'scalar' || zarrDType === 'str' ? 'utf8' : 'ref';
+      return zarrDType === 'object' || zarrDType === 'region'
+        ? 'ref'
+        : zarrDType === 'bytes'
+          ? 'ascii'
+          : zarrDType === 'scalar' || zarrDType === 'str'
+            ? 'utf8'
+            : 'ref';
   }
 }
 
@@ -116,12 +134,32 @@ export function storageOf(
   switch (dtype) {
     case 'utf8':
       return asJsonText
-        ? { zarrayDType: '|O', filters: [JSON2_FILTER], codec: { kind: 'object', codec: 'json2' }, zarrDType: 'str' }
-        : { zarrayDType: '|O', filters: [{ id: 'vlen-utf8' }], codec: { kind: 'object', codec: 'vlen-utf8' }, zarrDType: 'str' };
+        ? {
+            zarrayDType: '|O',
+            filters: [JSON2_FILTER],
+            codec: { kind: 'object', codec: 'json2' },
+            zarrDType: 'str',
+          }
+        : {
+            zarrayDType: '|O',
+            filters: [{ id: 'vlen-utf8' }],
+            codec: { kind: 'object', codec: 'vlen-utf8' },
+            zarrDType: 'str',
+          };
     case 'ascii':
-      return { zarrayDType: '|O', filters: [{ id: 'vlen-bytes' }], codec: { kind: 'object', codec: 'vlen-bytes' }, zarrDType: 'bytes' };
+      return {
+        zarrayDType: '|O',
+        filters: [{ id: 'vlen-bytes' }],
+        codec: { kind: 'object', codec: 'vlen-bytes' },
+        zarrDType: 'bytes',
+      };
     case 'ref':
-      return { zarrayDType: '|O', filters: [JSON2_FILTER], codec: { kind: 'object', codec: 'json2' }, zarrDType: 'object' };
+      return {
+        zarrayDType: '|O',
+        filters: [JSON2_FILTER],
+        codec: { kind: 'object', codec: 'json2' },
+        zarrDType: 'object',
+      };
     default:
       throw new UnsupportedError(`dtype ${formatDType(dtype)} cannot be written to Zarr`, {
         path,

@@ -41,4 +41,7 @@ export type DirectoryReaderOpener = (location: string) => Promise<ZarrStore>;
  * Prepares writing a directory store (mode `'w'` or `'w-'`): `store` reads the target as it is,
  * `staging` receives the writes and becomes the target at commit.
  */
-export type DirectoryWriterOpener = (location: string, mode: Exclude<OpenMode, 'r'>) => Promise<{ store: ZarrStore; staging: StagingStore }>;
+export type DirectoryWriterOpener = (
+  location: string,
+  mode: Exclude<OpenMode, 'r'>,
+) => Promise<{ store: ZarrStore; staging: StagingStore }>;

@@ -22,14 +22,18 @@ export function isSafeName(name: string): boolean {
 
 /** Checks one name; throws an InvalidFileError naming `where` otherwise. */
 export function checkName(name: string, where: string): string {
-  if (!isSafeName(name)) throw new InvalidFileError(`unsafe name ${JSON.stringify(name)} (outside the store or reserved)`, { path: where });
+  if (!isSafeName(name))
+    throw new InvalidFileError(`unsafe name ${JSON.stringify(name)} (outside the store or reserved)`, {
+      path: where,
+    });
   return name;
 }
 
 /** Checks an absolute object path (`/` or `/a/b`); returns it. */
 export function checkStorePath(path: string, where: string): string {
   if (path === '/') return path;
-  if (!path.startsWith('/') || path.endsWith('/')) throw new InvalidFileError(`invalid path ${JSON.stringify(path)}`, { path: where });
+  if (!path.startsWith('/') || path.endsWith('/'))
+    throw new InvalidFileError(`invalid path ${JSON.stringify(path)}`, { path: where });
   for (const name of path.slice(1).split('/')) checkName(name, where);
   return path;
 }

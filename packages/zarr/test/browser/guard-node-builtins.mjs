@@ -13,7 +13,9 @@ function isBuiltin(specifier) {
 
 export async function resolve(specifier, context, nextResolve) {
   if (isBuiltin(specifier)) {
-    throw new Error(`browser bundle imports the Node built-in ${JSON.stringify(specifier)} from ${context.parentURL ?? 'the entry point'}`);
+    throw new Error(
+      `browser bundle imports the Node built-in ${JSON.stringify(specifier)} from ${context.parentURL ?? 'the entry point'}`,
+    );
   }
   return nextResolve(specifier, context);
 }

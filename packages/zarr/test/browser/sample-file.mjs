@@ -13,7 +13,10 @@ export const SERIES = {
   gzipped: { chunks: [1, 96, 128], compression: { codec: 'gzip', level: 4 } },
   gzipped_shuffled: { chunks: [2, 48, 128], compression: { codec: 'gzip', level: 9, shuffle: true } },
   blosc_default: { chunks: [4, 96, 128] },
-  blosc_zstd: { chunks: [2, 96, 128], compression: { codec: 'blosc', cname: 'zstd', level: 3, shuffle: true } },
+  blosc_zstd: {
+    chunks: [2, 96, 128],
+    compression: { codec: 'blosc', cname: 'zstd', level: 3, shuffle: true },
+  },
   zstd: { chunks: [4, 96, 128], compression: { codec: 'zstd', level: 3, shuffle: true } },
   lz4: { chunks: [1, 96, 128], compression: { codec: 'lz4' } },
 };
@@ -21,7 +24,10 @@ export const SERIES = {
 /** The frames every series holds: smooth gradients that compress, plus some noise that varies. */
 export function expectedFrames() {
   const n = SHAPE[0] * SHAPE[1] * SHAPE[2];
-  return Uint16Array.from({ length: n }, (_, i) => ((i % 128) * 37 + Math.floor(i / 128) * 11 + ((i * 2654435761) >>> 28)) % 65536);
+  return Uint16Array.from(
+    { length: n },
+    (_, i) => ((i % 128) * 37 + Math.floor(i / 128) * 11 + ((i * 2654435761) >>> 28)) % 65536,
+  );
 }
 
 /** The file: a camera and one series per entry of {@link SERIES}. */
@@ -29,7 +35,14 @@ export function sampleFile(identifier) {
   const camera = new Device({ name: 'camera', description: 'a test camera' });
   const acquisition = Object.entries(SERIES).map(
     ([name, layout]) =>
-      new ImageSeries({ name, data: ndarray('uint16', SHAPE, expectedFrames()), unit: 'n.a.', rate: 30, device: camera, dataLayout: layout }),
+      new ImageSeries({
+        name,
+        data: ndarray('uint16', SHAPE, expectedFrames()),
+        unit: 'n.a.',
+        rate: 30,
+        device: camera,
+        dataLayout: layout,
+      }),
   );
   return new NWBFile({
     sessionDescription: 'written by @nwbjs/zarr for the browser test',
@@ -45,7 +58,12 @@ export function sampleFile(identifier) {
 export function holdsExpectedFrames(array) {
   const want = expectedFrames();
   const got = array.data;
-  if (array.dtype !== 'uint16' || JSON.stringify(array.shape) !== JSON.stringify(SHAPE) || got.length !== want.length) return false;
+  if (
+    array.dtype !== 'uint16' ||
+    JSON.stringify(array.shape) !== JSON.stringify(SHAPE) ||
+    got.length !== want.length
+  )
+    return false;
   for (let i = 0; i < want.length; i++) if (got[i] !== want[i]) return false;
   return true;
 }

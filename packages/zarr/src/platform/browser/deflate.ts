@@ -59,5 +59,11 @@ async function pipeThrough(
 /** A CompressionStream codec; `level` is not applied (the streams have no level). */
 export const deflateCodec: DeflateCodecFactory = (format, _level) => ({
   encode: (data) => pipeThrough(data, new CompressionStream(STREAM_FORMAT[format]), `${format} compression`),
-  decode: (data, maxOutputBytes) => pipeThrough(data, new DecompressionStream(STREAM_FORMAT[format]), `${format} decompression`, maxOutputBytes),
+  decode: (data, maxOutputBytes) =>
+    pipeThrough(
+      data,
+      new DecompressionStream(STREAM_FORMAT[format]),
+      `${format} decompression`,
+      maxOutputBytes,
+    ),
 });

@@ -151,7 +151,11 @@ export class CodecPool implements CodecRunner {
 
   #spawn(threads: WorkerModule, zarritaUrl: string): PoolWorker {
     // No inherited flags: the parent's `--input-type` or loaders must not change how this runs.
-    const worker = new threads.Worker(WORKER_SOURCE, { eval: true, execArgv: [], workerData: { zarritaUrl } });
+    const worker = new threads.Worker(WORKER_SOURCE, {
+      eval: true,
+      execArgv: [],
+      workerData: { zarritaUrl },
+    });
     const entry: PoolWorker = { worker, jobs: new Map() };
     // Idle workers never keep the process alive; a worker is ref'd only while it has jobs.
     worker.unref();
@@ -160,7 +164,8 @@ export class CodecPool implements CodecRunner {
       if (job === undefined) return;
       entry.jobs.delete(reply.seq);
       if (entry.jobs.size === 0) worker.unref();
-      if (reply.error !== undefined || reply.data === undefined) job.reject(new Error(reply.error ?? 'codec worker returned nothing'));
+      if (reply.error !== undefined || reply.data === undefined)
+        job.reject(new Error(reply.error ?? 'codec worker returned nothing'));
       else job.resolve(reply.data);
     });
     // A worker that dies is dropped, and its jobs are coded in-thread: the write goes on.

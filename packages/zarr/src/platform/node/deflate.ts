@@ -23,7 +23,9 @@ export const deflateCodec: DeflateCodecFactory = (format, level) => {
     encode: async (data) => asU8(await (format === 'zlib' ? deflate : gzip)(data, opts)),
     decode: async (data, maxOutputBytes) => {
       const limit = maxOutputBytes === undefined ? {} : { maxOutputLength: maxOutputBytes };
-      return asU8(await (format === 'zlib' ? inflate : gunzip)(data, { chunkSize: ZLIB_CHUNK_SIZE, ...limit }));
+      return asU8(
+        await (format === 'zlib' ? inflate : gunzip)(data, { chunkSize: ZLIB_CHUNK_SIZE, ...limit }),
+      );
     },
   };
 };

@@ -39,7 +39,9 @@ export class DirStore implements ZarrStore {
 
   async listChildren(prefix: string): Promise<string[]> {
     try {
-      const entries = await readdir(nodePath.join(this.location, ...prefix.split('/').filter(Boolean)), { withFileTypes: true });
+      const entries = await readdir(nodePath.join(this.location, ...prefix.split('/').filter(Boolean)), {
+        withFileTypes: true,
+      });
       return entries.filter((e) => e.isDirectory()).map((e) => e.name);
     } catch (error) {
       if (isMissing(error)) return [];
@@ -97,7 +99,10 @@ export class DirStagingStore extends DirStore implements StagingStore {
   /** Creates the staging directory next to `target`. */
   static async create(target: string, replace: boolean): Promise<DirStagingStore> {
     const abs = nodePath.resolve(target);
-    const staging = nodePath.join(nodePath.dirname(abs), `.${nodePath.basename(abs)}.tmp-${randomBytes(6).toString('hex')}`);
+    const staging = nodePath.join(
+      nodePath.dirname(abs),
+      `.${nodePath.basename(abs)}.tmp-${randomBytes(6).toString('hex')}`,
+    );
     await mkdir(staging);
     return new DirStagingStore(abs, staging, replace);
   }

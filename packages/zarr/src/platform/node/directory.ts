@@ -16,14 +16,17 @@ export const openDirectoryReader: DirectoryReaderOpener = async (location) => {
   } catch (cause) {
     throw new NotFoundError(`${location} does not exist`, { path: '/', cause });
   }
-  if (!info.isDirectory()) throw new InvalidFileError(`${location} is not a Zarr store (not a directory)`, { path: '/' });
+  if (!info.isDirectory())
+    throw new InvalidFileError(`${location} is not a Zarr store (not a directory)`, { path: '/' });
   return new DirStore(location);
 };
 
 /** Refuses what must not be replaced, then creates the staging directory next to `location`. */
 export const openDirectoryWriter: DirectoryWriterOpener = async (location, mode) => {
-  if (location.trim() === '') throw new BackendError('an empty path is not a store location', { path: '/', backend: 'zarr' });
-  if (mode === 'w-' && (await exists(location))) throw new BackendError(`${location} already exists`, { path: '/', backend: 'zarr' });
+  if (location.trim() === '')
+    throw new BackendError('an empty path is not a store location', { path: '/', backend: 'zarr' });
+  if (mode === 'w-' && (await exists(location)))
+    throw new BackendError(`${location} already exists`, { path: '/', backend: 'zarr' });
   if (mode === 'w') {
     const refusal = await refuseReplacing(location);
     if (refusal !== undefined) throw new BackendError(refusal, { path: '/', backend: 'zarr' });
