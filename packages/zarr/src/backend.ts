@@ -4,6 +4,7 @@
  * requests on remote stores) and kept in memory when writing, then stored with a complete
  * `.zmetadata` at close. Chunks are read and written directly, a bounded number at a time.
  */
+import type { AbsolutePath } from '@zarrita/storage';
 import type {
   Attributes,
   DatasetDefinition,
@@ -47,16 +48,11 @@ import { storageOf } from './conventions/zarr-dtype.js';
 import { axisParts, chunkRun, combinations, copyBlock, forEachLimit, strides } from './chunk-grid.js';
 import { ChunkWriteQueue } from './chunk-queue.js';
 import type { ArrayRecord, GroupRecord, NodeRecord } from './metadata.js';
-import {
-  arrayRecord,
-  codecsOf,
-  groupRecord,
-  parseMetadataBytes,
-  zarrayJson,
-  zgroupJson,
-} from './metadata.js';
+import { arrayRecord, codecsOf, groupRecord, zarrayJson, zgroupJson } from './metadata.js';
+import { readMetadataJson } from './stores/consolidated.js';
 import { checkName, checkStorePath, childOf, isSafeName, keyOf, nameOf, parentOf } from './stores/keys.js';
 import type { StagingStore, ZarrStore } from './stores/store.js';
+import { isListable, prefixOf, storeName } from './stores/store.js';
 
 /** Chunks fetched/decoded (reading) or encoded/stored (writing) at once by default: bounds memory, fills the cores. */
 export const DEFAULT_CHUNK_CONCURRENCY = 8;
@@ -72,16 +68,23 @@ const CAPABILITIES: StorageCapabilities = {
   compound: false,
 };
 
-/** Consolidated metadata: store key to parsed JSON. */
-export type ConsolidatedMetadata = Map<string, JsonValue>;
-
 /** How a backend was opened; see {@link openZarr}. */
 export interface ZarrBackendInit {
+  /**
+   * The store read from: one that lists itself (a directory, a Map) or one wrapped with its
+   * consolidated metadata (`withConsolidatedIndex`), which then answers metadata and listing.
+   */
   readonly store: ZarrStore;
   /** Present when writing: where chunks and, at close, metadata go. */
   readonly staging?: StagingStore;
-  /** `.zmetadata` content, used to avoid requests on remote stores. */
-  readonly consolidated?: ConsolidatedMetadata;
+  /** Where the store lives (a directory, a URL, `memory`), for messages; the store's own name by default. */
+  readonly location?: string;
+  /**
+   * True when each `get` of the store returns a new buffer nothing else holds (a file just read, a
+   * response body), so a read of exactly one chunk can hand the chunk's bytes to the caller
+   * without a copy. Leave it unset for stores that return values they keep (a Map does).
+   */
+  readonly freshValues?: boolean;
   /** Chunks read or written at once (default {@link DEFAULT_CHUNK_CONCURRENCY}). */
   readonly chunkConcurrency?: number;
 }
@@ -93,9 +96,7 @@ export class ZarrBackend implements StorageWriter {
   readonly location: string;
   readonly #store: ZarrStore;
   readonly #staging: StagingStore | undefined;
-  readonly #consolidated: ConsolidatedMetadata | undefined;
-  /** hdmf-zarr < 0.13 consolidated before caching specs: its root `.zattrs` copy lacks `.specloc`. */
-  readonly #staleRootAttrs: boolean;
+  readonly #freshValues: boolean;
   readonly #cache = new Map<string, Promise<NodeRecord | undefined>>();
   /** Writer: every node, and each group's children in creation order. */
   readonly #nodes = new Map<string, NodeRecord>();
@@ -110,10 +111,8 @@ export class ZarrBackend implements StorageWriter {
   constructor(init: ZarrBackendInit) {
     this.#store = init.staging ?? init.store;
     this.#staging = init.staging;
-    this.#consolidated = init.store.local ? undefined : init.consolidated;
-    this.#staleRootAttrs =
-      this.#consolidated !== undefined && !this.#consolidated.has('specifications/.zgroup');
-    this.location = init.store.location;
+    this.#freshValues = init.freshValues === true;
+    this.location = init.location ?? storeName(init.store);
     this.#concurrency = Math.max(1, Math.floor(init.chunkConcurrency ?? DEFAULT_CHUNK_CONCURRENCY));
     this.#queue =
       this.#staging === undefined
@@ -576,56 +575,34 @@ export class ZarrBackend implements StorageWriter {
       const parent = await this.#record(parentOf(path));
       if (parent?.kind !== 'group') return undefined;
     }
-    // With consolidated metadata, a node listed there costs no request at all.
-    const inConsolidated =
-      this.#consolidated?.has(keyOf(path, '.zarray')) === true ||
-      this.#consolidated?.has(keyOf(path, '.zgroup')) === true;
-    const zarray = await this.#metadata(path, '.zarray', inConsolidated);
-    const zgroup = zarray === undefined ? await this.#metadata(path, '.zgroup', inConsolidated) : undefined;
+    // A store wrapped with consolidated metadata answers these from memory, without a request.
+    const zarray = await this.#metadata(path, '.zarray');
+    const zgroup = zarray === undefined ? await this.#metadata(path, '.zgroup') : undefined;
     if (zarray === undefined && zgroup === undefined) return undefined;
-    const listed =
-      this.#consolidated?.has(keyOf(path, zarray !== undefined ? '.zarray' : '.zgroup')) === true;
-    const stale = path === '/' && this.#staleRootAttrs;
-    const zattrs = await this.#metadata(path, '.zattrs', listed && !stale);
+    const zattrs = await this.#metadata(path, '.zattrs');
     return zarray !== undefined ? arrayRecord(path, zarray, zattrs) : groupRecord(path, zgroup!, zattrs);
   }
 
-  /** One metadata file; from `.zmetadata` when it has it (remote), else from the store. */
-  async #metadata(path: string, file: string, consolidatedOnly: boolean): Promise<JsonValue | undefined> {
+  /** One metadata file of the node at `path`, parsed. */
+  async #metadata(path: string, file: string): Promise<JsonValue | undefined> {
     const key = keyOf(path, file);
-    const fromConsolidated = this.#consolidated?.get(key);
-    if (fromConsolidated !== undefined && !(path === '/' && file === '.zattrs' && this.#staleRootAttrs))
-      return fromConsolidated;
-    if (consolidatedOnly) return undefined;
-    let bytes: Uint8Array | undefined;
     try {
-      bytes = await this.#store.get(key);
+      return await readMetadataJson(this.#store, key, path);
     } catch (cause) {
-      throw new BackendError(`could not read ${key}`, { path, backend: 'zarr', cause });
+      if (isNWBError(cause)) throw cause;
+      throw new BackendError(`could not read ${key.slice(1)}`, { path, backend: 'zarr', cause });
     }
-    return bytes === undefined ? undefined : parseMetadataBytes(bytes, file, path);
   }
 
   async #storedChildren(path: string): Promise<string[]> {
-    const prefix = path === '/' ? '' : `${path.slice(1)}/`;
-    let candidates: string[];
-    if (this.#store.listChildren !== undefined) {
-      candidates = (await this.#store.listChildren(prefix)).filter(isSafeName);
-    } else if (this.#consolidated !== undefined) {
-      const names = new Set<string>();
-      for (const key of this.#consolidated.keys()) {
-        if (!key.startsWith(prefix)) continue;
-        const rest = key.slice(prefix.length).split('/');
-        if (rest.length === 2 && (rest[1] === '.zgroup' || rest[1] === '.zarray')) names.add(rest[0]!);
-      }
-      candidates = [...names];
-    } else {
+    if (!isListable(this.#store)) {
       throw new UnsupportedError('listing a remote store needs consolidated metadata (.zmetadata)', {
         path,
         feature: 'list',
         backend: 'zarr',
       });
     }
+    const candidates = (await this.#store.listChildren(prefixOf(path))).filter(isSafeName);
     const found = await Promise.all(
       candidates.map(async (name) =>
         (await this.#record(childOf(path, name))) !== undefined ? name : undefined,
@@ -634,7 +611,7 @@ export class ZarrBackend implements StorageWriter {
     return found.filter((n): n is string => n !== undefined);
   }
 
-  #chunkKey(record: ArrayRecord, index: readonly number[]): string {
+  #chunkKey(record: ArrayRecord, index: readonly number[]): AbsolutePath {
     return keyOf(record.path, index.length === 0 ? '0' : index.join(record.separator));
   }
 
@@ -656,7 +633,11 @@ export class ZarrBackend implements StorageWriter {
     try {
       bytes = await this.#store.get(key);
     } catch (cause) {
-      throw new BackendError(`could not read chunk ${key}`, { path: record.path, backend: 'zarr', cause });
+      throw new BackendError(`could not read chunk ${key.slice(1)}`, {
+        path: record.path,
+        backend: 'zarr',
+        cause,
+      });
     }
     if (bytes === undefined) return undefined;
     const { filters, compressor } = await codecsOf(record);
@@ -664,11 +645,11 @@ export class ZarrBackend implements StorageWriter {
       const expected = record.element.kind === 'numeric' ? count * record.element.itemSize : undefined;
       let b = compressor === undefined ? bytes : await compressor.decode(bytes, expected);
       for (let i = filters.length - 1; i >= 0; i--) b = await filters[i]!.decode(b);
-      const fresh = b.buffer !== bytes.buffer || this.#store.freshValues === true;
+      const fresh = b.buffer !== bytes.buffer || this.#freshValues;
       return decodeElements(record.element, b, count, use === 'own' && !fresh);
     } catch (cause) {
       const detail = cause instanceof Error ? cause.message : String(cause);
-      throw new InvalidFileError(`chunk ${key} is corrupt: ${detail}`, { path: record.path, cause });
+      throw new InvalidFileError(`chunk ${key.slice(1)} is corrupt: ${detail}`, { path: record.path, cause });
     }
   }
 
@@ -684,7 +665,11 @@ export class ZarrBackend implements StorageWriter {
     } catch (cause) {
       throw isNWBError(cause)
         ? cause
-        : new BackendError(`could not write chunk ${key}`, { path: record.path, backend: 'zarr', cause });
+        : new BackendError(`could not write chunk ${key.slice(1)}`, {
+            path: record.path,
+            backend: 'zarr',
+            cause,
+          });
     }
   }
 
@@ -745,7 +730,7 @@ export class ZarrBackend implements StorageWriter {
   }
 
   async #writeMetadata(store: StagingStore): Promise<void> {
-    const files = new Map<string, JsonOut>();
+    const files = new Map<AbsolutePath, JsonOut>();
     for (const record of this.#nodes.values()) {
       const attrs = new Map<string, JsonOut>(record.attrs);
       if (record.kind === 'group') {
@@ -763,10 +748,10 @@ export class ZarrBackend implements StorageWriter {
       store.set(key, encoder.encode(stringifyJson(files.get(key)!))),
     );
     const consolidated = {
-      metadata: new Map(sorted.map((k) => [k, files.get(k)!])),
+      metadata: new Map(sorted.map((k) => [k.slice(1), files.get(k)!])),
       zarr_consolidated_format: 1,
     };
-    await store.set('.zmetadata', encoder.encode(stringifyJson(consolidated)));
+    await store.set('/.zmetadata', encoder.encode(stringifyJson(consolidated)));
   }
 }
 

@@ -4,11 +4,11 @@
  * browser. The platform-specific parts come through `#platform/...` (see package.json `imports`).
  */
 export { ZarrBackend } from './backend.js';
-export type { ConsolidatedMetadata, ZarrBackendInit } from './backend.js';
+export type { ZarrBackendInit } from './backend.js';
 export { openZarr } from './open.js';
 export type { OpenZarrOptions, ZarrLocation } from './open.js';
-export type { HttpStoreOptions } from './stores/http-store.js';
-export type { StagingStore, ZarrStore } from './stores/store.js';
+export type { HttpStoreOptions } from './stores/fetch-store.js';
+export type { ListableStore, StagingStore, ZarrStore } from './stores/store.js';
 export { decodePickledArray, PickleError } from './pickle.js';
 export type { PickledArray, PickledElement } from './pickle.js';
 export { registerZarritaCodecs } from './zarrita-codecs.js';

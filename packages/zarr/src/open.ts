@@ -1,24 +1,26 @@
 /**
  * Opening a store: a directory path (`.nwb.zarr`, Node only), a `Map<string, Uint8Array>`, an
- * http(s) URL (read only), or a store object of the caller's. Remote stores are opened with one
- * request, for `.zmetadata`.
+ * http(s) URL (read only), or any zarrita store. A store that lists itself (a directory, a Map, a
+ * store with `listChildren`) is read directly; any other is opened through its consolidated
+ * metadata, one request, as a remote store is.
  */
 import type { OpenMode } from '@nwbjs/core';
 import { BackendError, InvalidFileError, NotFoundError, UnsupportedError } from '@nwbjs/core';
 import { openDirectoryReader, openDirectoryWriter } from '#platform/directory.js';
-import type { ConsolidatedMetadata } from './backend.js';
+import type { ZarrBackendInit } from './backend.js';
 import { ZarrBackend } from './backend.js';
 import { parseMetadataBytes } from './metadata.js';
-import type { HttpStoreOptions } from './stores/http-store.js';
-import { HttpStore } from './stores/http-store.js';
-import { isSafeName } from './stores/keys.js';
+import { parseConsolidatedV2, withConsolidatedIndex } from './stores/consolidated.js';
+import type { HttpStoreOptions } from './stores/fetch-store.js';
+import { fetchStore } from './stores/fetch-store.js';
 import { MapStagingStore, MapStore } from './stores/map-store.js';
-import type { StagingStore, ZarrStore } from './stores/store.js';
+import type { ZarrStore } from './stores/store.js';
+import { isListable, isStaging, storeName } from './stores/store.js';
 
 /**
  * Where a Zarr store lives: a directory path (Node only; refused with an UnsupportedError in a
- * browser bundle), an http(s) URL (reading), a `Map<string, Uint8Array>`, or a {@link ZarrStore}
- * of the caller's (a {@link StagingStore} for writing).
+ * browser bundle), an http(s) URL (reading), a `Map<string, Uint8Array>` (keys `a/b/.zarray` or
+ * zarrita's `/a/b/.zarray`), or any zarrita store (a `StagingStore` for writing).
  */
 export type ZarrLocation = string | URL | Map<string, Uint8Array> | ZarrStore;
 
@@ -27,13 +29,8 @@ function isStore(location: ZarrLocation): location is ZarrStore {
     typeof location === 'object' &&
     !(location instanceof Map) &&
     !(location instanceof URL) &&
-    typeof location.get === 'function'
+    typeof (location as { get?: unknown }).get === 'function'
   );
-}
-
-function isStagingStore(store: ZarrStore): store is StagingStore {
-  const s = store as Partial<StagingStore>;
-  return typeof s.set === 'function' && typeof s.commit === 'function' && typeof s.abort === 'function';
 }
 
 /** Options of {@link openZarr}. */
@@ -49,14 +46,15 @@ export interface OpenZarrOptions extends HttpStoreOptions {
 /**
  * Opens an hdmf-zarr store for reading (`'r'`) or writing (`'w-'`: fail if it exists, `'w'`:
  * replace it at the successful close; only an empty directory or a Zarr store is ever replaced).
- * Writing needs a directory path (Node only), a Map, or a {@link StagingStore}. A store object is
- * read directly when it is `local`, and through its `.zmetadata` otherwise.
+ * Writing needs a directory path (Node only), a Map, or a `StagingStore`. A store is read
+ * directly when it can list itself, and through its consolidated metadata otherwise.
  */
 export async function openZarr(
   location: ZarrLocation,
   mode: OpenMode = 'r',
   options: OpenZarrOptions = {},
 ): Promise<ZarrBackend> {
+  const tuning = options.chunkConcurrency === undefined ? {} : { chunkConcurrency: options.chunkConcurrency };
   const isUrl = location instanceof URL || (typeof location === 'string' && /^https?:\/\//i.test(location));
   if (isUrl) {
     if (mode !== 'r')
@@ -65,25 +63,30 @@ export async function openZarr(
         feature: 'write-remote',
         backend: 'zarr',
       });
-    return openRemote(new HttpStore(String(location), options), options);
+    // FetchStore returns each response body in a new buffer.
+    return openReader(fetchStore(location, options), {
+      location: String(location),
+      freshValues: true,
+      ...tuning,
+    });
   }
   if (location instanceof Map) {
-    if (mode === 'r') return openLocal(new MapStore(location), options);
+    if (mode === 'r') return openReader(new MapStore(location), { location: 'memory', ...tuning });
     if (mode === 'w-' && location.size > 0)
       throw new BackendError('the target map is not empty', { path: '/', backend: 'zarr' });
     const staging = new MapStagingStore(location, mode === 'w');
-    return new ZarrBackend({ store: staging, staging, ...tuning(options) });
+    return new ZarrBackend({ store: staging, staging, location: 'memory', ...tuning });
   }
   if (isStore(location)) {
-    if (mode === 'r') return location.local ? openLocal(location, options) : openRemote(location, options);
-    if (!isStagingStore(location)) {
-      throw new UnsupportedError(`${location.location}: writing needs a store with set, commit and abort`, {
+    if (mode === 'r') return openReader(location, tuning);
+    if (!isStaging(location)) {
+      throw new UnsupportedError(`${storeName(location)}: writing needs a store with set, commit and abort`, {
         path: '/',
         feature: 'write-store',
         backend: 'zarr',
       });
     }
-    return new ZarrBackend({ store: location, staging: location, ...tuning(options) });
+    return new ZarrBackend({ store: location, staging: location, ...tuning });
   }
   if (typeof location !== 'string')
     throw new UnsupportedError('unsupported store location', {
@@ -91,63 +94,47 @@ export async function openZarr(
       feature: 'location',
       backend: 'zarr',
     });
-  if (mode === 'r') return openLocal(await openDirectoryReader(location), options);
-  const { store, staging } = await openDirectoryWriter(location, mode);
-  return new ZarrBackend({ store, staging, ...tuning(options) });
+  if (mode === 'r')
+    return openReader(await openDirectoryReader(location), { location, freshValues: true, ...tuning });
+  const staging = await openDirectoryWriter(location, mode);
+  return new ZarrBackend({ store: staging, staging, location, freshValues: true, ...tuning });
 }
 
-function tuning(options: OpenZarrOptions): { chunkConcurrency?: number } {
-  return options.chunkConcurrency === undefined ? {} : { chunkConcurrency: options.chunkConcurrency };
-}
+type ReaderInit = Omit<ZarrBackendInit, 'store' | 'staging'>;
 
-async function openLocal(store: ZarrStore, options: OpenZarrOptions): Promise<ZarrBackend> {
-  const zgroup = await store.get('.zgroup');
-  if (zgroup === undefined) {
-    if ((await store.get('zarr.json')) !== undefined) {
-      throw new UnsupportedError('Zarr format 3 stores (hdmf-zarr >= 0.14) are not supported yet', {
-        path: '/',
-        feature: 'zarr-v3',
-        backend: 'zarr',
-      });
+/** Opens `store` for reading: directly when it lists itself, else through consolidated metadata. */
+async function openReader(store: ZarrStore, init: ReaderInit): Promise<ZarrBackend> {
+  const name = init.location ?? storeName(store);
+  if (isListable(store)) {
+    const zgroup = await store.get('/.zgroup');
+    if (zgroup === undefined) {
+      if ((await store.get('/zarr.json')) !== undefined) throw zarrV3Unsupported();
+      throw new InvalidFileError(`${name} is not a Zarr v2 store (no .zgroup)`, { path: '/' });
     }
-    throw new InvalidFileError(`${store.location} is not a Zarr v2 store (no .zgroup)`, { path: '/' });
+    parseMetadataBytes(zgroup, '.zgroup', '/');
+    return new ZarrBackend({ store, ...init });
   }
-  parseMetadataBytes(zgroup, '.zgroup', '/');
-  return new ZarrBackend({ store, ...tuning(options) });
-}
-
-async function openRemote(store: ZarrStore, options: OpenZarrOptions): Promise<ZarrBackend> {
-  let bytes: Uint8Array | undefined;
+  let zmetadata: Uint8Array | undefined;
   try {
-    bytes = await store.get('.zmetadata');
+    zmetadata = await store.get('/.zmetadata');
   } catch (cause) {
-    throw new BackendError(`cannot read ${store.location}`, { path: '/', backend: 'zarr', cause });
+    throw new BackendError(`cannot read ${name}`, { path: '/', backend: 'zarr', cause });
   }
-  if (bytes === undefined) return openLocalRemote(store, options);
-  const parsed = parseMetadataBytes(bytes, '.zmetadata', '/');
-  const metadata = parsed instanceof Map ? parsed.get('metadata') : undefined;
-  if (!(metadata instanceof Map))
-    throw new InvalidFileError('.zmetadata has no metadata object', { path: '/' });
-  const consolidated: ConsolidatedMetadata = new Map();
-  for (const [key, value] of metadata) {
-    const parts = key.split('/');
-    const file = parts.pop()!;
-    if (!['.zgroup', '.zarray', '.zattrs'].includes(file) || !parts.every(isSafeName)) {
-      throw new InvalidFileError(`.zmetadata lists an unsafe key ${JSON.stringify(key)}`, { path: '/' });
-    }
-    consolidated.set(key, value);
+  if (zmetadata !== undefined) {
+    const index = parseConsolidatedV2(zmetadata);
+    return new ZarrBackend({ store: withConsolidatedIndex(store as never, index), ...init });
   }
-  if (!consolidated.has('.zgroup'))
-    throw new InvalidFileError(`${store.location} is not a Zarr v2 store (no root group)`, { path: '/' });
-  return new ZarrBackend({ store, consolidated, ...tuning(options) });
+  const zgroup = await store.get('/.zgroup');
+  if (zgroup === undefined)
+    throw new NotFoundError(`${name} is not a Zarr v2 store (no .zmetadata or .zgroup)`, { path: '/' });
+  parseMetadataBytes(zgroup, '.zgroup', '/');
+  return new ZarrBackend({ store, ...init });
 }
 
-async function openLocalRemote(store: ZarrStore, options: OpenZarrOptions): Promise<ZarrBackend> {
-  const zgroup = await store.get('.zgroup');
-  if (zgroup === undefined)
-    throw new NotFoundError(`${store.location} is not a Zarr v2 store (no .zmetadata or .zgroup)`, {
-      path: '/',
-    });
-  parseMetadataBytes(zgroup, '.zgroup', '/');
-  return new ZarrBackend({ store, ...tuning(options) });
+function zarrV3Unsupported(): UnsupportedError {
+  return new UnsupportedError('Zarr format 3 stores (hdmf-zarr >= 0.14) are not supported yet', {
+    path: '/',
+    feature: 'zarr-v3',
+    backend: 'zarr',
+  });
 }

@@ -160,10 +160,7 @@ describe('bad input gives clear errors', () => {
     const staging = new MapStagingStore(target, false);
     let chunkWrites = 0;
     const failing: StagingStore = {
-      location: 'memory',
-      local: true,
       get: (key) => staging.get(key),
-      listChildren: (prefix) => staging.listChildren(prefix),
       set: async (key, value) => {
         if (/\/\d+\.\d+$/.test(key) && ++chunkWrites === 3)
           throw new Error('ENOSPC: no space left on device');

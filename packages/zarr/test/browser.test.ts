@@ -125,7 +125,7 @@ describe('the browser build', () => {
   });
 
   it('reads a store object of the caller’s through its .zmetadata', () => {
-    expect(report.customStore.firstKey).toBe('.zmetadata');
+    expect(report.customStore.firstKey).toBe('/.zmetadata');
     for (const name of seriesNames) expect(report.customStore.series[name]?.equal, name).toBe(true);
   });
 

@@ -1,7 +1,8 @@
 /**
  * The directory store's reads: each value owns its whole ArrayBuffer (the store promises
  * freshValues, so a read of one chunk hands the bytes out as they are), small files included,
- * which Node would otherwise serve from its shared buffer pool; and absent keys read as undefined.
+ * which Node would otherwise serve from its shared buffer pool; absent keys read as undefined;
+ * ranges; and keys that would leave the directory are refused.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { DirStagingStore, DirStore } from '../src/platform/node/dir-store.js';
@@ -16,22 +17,32 @@ describe('DirStore.get', () => {
     const staging = await DirStagingStore.create(target, false);
     const small = Uint8Array.from([1, 2, 3, 4, 5]);
     const large = Uint8Array.from({ length: 20_000 }, (_, i) => i % 251);
-    await staging.set('a/small', small);
-    await staging.set('a/large', large);
+    await staging.set('/a/small', small);
+    await staging.set('/a/large', large);
     await staging.commit();
 
     const store = new DirStore(target);
     for (const [key, expected] of [
-      ['a/small', small],
-      ['a/large', large],
+      ['/a/small', small],
+      ['/a/large', large],
     ] as const) {
       const value = await store.get(key);
       expect(value).toEqual(expected);
       expect(value!.byteOffset).toBe(0);
       expect(value!.buffer.byteLength).toBe(expected.byteLength);
     }
-    expect(await store.get('a/missing')).toBeUndefined();
-    expect(await store.get('a')).toBeUndefined(); // a directory, not a value
-    expect(await store.get('a/small/below')).toBeUndefined();
+    expect(await store.get('/a/missing')).toBeUndefined();
+    expect(await store.get('/a')).toBeUndefined(); // a directory, not a value
+    expect(await store.get('/a/small/below')).toBeUndefined();
+    expect(await store.getRange('/a/large', { offset: 100, length: 5 })).toEqual(large.subarray(100, 105));
+    expect(await store.getRange('/a/large', { suffixLength: 3 })).toEqual(large.subarray(-3));
+    expect(await store.getRange('/a/missing', { offset: 0, length: 1 })).toBeUndefined();
+  });
+
+  it('refuses keys that would leave the store', async () => {
+    const store = new DirStore(temp.dir);
+    for (const key of ['/../x', '/a/./b', '/a//b', 'relative', '/a\\b']) {
+      await expect(store.get(key as `/${string}`)).rejects.toThrow(/store key/);
+    }
   });
 });

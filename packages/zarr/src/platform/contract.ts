@@ -7,7 +7,7 @@
  */
 import type { PooledCodec } from '../numcodecs-codec.js';
 import type { OpenMode } from '@nwbjs/core';
-import type { StagingStore, ZarrStore } from '../stores/store.js';
+import type { ListableStore, StagingStore } from '../stores/store.js';
 
 /** The two deflate framings Zarr uses: numcodecs' `zlib` (RFC 1950) and `gzip` (RFC 1952). */
 export type DeflateFormat = 'zlib' | 'gzip';
@@ -35,13 +35,13 @@ export interface CodecRunner {
 }
 
 /** Opens a directory store for reading: checks that `location` is a directory. */
-export type DirectoryReaderOpener = (location: string) => Promise<ZarrStore>;
+export type DirectoryReaderOpener = (location: string) => Promise<ListableStore>;
 
 /**
- * Prepares writing a directory store (mode `'w'` or `'w-'`): `store` reads the target as it is,
- * `staging` receives the writes and becomes the target at commit.
+ * Prepares writing a directory store (mode `'w'` or `'w-'`): the staging store receives the writes
+ * (and reads them back) and becomes the target at commit.
  */
 export type DirectoryWriterOpener = (
   location: string,
   mode: Exclude<OpenMode, 'r'>,
-) => Promise<{ store: ZarrStore; staging: StagingStore }>;
+) => Promise<StagingStore & ListableStore>;

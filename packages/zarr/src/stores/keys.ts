@@ -3,6 +3,7 @@
  * reference, a key of `.zmetadata`) is trusted as a path: each must be a plain relative name with
  * no `..`, `.`, backslash, NUL or absolute form, so no key can address anything outside the store.
  */
+import type { AbsolutePath } from '@zarrita/storage';
 import { InvalidFileError } from '@nwbjs/core';
 
 const RESERVED = new Set(['.zarray', '.zgroup', '.zattrs', '.zmetadata']);
@@ -43,9 +44,9 @@ export function pathNames(path: string): string[] {
   return path === '/' ? [] : path.slice(1).split('/');
 }
 
-/** The store key of `file` (`.zattrs`, a chunk key) inside the node at `path`. */
-export function keyOf(path: string, file: string): string {
-  return path === '/' ? file : `${path.slice(1)}/${file}`;
+/** The store key of `file` (`.zattrs`, a chunk key) inside the node at `path`: `/a/b/.zattrs`. */
+export function keyOf(path: string, file: string): AbsolutePath {
+  return (path === '/' ? `/${file}` : `${path}/${file}`) as AbsolutePath;
 }
 
 /** Parent of an absolute path. */

@@ -1,24 +1,56 @@
 /**
- * A Zarr store in a `Map<string, Uint8Array>` (keys as in a directory store, `a/b/.zarray`).
- * Writes are staged in a private map and moved into the caller's map at commit.
+ * A `Map<string, Uint8Array>` as a store. zarrita takes a Map as a store with absolute keys
+ * (`/a/b/.zarray`); this package has always written Maps with the keys of a directory store
+ * (`a/b/.zarray`), so either spelling is read (a Map whose keys start with `/` is zarrita's), and a
+ * Map is written in the spelling it already has (relative when empty). Writes are staged in a
+ * private Map and moved into the caller's Map at commit.
  */
-import type { StagingStore, ZarrStore } from './store.js';
+import type { AbsolutePath, RangeQuery } from '@zarrita/storage';
+import type { ListableStore, StagingStore } from './store.js';
 
-/** Reads a Map store. */
-export class MapStore implements ZarrStore {
-  readonly local = true;
+/** How a Map spells its keys: `a/b/.zarray` (relative, a directory's) or `/a/b/.zarray` (zarrita's). */
+export type MapKeyStyle = 'relative' | 'absolute';
+
+/** The key spelling a Map uses (relative when it is empty). */
+export function keyStyleOf(map: ReadonlyMap<string, unknown>): MapKeyStyle {
+  for (const key of map.keys()) return key.startsWith('/') ? 'absolute' : 'relative';
+  return 'relative';
+}
+
+/** Cuts `range` out of `value` (a view, no copy). */
+export function sliceRange(value: Uint8Array, range: RangeQuery): Uint8Array {
+  if ('suffixLength' in range) return value.subarray(Math.max(0, value.length - range.suffixLength));
+  return value.subarray(range.offset, range.offset + range.length);
+}
+
+/** Reads a Map store; lists it from its keys. */
+export class MapStore implements ListableStore {
   readonly location: string = 'memory';
-  constructor(protected readonly map: Map<string, Uint8Array>) {}
 
-  async get(key: string): Promise<Uint8Array | undefined> {
-    return this.map.get(key);
+  constructor(
+    protected readonly map: Map<string, Uint8Array>,
+    readonly keyStyle: MapKeyStyle = keyStyleOf(map),
+  ) {}
+
+  protected mapKey(key: AbsolutePath): string {
+    return this.keyStyle === 'absolute' ? key : key.slice(1);
   }
 
-  async listChildren(prefix: string): Promise<string[]> {
+  async get(key: AbsolutePath): Promise<Uint8Array | undefined> {
+    return this.map.get(this.mapKey(key));
+  }
+
+  async getRange(key: AbsolutePath, range: RangeQuery): Promise<Uint8Array | undefined> {
+    const value = this.map.get(this.mapKey(key));
+    return value === undefined ? undefined : sliceRange(value, range);
+  }
+
+  async listChildren(prefix: AbsolutePath): Promise<string[]> {
+    const start = this.mapKey(prefix);
     const names = new Set<string>();
     for (const key of this.map.keys()) {
-      if (!key.startsWith(prefix)) continue;
-      const rest = key.slice(prefix.length);
+      if (!key.startsWith(start)) continue;
+      const rest = key.slice(start.length);
       const slash = rest.indexOf('/');
       if (slash > 0) names.add(rest.slice(0, slash));
     }
@@ -26,19 +58,20 @@ export class MapStore implements ZarrStore {
   }
 }
 
-/** Writes into a staging map; `commit` moves everything into the target map. */
+/** Writes into a private Map; `commit` moves everything into the target Map. */
 export class MapStagingStore extends MapStore implements StagingStore {
   #done = false;
+
   constructor(
     private readonly target: Map<string, Uint8Array>,
     private readonly replace: boolean,
   ) {
-    super(new Map());
+    super(new Map(), keyStyleOf(target));
   }
 
-  async set(key: string, value: Uint8Array): Promise<void> {
+  async set(key: AbsolutePath, value: Uint8Array): Promise<void> {
     if (this.#done) throw new Error('the store is closed');
-    this.map.set(key, value);
+    this.map.set(this.mapKey(key), value);
   }
 
   async commit(): Promise<void> {

@@ -1,42 +1,65 @@
 /**
- * What the backend needs from a store: keyed bytes, optional listing, and for writing, staged
- * writes that become visible only at commit. Keys are `/`-separated and relative (`a/b/.zarray`).
- * Callers can pass their own (IndexedDB, the File System Access API, an object-store client) to
- * `openZarr`.
+ * The store contract, which is zarrita's (`@zarrita/storage`): a store is anything with
+ * `get(key)` (and optionally `getRange`), keys are absolute (`/a/b/.zarray`), and a writable store
+ * adds `set`. zarrita's `FetchStore`, `FileSystemStore`, `ReferenceStore`, a `Map<string,
+ * Uint8Array>` and zarrita's store extensions (`withByteCaching`, ...) are all stores here, and
+ * the stores of this package are zarrita stores.
+ *
+ * Two optional additions, each a plain method a store may have:
+ * - `listChildren(prefix)`: the store can list itself (a directory, a Map). Such a store is read
+ *   directly and is the authority on what it holds; any other is opened through its consolidated
+ *   metadata, which is also what lists it (see `consolidated.ts`).
+ * - `commit()` and `abort()` on a writable store: writes are staged and appear at the target only
+ *   at commit, which is how a writer never leaves a half-written store that looks complete.
  */
+import type { AbsolutePath, AsyncReadable, AsyncWritable, Readable } from '@zarrita/storage';
 
-/**
- * A readable store. A `local` store is read key by key (and listed, if it can list); any other is
- * opened through its `.zmetadata`, one request, as a remote store is.
- */
-export interface ZarrStore {
-  /** Where it lives (a directory, a URL, or `memory`), for messages. */
-  readonly location: string;
+/** Any zarrita store: `get` (and optionally `getRange`), sync or async, absolute keys. */
+export type ZarrStore = Readable;
+
+/** A store that can list its own entries; read directly, without consolidated metadata. */
+export interface ListableStore extends AsyncReadable {
   /**
-   * Whether the store is cheap to ask and authoritative (a local directory or a Map): such stores
-   * are read directly and a stale `.zmetadata` is never relied on.
+   * Names of the entries directly under `prefix` (`/` or `/a/b/`) that have entries of their own
+   * (the child groups and arrays, in Zarr terms); order does not matter.
    */
-  readonly local: boolean;
-  /**
-   * True when each `get` returns a new buffer that nothing else holds (a file just read, a response
-   * body), so a read of exactly one chunk can hand the chunk's bytes to the caller without a copy.
-   * Leave it unset when `get` returns values the store keeps (a Map store does).
-   */
-  readonly freshValues?: boolean;
-  get(key: string): Promise<Uint8Array | undefined>;
-  /** Names of the entries directly under `prefix` (`''` or `a/b/`), when the store can list. */
-  listChildren?(prefix: string): Promise<string[]>;
+  listChildren(prefix: AbsolutePath): Promise<string[]>;
 }
 
 /**
- * A store being written: writes are staged and appear at the target only at `commit()`; `abort()`
- * is called instead when the write fails. Whether an existing store at the target may be replaced
- * is the store's decision, made at commit.
+ * A writable store whose writes are staged: they appear at the target only at `commit()`;
+ * `abort()` is called instead when the write fails. Whether an existing store at the target may be
+ * replaced is the store's decision, made at commit. `get` reads what was staged.
  */
-export interface StagingStore extends ZarrStore {
-  set(key: string, value: Uint8Array): Promise<void>;
+export interface StagingStore extends AsyncReadable, AsyncWritable {
   /** Makes what was written the store at the target, replacing what was there if allowed. */
   commit(): Promise<void>;
   /** Discards everything written. */
   abort(): Promise<void>;
+}
+
+/** True when `store` can list its entries. */
+export function isListable(store: Readable): store is ListableStore {
+  return typeof (store as Partial<ListableStore>).listChildren === 'function';
+}
+
+/** True when `store` can be written with staged writes. */
+export function isStaging(store: Readable): store is StagingStore {
+  const s = store as Partial<StagingStore>;
+  return typeof s.set === 'function' && typeof s.commit === 'function' && typeof s.abort === 'function';
+}
+
+/** A name for a store in messages: its URL, directory or `location`, else what kind it is. */
+export function storeName(store: Readable): string {
+  const s = store as { url?: unknown; root?: unknown; location?: unknown };
+  for (const v of [s.location, s.url, s.root]) {
+    if (typeof v === 'string') return v;
+    if (v instanceof URL) return v.href;
+  }
+  return store instanceof Map ? 'memory' : 'a store';
+}
+
+/** The directory prefix of a node's entries: `/` for the root, `/a/b/` for `/a/b`. */
+export function prefixOf(path: string): AbsolutePath {
+  return (path === '/' ? '/' : `${path}/`) as AbsolutePath;
 }

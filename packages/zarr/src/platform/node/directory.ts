@@ -37,5 +37,5 @@ export const openDirectoryWriter: DirectoryWriterOpener = async (location, mode)
   } catch (cause) {
     throw new BackendError(`cannot create ${location}`, { path: '/', backend: 'zarr', cause });
   }
-  return { store: new DirStore(location), staging };
+  return staging;
 };
