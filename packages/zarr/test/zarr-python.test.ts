@@ -4,10 +4,11 @@
  * on the worker pool decode to the same values.
  */
 import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ndarray, numericScalar, textScalar } from '@nwbjs/core';
+import { ndarray, numericScalar, textArray, textScalar } from '@nwbjs/core';
 import { openZarr } from '../src/index.js';
 import { tempDir } from './helpers.js';
 
@@ -65,6 +66,46 @@ describe('zarr-python reads what this package writes', () => {
     const r = await openZarr(store);
     expect((await r.readAttributes('/acquisition/movie'))['count']?.dtype).toBe('int32');
     expect(await r.stat('/acquisition/movie/data')).toMatchObject({ maxShape: [null, 300, 300] });
+    await r.close();
+  });
+
+  it('reads non-ASCII text in attributes and datasets: the metadata files are ASCII JSON, as zarr-python writes them', async () => {
+    const store = path.join(temp.dir, 'text.nwb.zarr');
+    const w = await openZarr(store, 'w-');
+    await w.createGroup('/general', {
+      experimenter: textArray(['Müller', 'Ødegård']),
+      note: textScalar('20 °C'),
+    });
+    await w.createDataset(
+      '/general/unit',
+      { dtype: 'utf8', shape: [] },
+      { unit: textScalar('µV'), emoji: textScalar('\u{1F9E0}') },
+      textScalar('µV'),
+    );
+    await w.close();
+    for (const key of ['.zmetadata', 'general/.zattrs', 'general/unit/.zattrs']) {
+      const bytes = await readFile(path.join(store, key));
+      expect(
+        bytes.every((b) => b < 0x80),
+        key,
+      ).toBe(true);
+    }
+    const script = `
+import json, sys, zarr
+for g in (zarr.open(sys.argv[1], mode='r'), zarr.open_consolidated(sys.argv[1], mode='r')):
+    print(json.dumps([dict(g['general'].attrs), dict(g['general/unit'].attrs), g['general/unit'][0]]))
+`;
+    const { stdout } = await run('/usr/bin/python3', ['-Es', '-c', script, store]);
+    for (const line of stdout.trim().split('\n')) {
+      expect(JSON.parse(line)).toEqual([
+        { experimenter: ['Müller', 'Ødegård'], note: '20 °C' },
+        { unit: 'µV', emoji: '\u{1F9E0}', zarr_dtype: 'scalar' },
+        'µV',
+      ]);
+    }
+    const r = await openZarr(store);
+    expect((await r.readAttributes('/general'))['experimenter']?.data).toEqual(['Müller', 'Ødegård']);
+    expect((await r.readAttributes('/general/unit'))['emoji']?.data).toEqual(['\u{1F9E0}']);
     await r.close();
   });
 });

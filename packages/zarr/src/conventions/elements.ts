@@ -178,7 +178,7 @@ export function asciiJson(value: unknown): string {
     return v;
   };
   return JSON.stringify(sorted(value)).replace(
-    /[\u007f-\uffff]/g,
+    /[\u0080-\uffff]/g,
     (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
   );
 }

@@ -227,7 +227,20 @@ export function jsonFloat(value: number): JsonNumber {
 }
 
 /**
- * Serializes like zarr-python: 4-space indent, keys sorted when `sortKeys` (as zarr does for
+ * A JSON string literal with every character beyond ASCII escaped (`"\\u00b5V"`), as Python's
+ * `json.dumps` writes it by default (`ensure_ascii`). zarr-python 2 writes its metadata files that
+ * way and reads them as ASCII: raw UTF-8 in `.zattrs` makes a store unreadable there. Characters
+ * beyond the Basic Multilingual Plane become their two escaped UTF-16 halves, as in Python.
+ */
+export function asciiString(value: string): string {
+  return JSON.stringify(value).replace(
+    /[\u0080-\uffff]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
+
+/**
+ * Serializes like zarr-python (non-ASCII text escaped, see {@link asciiString}): 4-space indent, keys sorted when `sortKeys` (as zarr does for
  * metadata), plain numbers as integers if integral, {@link JsonNumber}s as spelled.
  */
 export function stringifyJson(value: JsonOut, indent = 4, sortKeys = true): string {
@@ -238,7 +251,7 @@ export function stringifyJson(value: JsonOut, indent = 4, sortKeys = true): stri
   function write(v: JsonOut, pad: string): void {
     if (v === null) parts.push('null');
     else if (typeof v === 'boolean') parts.push(v ? 'true' : 'false');
-    else if (typeof v === 'string') parts.push(JSON.stringify(v));
+    else if (typeof v === 'string') parts.push(asciiString(v));
     else if (typeof v === 'bigint') parts.push(v.toString());
     else if (typeof v === 'number') parts.push(Number.isInteger(v) ? String(v) : formatFloat(v));
     else if (v instanceof JsonNumber) parts.push(v.text);
@@ -270,7 +283,7 @@ export function stringifyJson(value: JsonOut, indent = 4, sortKeys = true): stri
       parts.push(indent > 0 ? '{\n' : '{');
       entries.forEach(([k, item], i) => {
         if (indent > 0) parts.push(inner);
-        parts.push(JSON.stringify(k), indent > 0 ? ': ' : ':');
+        parts.push(asciiString(k), indent > 0 ? ': ' : ':');
         write(item, inner);
         if (i < entries.length - 1) parts.push(indent > 0 ? ',\n' : ',');
       });
