@@ -98,6 +98,12 @@ export interface StorageCapabilities {
   readonly externalLinks: boolean;
   /** Whether compound dtypes can be written. */
   readonly compound: boolean;
+  /**
+   * Whether region references (dtype `region`, also as compound fields) can be written. Writers
+   * that cannot (hdmf-zarr has no layout for them) are given no such dataset by `writeTree`, which
+   * leaves it out with a warning; an empty one is still written.
+   */
+  readonly regionReferences?: boolean;
 }
 
 /** Options for {@link StorageBackend.readData}. */

@@ -3,7 +3,8 @@
  *
  * The names follow numpy (what PyNWB, h5py and zarr-python report), plus `utf8`/`ascii` for
  * variable-length text (HDF5 keeps the character set, hdmf-zarr keeps it as vlen-utf8 versus
- * vlen-bytes), `ref` for object references, and compound types for table rows.
+ * vlen-bytes), `ref` for object references, `region` for references to a region of a dataset (HDF5's
+ * dataset region references, which MatNWB writes), and compound types for table rows.
  */
 
 /** Fixed-width numeric element types. */
@@ -25,7 +26,7 @@ export interface CompoundDType {
 }
 
 /** Every element type that is not compound. */
-export type ScalarDType = NumericDType | 'bool' | 'utf8' | 'ascii' | 'ref';
+export type ScalarDType = NumericDType | 'bool' | 'utf8' | 'ascii' | 'ref' | 'region';
 
 /** Any element type a dataset or attribute can have. */
 export type DType = ScalarDType | CompoundDType;
@@ -67,6 +68,18 @@ export function isNumericDType(dtype: DType): dtype is NumericDType {
 /** True for `utf8` and `ascii`. */
 export function isTextDType(dtype: DType): dtype is 'utf8' | 'ascii' {
   return dtype === 'utf8' || dtype === 'ascii';
+}
+
+/** True for dtypes whose values are references (object or region), or records holding some. */
+export function holdsReferences(dtype: DType): boolean {
+  if (isCompoundDType(dtype)) return dtype.compound.some((f) => f.dtype === 'ref' || f.dtype === 'region');
+  return dtype === 'ref' || dtype === 'region';
+}
+
+/** True for `region` or a compound with a `region` field. */
+export function holdsRegionReferences(dtype: DType): boolean {
+  if (isCompoundDType(dtype)) return dtype.compound.some((f) => f.dtype === 'region');
+  return dtype === 'region';
 }
 
 /** True for compound dtypes. */

@@ -6,7 +6,7 @@
 import type { Attributes } from '../storage/backend.js';
 import { formatDType } from '../storage/dtype.js';
 import type { NdArray } from '../storage/values.js';
-import { isObjectRef } from '../storage/values.js';
+import { canonicalSelection, isObjectRef, isRegionRef } from '../storage/values.js';
 import type { DataStream, GroupNode, TreeNode } from '../tree/nodes.js';
 import { isDataStream, isDatasetHandle } from '../tree/nodes.js';
 import { concatRows } from '../tree/row-slabs.js';
@@ -36,6 +36,7 @@ export interface SnapshotOptions {
 /** An array as plain values: bools as booleans, 64-bit integers as bigints, references as paths. */
 export function plainArray(array: NdArray, options: SnapshotOptions = {}): PlainArray {
   const plainValue = (v: unknown): unknown => {
+    if (isRegionRef(v)) return { region: v.path, selection: canonicalSelection(v.selection) };
     if (isObjectRef(v))
       return options.objectIds === true ? { path: v.path, objectId: v.objectId } : `->${v.path}`;
     if (typeof v === 'object' && v !== null) {

@@ -15,14 +15,17 @@ export interface WriteWarning {
   /**
    * `compression-fallback`: the codec is missing, gzip was used; `compression-dropped`: no codec
    * available, written uncompressed; `shuffle-dropped`: the target cannot shuffle; `chunks-replaced`:
-   * the given chunk shape did not fit the dataset; `max-shape-dropped`: the given maxShape did not.
+   * the given chunk shape did not fit the dataset; `max-shape-dropped`: the given maxShape did not;
+   * `dataset-skipped`: the target cannot store the dataset at all (region references in Zarr), so
+   * it was left out.
    */
   readonly code:
     | 'compression-fallback'
     | 'compression-dropped'
     | 'shuffle-dropped'
     | 'chunks-replaced'
-    | 'max-shape-dropped';
+    | 'max-shape-dropped'
+    | 'dataset-skipped';
   /** What changed and why, for people. */
   readonly message: string;
 }

@@ -6,7 +6,13 @@
  */
 import type { Attributes, DatasetDefinition, DatasetLayout, StorageWriter } from '../storage/backend.js';
 import type { DType } from '../storage/dtype.js';
-import { isCompoundDType, sameDType, formatDType } from '../storage/dtype.js';
+import {
+  holdsReferences,
+  holdsRegionReferences,
+  isCompoundDType,
+  sameDType,
+  formatDType,
+} from '../storage/dtype.js';
 import type { CompoundRow, NdArray, ObjectRef } from '../storage/values.js';
 import { isObjectRef, ndarray, shapeSize } from '../storage/values.js';
 import { ValidationError, isNWBError } from '../errors.js';
@@ -158,7 +164,7 @@ class TreeWriteJob {
       const childPath = joinPath(path, name);
       if (child.kind === 'group') await this.#writeGroup(childPath, child);
       else if (child.kind === 'link') this.#links.push([childPath, child]);
-      else if (holdsRefs(child.value.dtype)) this.#refDatasets.push([childPath, child]);
+      else if (holdsReferences(child.value.dtype)) this.#refDatasets.push([childPath, child]);
       else {
         this.currentPath = childPath;
         await this.#writeDataset(childPath, child);
@@ -170,7 +176,7 @@ class TreeWriteJob {
   #splitAttributes(path: string, attrs: Attributes): Attributes {
     const now: Attributes = {};
     for (const [name, value] of Object.entries(attrs)) {
-      if (holdsRefs(value.dtype)) this.#refAttributes.push([path, name, value]);
+      if (holdsReferences(value.dtype)) this.#refAttributes.push([path, name, value]);
       else now[name] = value;
     }
     return now;
@@ -238,6 +244,18 @@ class TreeWriteJob {
 
   async #writeRefDataset(path: string, node: DatasetNode): Promise<void> {
     const value = node.value;
+    if (
+      holdsRegionReferences(value.dtype) &&
+      this.#writer.capabilities.regionReferences !== true &&
+      shapeSize(value.shape) > 0
+    ) {
+      this.#warn({
+        path,
+        code: 'dataset-skipped',
+        message: `left out: it holds region references, which ${this.#writer.format} cannot store`,
+      });
+      return;
+    }
     let data: NdArray;
     if (isDataStream(value)) data = await collectStream(path, value);
     else if (isDatasetHandle(value)) data = checkShape(path, await value.read(), value.shape);
@@ -339,11 +357,6 @@ class TreeWriteJob {
     }
     return value;
   }
-}
-
-/** True for dtypes whose values are object references (or records holding some). */
-function holdsRefs(dtype: DType): boolean {
-  return dtype === 'ref' || (isCompoundDType(dtype) && dtype.compound.some((f) => f.dtype === 'ref'));
 }
 
 function normalizePath(path: string): string {
