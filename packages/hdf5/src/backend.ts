@@ -24,12 +24,16 @@ import type { PathFiles } from './platform/types.js';
 import { listGroup, readAttributes, readData, statPath } from './read.js';
 import { createDataset, createGroup, createLink, resizeDataset, setAttribute, writeData } from './write.js';
 
-/** What this backend can do: gzip only (one filter per dataset), no shuffle, external links, compounds. */
+/**
+ * What this backend can do: gzip only (one filter per dataset), no shuffle, external links,
+ * compounds, region references.
+ */
 export const HDF5_CAPABILITIES: StorageCapabilities = Object.freeze({
   compression: Object.freeze(['gzip'] as const),
   shuffle: false,
   externalLinks: true,
   compound: true,
+  regionReferences: true,
 });
 
 type State = 'open' | 'closed' | 'aborted';
@@ -193,14 +197,14 @@ export async function openHdf5(path: string, mode: OpenMode = 'r'): Promise<Hdf5
   if (mode === 'r') {
     files.checkHdf5File(location);
     const fileId = openForReading(module, location, location);
-    return new Hdf5Backend(new Hdf5File(module, fileId), location, mode, undefined);
+    return new Hdf5Backend(new Hdf5File(module, fileId, location), location, mode, undefined);
   }
   if (mode !== 'w' && mode !== 'w-')
     throw backendError(location, `unknown open mode ${JSON.stringify(mode)}`);
   files.checkTarget(location, mode);
   const temp = files.temporarySibling(location);
   const fileId = createFile(module, temp, location, () => files.discard(temp));
-  return new Hdf5Backend(new Hdf5File(module, fileId), location, mode, {
+  return new Hdf5Backend(new Hdf5File(module, fileId, temp), location, mode, {
     finish: () => files.commit(temp, location, mode),
     discard: () => files.discard(temp),
   });

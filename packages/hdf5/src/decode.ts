@@ -3,12 +3,13 @@
  * for numbers and bools (one copy out of the heap), strings for text, ObjectRefs for references,
  * records for compound rows.
  */
-import type { ArrayData, CompoundRow, DType, NumericArray, NumericDType } from '@nwbjs/core';
-import { isCompoundDType, typedArrayFor } from '@nwbjs/core';
+import type { ArrayData, CompoundRow, DType, NumericArray, NumericDType, RegionRef } from '@nwbjs/core';
+import { decodeText, isCompoundDType, typedArrayFor } from '@nwbjs/core';
 import { dtypeOf } from './dtypes.js';
 import { unsupported } from './errors.js';
 import type { H5Module, Metadata } from './module.js';
 import { decodeRef } from './refs.js';
+import type { RegionDecoder } from './region-refs.js';
 
 /** Where decoded elements come from: `count` elements of `meta` at heap address `ptr`. */
 export interface HeapElements {
@@ -19,6 +20,8 @@ export interface HeapElements {
   readonly count: number;
   /** The object the elements belong to, for error messages. */
   readonly path: string;
+  /** Decodes region references (they keep their selections in the file's bytes). */
+  readonly regions?: RegionDecoder;
 }
 
 /**
@@ -47,6 +50,7 @@ export function decodeElements(src: HeapElements, dtype: DType, out?: ArrayData)
   if (isCompoundDType(dtype)) return decodeCompound(src);
   if (dtype === 'utf8' || dtype === 'ascii') return decodeStrings(src);
   if (dtype === 'ref') return decodeRefs(src);
+  if (dtype === 'region') return decodeRegionRefs(src);
   return copyNumeric(src, dtype, out);
 }
 
@@ -56,20 +60,24 @@ function decodeStrings(src: HeapElements): string[] {
   if (meta.vlen) {
     // A variable-length string element is a char* (4 bytes in wasm32); null reads as ''.
     const pointers = new Uint32Array(module.HEAPU8.slice(ptr, ptr + 4 * count).buffer);
-    for (let i = 0; i < count; i++) out[i] = pointers[i] === 0 ? '' : module.UTF8ToString(pointers[i]!);
+    const heap = module.HEAPU8;
+    for (let i = 0; i < count; i++) {
+      const at = pointers[i]!;
+      const end = at === 0 ? 0 : heap.indexOf(0, at);
+      out[i] = at === 0 ? '' : decodeText(heap.subarray(at, end < 0 ? heap.length : end));
+    }
     return out;
   }
-  const decoder = new TextDecoder('utf-8');
-  for (let i = 0; i < count; i++) out[i] = fixedString(module.HEAPU8, ptr + i * meta.size, meta, decoder);
+  for (let i = 0; i < count; i++) out[i] = fixedString(module.HEAPU8, ptr + i * meta.size, meta);
   return out;
 }
 
 /** One fixed-length string: up to the first NUL, without the padding HDF5 added. */
-function fixedString(heap: Uint8Array, at: number, meta: Metadata, decoder: TextDecoder): string {
+function fixedString(heap: Uint8Array, at: number, meta: Metadata): string {
   let bytes = heap.subarray(at, at + meta.size);
   const nul = bytes.indexOf(0);
   if (nul >= 0) bytes = bytes.subarray(0, nul);
-  const text = decoder.decode(bytes);
+  const text = decodeText(bytes);
   // strpad 2 is H5T_STR_SPACEPAD.
   return meta.strpad === 2 ? text.replace(/ +$/, '') : text;
 }
@@ -80,6 +88,23 @@ function decodeRefs(src: HeapElements) {
   for (let i = 0; i < count; i++) {
     const bytes = module.HEAPU8.slice(ptr + i * meta.size, ptr + (i + 1) * meta.size);
     refs.push(decodeRef(module, fileId, bytes, path));
+  }
+  return refs;
+}
+
+function decodeRegionRefs(src: HeapElements): RegionRef[] {
+  const { module, ptr, meta, count, path, regions } = src;
+  if (regions === undefined) {
+    throw unsupported(
+      path,
+      'region references are read only from files opened by path or as bytes',
+      'dtype:region',
+    );
+  }
+  const refs: RegionRef[] = [];
+  for (let i = 0; i < count; i++) {
+    const bytes = module.HEAPU8.slice(ptr + i * meta.size, ptr + (i + 1) * meta.size);
+    refs.push(regions.decode(bytes, path));
   }
   return refs;
 }

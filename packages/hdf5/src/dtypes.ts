@@ -7,6 +7,7 @@ import type { CompoundField, DType, NumericDType, ScalarDType } from '@nwbjs/cor
 import { isCompoundDType, isNumericDType } from '@nwbjs/core';
 import { unsupported } from './errors.js';
 import type { Metadata } from './module.js';
+import { REGION_REF_SIZE } from './region-refs.js';
 
 /** HDF5 datatype classes (H5T_class_t) that h5wasm reports in `Metadata.type`. */
 export const H5T = {
@@ -80,8 +81,7 @@ function scalarDTypeOf(meta: Metadata, path: string): ScalarDType {
     case H5T.STRING:
       return meta.cset === CSET_UTF8 ? 'utf8' : 'ascii';
     case H5T.REFERENCE:
-      if (meta.ref_type === 'object') return 'ref';
-      throw unsupported(path, 'region references are not supported', 'dtype:region-ref');
+      return meta.ref_type === 'object' ? 'ref' : 'region';
     case H5T.ENUM: {
       if (isBoolEnum(meta)) return 'bool';
       // Other enums read as their integer base type, like h5py without its enum helpers.
@@ -115,7 +115,7 @@ export function typeMetadata(dtype: DType, path: string): TypeMetadata {
   if (isCompoundDType(dtype)) {
     let offset = 0;
     const members = dtype.compound.map((field) => {
-      if (field.dtype === 'utf8' || field.dtype === 'ascii' || field.dtype === 'bool') {
+      if (field.dtype === 'bool') {
         throw unsupported(
           path,
           `compound member ${field.name}: ${field.dtype} members cannot be written with h5wasm`,
@@ -147,6 +147,9 @@ export function typeMetadata(dtype: DType, path: string): TypeMetadata {
   }
   if (dtype === 'ref') {
     return { type: H5T.REFERENCE, size: OBJ_REF_SIZE, signed: false, littleEndian: true, vlen: false };
+  }
+  if (dtype === 'region') {
+    return { type: H5T.REFERENCE, size: REGION_REF_SIZE, signed: false, littleEndian: true, vlen: false };
   }
   if (dtype === 'bool') return typeMetadata('uint8', path);
   if (isNumericDType(dtype)) {

@@ -8,6 +8,7 @@ import type { DType } from '@nwbjs/core';
 import { backendError, guard } from './errors.js';
 import { ScratchBuffer } from './heap.js';
 import type { H5Module, Metadata } from './module.js';
+import { RegionDecoder } from './region-refs.js';
 import type { Hdf5DatasetInfo } from './read.js';
 
 /** H5G object types that h5wasm's `get_type` reports. */
@@ -51,9 +52,13 @@ export class Hdf5File {
   /** Paths as callers spell them, resolved; links are never removed, so a found target stays valid. */
   readonly #targets = new Map<string, { path: string; kind: 'group' | 'dataset' }>();
 
-  constructor(module: H5Module, fileId: bigint) {
+  /** Decodes region references (from the file's bytes); absent when the file's path is unknown. */
+  readonly regions: RegionDecoder | undefined;
+
+  constructor(module: H5Module, fileId: bigint, fsPath?: string) {
     this.module = module;
     this.fileId = fileId;
+    this.regions = fsPath === undefined ? undefined : new RegionDecoder(module, fileId, fsPath);
     this.readBuffer = new ScratchBuffer(module);
     this.writeBuffer = new ScratchBuffer(module);
   }

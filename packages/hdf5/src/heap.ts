@@ -3,6 +3,7 @@
  * reading frame after frame of a series allocates nothing per call; big buffers are released after
  * use so that one large read does not pin heap memory for the life of the file.
  */
+import { encodeText } from '@nwbjs/core';
 import type { H5Module } from './module.js';
 
 /** Buffers above this size are freed after each use instead of being kept for reuse. */
@@ -76,8 +77,7 @@ export function stringsToHeap(
   module: H5Module,
   values: readonly string[],
 ): { ptr: number; free: () => void } {
-  const encoder = new TextEncoder();
-  const encoded = values.map((v) => encoder.encode(v));
+  const encoded = values.map((v) => encodeText(v));
   const total = encoded.reduce((n, e) => n + e.byteLength + 1, 0);
   const chars = allocate(module, total);
   const table = allocate(module, values.length * 4);

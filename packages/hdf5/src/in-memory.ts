@@ -56,7 +56,10 @@ export async function openHdf5Bytes(bytes: Hdf5Bytes, name?: string): Promise<Hd
     remove();
     throw error;
   }
-  return new Hdf5Backend(new Hdf5File(module, fileId), name, 'r', { finish: remove, discard: remove });
+  return new Hdf5Backend(new Hdf5File(module, fileId, staged), name, 'r', {
+    finish: remove,
+    discard: remove,
+  });
 }
 
 /**
@@ -77,7 +80,7 @@ export async function createHdf5InMemory(name = DEFAULT_NAME): Promise<Hdf5Memor
   const path = platform.scratch.reserve(module);
   const output = new MemoryOutput(module, path);
   const fileId = createFile(module, path, name, () => output.discard());
-  return new Hdf5MemoryWriter(new Hdf5File(module, fileId), name, 'w', output);
+  return new Hdf5MemoryWriter(new Hdf5File(module, fileId, path), name, 'w', output);
 }
 
 /**

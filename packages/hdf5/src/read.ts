@@ -148,7 +148,10 @@ export function readAttribute(file: Hdf5File, path: string, name: string): NdArr
   try {
     guard(where, 'reading the attribute', () => module.get_attribute_data(fileId, path, name, BigInt(ptr)));
     try {
-      const data = decodeElements({ module, fileId, ptr, meta, count, path: where }, dtype);
+      const data = decodeElements(
+        { module, fileId, ptr, meta, count, path: where, regions: file.regions },
+        dtype,
+      );
       return { dtype, shape: [...shape], data };
     } finally {
       if (holdsVlen(meta)) module.reclaim_vlen_memory(fileId, path, name, BigInt(ptr));
@@ -294,7 +297,7 @@ function readVariable(
       readInto(file, path, slab.start, slab.count, slab.step, ptr);
     }
     try {
-      return decodeElements({ module, fileId, ptr, meta, count: total, path }, dtype);
+      return decodeElements({ module, fileId, ptr, meta, count: total, path, regions: file.regions }, dtype);
     } finally {
       if (holdsVlen(meta)) {
         if (scalar) module.reclaim_vlen_memory(fileId, path, '', BigInt(ptr));

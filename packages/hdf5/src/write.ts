@@ -17,7 +17,7 @@ import {
 import { BOOL_ATTRS_MARKER, DTYPE_MARKER, isReservedAttribute } from './bool-marker.js';
 import type { TypeMetadata } from './dtypes.js';
 import { typeMetadata } from './dtypes.js';
-import { encodeFixed } from './encode.js';
+import { encodeFixed, freeHeapStrings } from './encode.js';
 import { backendError, guard, notFound, unsupported } from './errors.js';
 import type { Hdf5File } from './file-handle.js';
 import { normalizePath } from './file-handle.js';
@@ -29,6 +29,11 @@ import { datasetInfo, readAttribute } from './read.js';
 const CONTIGUOUS_EMPTY_BYTES = 64 * 1024 * 1024;
 /** Data given at creation above this size is written in runs of rows (bounded heap use). */
 const MAX_CALL_BYTES = 256 * 1024 * 1024;
+
+/** True for text holding bytes that are not UTF-8 (escaped as `decodeText` does). */
+function holdsRawBytes(text: string): boolean {
+  return /[\udc80-\udcff]/.test(text);
+}
 
 /** Checks that `rawPath` can be created: valid, new, in an existing group. Returns it normalized. */
 function creatable(file: Hdf5File, rawPath: string): string {
@@ -114,10 +119,23 @@ export function createDataset(
     // h5wasm writes vlen strings from a JS list; a dataset without data starts as empty strings.
     const values =
       data === undefined ? new Array<string>(shapeSize(shape)).fill('') : (data.data as string[]);
-    const status = guard(path, 'creating the dataset', () =>
-      module.create_vlen_str_dataset(fileId, path, values, meta(shape) as never),
-    );
-    file.check(status, path, 'creating the dataset');
+    if (values.some(holdsRawBytes)) {
+      // Bytes that are not UTF-8 go in as they are, from C strings this package lays out.
+      const strings = stringsToHeap(module, values);
+      try {
+        const status = guard(path, 'creating the dataset', () =>
+          module.create_dataset(fileId, path, BigInt(strings.ptr), meta(shape) as never),
+        );
+        file.check(status, path, 'creating the dataset');
+      } finally {
+        strings.free();
+      }
+    } else {
+      const status = guard(path, 'creating the dataset', () =>
+        module.create_vlen_str_dataset(fileId, path, values, meta(shape) as never),
+      );
+      file.check(status, path, 'creating the dataset');
+    }
   } else if (chunked && (data === undefined || bytes > MAX_CALL_BYTES)) {
     // Create with no rows, grow to the full shape, then write (if there is data) in runs of rows.
     const initial = shape.map((d, axis) => (axis === 0 ? 0 : d));
@@ -137,15 +155,22 @@ export function createDataset(
       file.check(status, path, 'sizing the dataset');
     }
   } else {
-    const ptr =
-      data === undefined ? zeroed(file, bytes) : copyToHeap(module, encodeFixed(file, path, data, type));
+    const heapStrings: number[] = [];
     try {
-      const status = guard(path, 'creating the dataset', () =>
-        module.create_dataset(fileId, path, BigInt(ptr), meta(shape) as never),
-      );
-      file.check(status, path, 'creating the dataset');
+      const ptr =
+        data === undefined
+          ? zeroed(file, bytes)
+          : copyToHeap(module, encodeFixed(file, path, data, type, heapStrings));
+      try {
+        const status = guard(path, 'creating the dataset', () =>
+          module.create_dataset(fileId, path, BigInt(ptr), meta(shape) as never),
+        );
+        file.check(status, path, 'creating the dataset');
+      } finally {
+        module._free(ptr);
+      }
     } finally {
-      module._free(ptr);
+      freeHeapStrings(file, heapStrings);
     }
   }
   file.added(path, { kind: 'dataset' });
@@ -267,12 +292,13 @@ function writeBlock(
   const scalar = start.length === 0;
   const text = data.dtype === 'utf8' || data.dtype === 'ascii';
   const strings = text ? stringsToHeap(module, data.data as string[]) : undefined;
+  const heapStrings: number[] = [];
   try {
     let ptr: number;
     if (strings !== undefined) {
       ptr = strings.ptr;
     } else {
-      const bytes = encodeFixed(file, path, data, type);
+      const bytes = encodeFixed(file, path, data, type, heapStrings);
       ptr = file.writeBuffer.acquire(bytes.byteLength);
       // HEAPU8 is replaced when the heap grows, so it is looked up after acquiring.
       module.HEAPU8.set(bytes, ptr);
@@ -291,6 +317,7 @@ function writeBlock(
   } finally {
     if (strings !== undefined) strings.free();
     else file.writeBuffer.release();
+    freeHeapStrings(file, heapStrings);
   }
 }
 
@@ -380,6 +407,18 @@ function setRawAttribute(file: Hdf5File, path: string, name: string, value: NdAr
   const bytes =
     value.dtype === 'utf8' || value.dtype === 'ascii' ? undefined : encodeFixed(file, where, value, type);
   deleteAttribute(file, path, name);
+  if (bytes === undefined && (value.data as string[]).some(holdsRawBytes)) {
+    const strings = stringsToHeap(module, value.data as string[]);
+    try {
+      const status = guard(where, 'writing the attribute', () =>
+        module.create_attribute(fileId, path, name, BigInt(strings.ptr), meta as never),
+      );
+      file.check(status, where, 'writing the attribute');
+    } finally {
+      strings.free();
+    }
+    return;
+  }
   if (bytes === undefined) {
     const status = guard(where, 'writing the attribute', () =>
       module.create_vlen_str_attribute(fileId, path, name, value.data as string[], meta as never),
