@@ -7,6 +7,8 @@
 import type { AbsolutePath } from '@zarrita/storage';
 import type {
   Attributes,
+  CompoundDType,
+  CompoundRow,
   DatasetDefinition,
   DatasetInfo,
   Hyperslab,
@@ -28,7 +30,10 @@ import {
   arrayBytes,
   defaultChunks,
   formatDType,
+  holdsRegionReferences,
   hyperslabShape,
+  isCompoundDType,
+  isObjectRef,
   isNumericDType,
   isNWBError,
   isTextDType,
@@ -45,6 +50,7 @@ import { JsonNumber, parseJson, stringifyJson } from './conventions/json.js';
 import { linksToJson } from './conventions/links.js';
 import { referenceFromStored, storedReference } from './conventions/references.js';
 import { storageOf } from './conventions/zarr-dtype.js';
+import { rowsFromStored, rowsToStored } from './conventions/compound.js';
 import { axisParts, chunkRun, combinations, copyBlock, forEachLimit, strides } from './chunk-grid.js';
 import { ChunkWriteQueue } from './chunk-queue.js';
 import type { ArrayRecord, GroupRecord, NodeRecord } from './metadata.js';
@@ -65,7 +71,8 @@ const CAPABILITIES: StorageCapabilities = {
   compression: SUPPORTED_CODECS,
   shuffle: true,
   externalLinks: true,
-  compound: false,
+  compound: true,
+  regionReferences: false,
 };
 
 /** How a backend was opened; see {@link openZarr}. */
@@ -312,8 +319,16 @@ export class ZarrBackend implements StorageWriter {
     this.#claim(path);
     const scalar = shape.length === 0;
     const isSpec = path.startsWith('/specifications/') && isTextDType(dtype) && scalar;
+    if (scalar && isCompoundDType(dtype)) {
+      throw new UnsupportedError('a scalar compound dataset has no hdmf-zarr layout', {
+        path,
+        feature: 'compound-scalar',
+        backend: 'zarr',
+      });
+    }
     const storage = storageOf(dtype, path, isSpec && dtype === 'utf8');
-    const itemSize = storage.codec.kind === 'numeric' ? storage.codec.itemSize : 8;
+    const itemSize =
+      storage.codec.kind === 'numeric' || storage.codec.kind === 'structured' ? storage.codec.itemSize : 8;
     if (definition.compression !== undefined && !SUPPORTED_CODECS.includes(definition.compression.codec)) {
       throw new UnsupportedError(
         `compression ${definition.compression.codec} is not supported by the Zarr backend`,
@@ -343,14 +358,18 @@ export class ZarrBackend implements StorageWriter {
       chunks,
       scalar,
       dtype,
-      rawDType: storage.zarrayDType,
+      rawDType: toJsonValue(storage.zarrayDType),
       element: storage.codec,
       separator: '.',
-      fill: toJsonValue(fillJson(definition.fillValue, dtype)),
+      fill: toJsonValue(
+        storage.codec.kind === 'structured'
+          ? zeroRecordJson(storage.codec.itemSize)
+          : fillJson(definition.fillValue, dtype),
+      ),
       compressor: toJsonValue(compressor),
       filters: toJsonValue(filtersJson),
       maxShape,
-      attrs: new Map([['zarr_dtype', scalar ? 'scalar' : storage.zarrDType]]),
+      attrs: new Map([['zarr_dtype', scalar ? 'scalar' : toJsonValue(storage.zarrDType)]]),
       attributeDTypes: new Map(),
     };
     this.#add(record);
@@ -449,7 +468,9 @@ export class ZarrBackend implements StorageWriter {
           );
         }
         const bytes =
-          record.element.kind === 'numeric' ? chunkCount * record.element.itemSize : chunkCount * 16;
+          record.element.kind === 'numeric' || record.element.kind === 'structured'
+            ? chunkCount * record.element.itemSize
+            : chunkCount * 16;
         await queue.add(key, bytes, () => this.#writeChunk(record, index, chunk));
       }
     } catch (error) {
@@ -642,7 +663,10 @@ export class ZarrBackend implements StorageWriter {
     if (bytes === undefined) return undefined;
     const { filters, compressor } = await codecsOf(record);
     try {
-      const expected = record.element.kind === 'numeric' ? count * record.element.itemSize : undefined;
+      const expected =
+        record.element.kind === 'numeric' || record.element.kind === 'structured'
+          ? count * record.element.itemSize
+          : undefined;
       let b = compressor === undefined ? bytes : await compressor.decode(bytes, expected);
       for (let i = filters.length - 1; i >= 0; i--) b = await filters[i]!.decode(b);
       const fresh = b.buffer !== bytes.buffer || this.#freshValues;
@@ -674,6 +698,7 @@ export class ZarrBackend implements StorageWriter {
   }
 
   #fillChunk(record: ArrayRecord, count: number): ChunkValues {
+    if (record.element.kind === 'structured') return new Array<unknown>(count).fill({});
     if (record.element.kind !== 'numeric')
       return new Array<unknown>(count).fill(isTextDType(record.dtype) ? '' : undefined);
     const out = new (typedArrayFor(record.element.dtype))(count) as NumericArray;
@@ -701,19 +726,31 @@ export class ZarrBackend implements StorageWriter {
   /** Chunk element values as neutral values: references resolved and checked, text as text. */
   async #neutralValues(record: ArrayRecord, values: ChunkValues, path: string): Promise<NdArray['data']> {
     if (ArrayBuffer.isView(values)) return values;
+    if (isCompoundDType(record.dtype)) {
+      const rows =
+        record.element.kind === 'structured'
+          ? (values as CompoundRow[]).map((row) => zeroFilled(record.dtype as CompoundDType, row))
+          : rowsFromStored(record.dtype, missingAsError(values, path), path);
+      await this.#checkTargets(
+        rows.flatMap((row) => Object.values(row).filter(isObjectRef)),
+        path,
+      );
+      return rows;
+    }
+    if (holdsRegionReferences(record.dtype)) {
+      throw new UnsupportedError('region references are not supported in Zarr', {
+        path,
+        feature: 'dtype:region',
+        backend: 'zarr',
+      });
+    }
     if (record.dtype === 'ref') {
       const refs: ObjectRef[] = values.map((v) => {
         if (v === undefined || v === null || typeof v !== 'object')
           throw new InvalidFileError('a reference element is missing or not a reference', { path });
         return referenceFromStored(v, path);
       });
-      const targets = [...new Set(refs.map((r) => r.path))];
-      await Promise.all(
-        targets.map(async (target) => {
-          if ((await this.stat(target)) === undefined)
-            throw new NotFoundError(`reference to a missing object ${target}`, { path });
-        }),
-      );
+      await this.#checkTargets(refs, path);
       return refs;
     }
     return values.map((v) =>
@@ -721,7 +758,20 @@ export class ZarrBackend implements StorageWriter {
     );
   }
 
+  /** Checks that every reference points at an object of this store. */
+  async #checkTargets(refs: readonly ObjectRef[], path: string): Promise<void> {
+    const targets = [...new Set(refs.map((r) => r.path))];
+    await Promise.all(
+      targets.map(async (target) => {
+        if ((await this.stat(target)) === undefined)
+          throw new NotFoundError(`reference to a missing object ${target}`, { path });
+      }),
+    );
+  }
+
   #storedValues(record: ArrayRecord, data: NdArray): ChunkValues {
+    if (isCompoundDType(record.dtype) && record.element.kind === 'object')
+      return rowsToStored(record.dtype, data.data as CompoundRow[], this.#rootObjectId(), record.path);
     if (record.dtype === 'ref') {
       const root = this.#rootObjectId();
       return (data.data as ObjectRef[]).map((r) => ({ ...storedReference(r, root) }));
@@ -811,6 +861,29 @@ function fillNumber(fill: JsonValue): number {
   if (fill === '-Infinity') return -Infinity;
   if (fill === true) return 1;
   return 0;
+}
+
+/** zarr-python's fill value for packed records: a zeroed record, base64-encoded. */
+function zeroRecordJson(itemSize: number): JsonOut {
+  return btoa(String.fromCharCode(...new Uint8Array(itemSize)));
+}
+
+/** A record with every field present (fields of a chunk never written are zero). */
+function zeroFilled(dtype: CompoundDType, row: CompoundRow): CompoundRow {
+  if (dtype.compound.every((f) => f.name in row)) return row;
+  const out: CompoundRow = {};
+  for (const f of dtype.compound) {
+    out[f.name] =
+      row[f.name] ?? (f.dtype === 'bool' ? false : f.dtype === 'int64' || f.dtype === 'uint64' ? 0n : 0);
+  }
+  return out;
+}
+
+/** Object elements of chunks never written are missing: a compound has no fill value to give. */
+function missingAsError(values: readonly unknown[], path: string): unknown[] {
+  if (values.some((v) => v === undefined))
+    throw new InvalidFileError('a compound element is missing (a chunk was never written)', { path });
+  return values as unknown[];
 }
 
 /** A JSON value as the reader sees it (so a writer reads back what it will store). */

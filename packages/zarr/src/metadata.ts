@@ -141,7 +141,9 @@ export function arrayRecord(path: string, zarray: JsonValue, zattrs: JsonValue |
     scalar,
     // A scalar reference is spelled like a cached spec (json2, "scalar"); this writer marks it.
     dtype:
-      scalar && ext.scalarRef && element.kind === 'object' ? 'ref' : neutralDType(element, zarrDType ?? null),
+      scalar && ext.scalarRef && element.kind === 'object'
+        ? 'ref'
+        : neutralDType(element, zarrDType ?? null, path),
     rawDType: zarray.get('dtype') ?? null,
     element,
     separator,
@@ -159,7 +161,10 @@ export function codecsOf(
   record: ArrayRecord,
 ): Promise<{ filters: ByteCodec[]; compressor: ByteCodec | undefined }> {
   record.codecs ??= (async () => ({
-    filters: record.element.kind === 'numeric' ? byteFiltersFromMetadata(record.filters, record.path) : [],
+    filters:
+      record.element.kind === 'numeric' || record.element.kind === 'structured'
+        ? byteFiltersFromMetadata(record.filters, record.path)
+        : [],
     compressor: await compressorFromMetadata(record.compressor, record.path),
   }))();
   return record.codecs;

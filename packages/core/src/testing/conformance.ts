@@ -17,6 +17,7 @@ import {
   numericScalar,
   objectRef,
   refArray,
+  regionRef,
   shapeSize,
   textArray,
   textScalar,
@@ -286,6 +287,106 @@ export function describeStorageConformance(name: string, target: ConformanceTarg
         const reader = await target.reopen(writer);
         try {
           await expectDataset(reader, '/rows', rows);
+        } finally {
+          await reader.close();
+        }
+      });
+
+      it('round-trips compound rows of numbers (as PlaneSegmentation pixel_mask), and rows with text (when capable)', async ({
+        skip,
+      }) => {
+        const pixelMask: CompoundDType = {
+          compound: [
+            { name: 'x', dtype: 'float64' },
+            { name: 'y', dtype: 'uint32' },
+            { name: 'weight', dtype: 'float32' },
+            { name: 'id', dtype: 'int64' },
+          ],
+        };
+        const masks = compoundArray(pixelMask, [
+          { x: 1.5, y: 2, weight: 0.25, id: -(2n ** 40n) },
+          { x: -3, y: 4294967295, weight: 1, id: 7n },
+          { x: 0, y: 0, weight: 0.5, id: 0n },
+        ]);
+        const withText: CompoundDType = {
+          compound: [
+            { name: 'start_time', dtype: 'float64' },
+            { name: 'tags', dtype: 'utf8' },
+            { name: 'timeseries', dtype: 'ref' },
+          ],
+        };
+        const epochs = compoundArray(withText, [
+          { start_time: 0.5, tags: 'Müller µV', timeseries: objectRef('/ts') },
+          { start_time: 2, tags: '', timeseries: objectRef('/ts') },
+        ]);
+        const writer = await target.create();
+        if (!writer.capabilities.compound) {
+          await writer.abort();
+          skip();
+          return;
+        }
+        await writer.createGroup('/ts');
+        await writer.createDataset('/pixel_mask', { dtype: pixelMask, shape: [3] }, {}, masks);
+        await writer.createDataset('/epochs', { dtype: withText, shape: [2] }, {}, epochs);
+        await writer.close();
+        const reader = await target.reopen(writer);
+        try {
+          await expectDataset(reader, '/pixel_mask', masks);
+          await expectDataset(reader, '/epochs', epochs);
+        } finally {
+          await reader.close();
+        }
+      });
+
+      it('round-trips region references, alone and in compound rows (when capable)', async ({ skip }) => {
+        const regions = ndarray(
+          'region',
+          [3],
+          [
+            regionRef('/g/d', { kind: 'hyperslab', start: [0], stride: [1], count: [2], block: [1] }),
+            regionRef('/g/d', { kind: 'hyperslab', start: [2], stride: [1], count: [3], block: [1] }),
+            regionRef('/g/d', { kind: 'all' }),
+          ],
+        );
+        const epochType: CompoundDType = {
+          compound: [
+            { name: 'start_time', dtype: 'float64' },
+            { name: 'timeseries', dtype: 'region' },
+          ],
+        };
+        const epochs = compoundArray(epochType, [
+          {
+            start_time: 1,
+            timeseries: regionRef('/g/d', {
+              kind: 'hyperslab',
+              start: [1],
+              stride: [2],
+              count: [2],
+              block: [1],
+            }),
+          },
+        ]);
+        const writer = await target.create();
+        if (writer.capabilities.regionReferences !== true) {
+          await writer.abort();
+          skip();
+          return;
+        }
+        await writer.createGroup('/g');
+        await writer.createDataset(
+          '/g/d',
+          { dtype: 'int32', shape: [5] },
+          {},
+          ndarray('int32', [5], new Int32Array(5)),
+        );
+        await writer.createDataset('/regions', { dtype: 'region', shape: [3] }, {}, regions);
+        await writer.createDataset('/epochs', { dtype: epochType, shape: [1] }, {}, epochs);
+        await writer.close();
+        const reader = await target.reopen(writer);
+        try {
+          expect(await reader.stat('/regions')).toMatchObject({ dtype: 'region', shape: [3] });
+          await expectDataset(reader, '/regions', regions);
+          await expectDataset(reader, '/epochs', epochs);
         } finally {
           await reader.close();
         }

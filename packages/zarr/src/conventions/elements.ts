@@ -3,9 +3,10 @@
  * big-endian when a store has them), object chunks with numcodecs' vlen-utf8, vlen-bytes and
  * JSON codecs (and hdmf-zarr's pickled references, read only), fixed-width `S`/`U` text.
  */
-import type { NumericArray } from '@nwbjs/core';
-import { typedArrayFor } from '@nwbjs/core';
+import type { CompoundRow, NumericArray } from '@nwbjs/core';
+import { decodeText, encodeText, typedArrayFor } from '@nwbjs/core';
 import { decodePickledArray } from '../pickle.js';
+import { packRecord, unpackRecord } from './compound.js';
 import { parseJson, toPlain } from './json.js';
 import type { ElementCodec } from './zarr-dtype.js';
 
@@ -41,6 +42,14 @@ export function decodeElements(
       raw.set(bytes);
       if (swap) swapBytes(raw, codec.itemSize);
       return out;
+    }
+    case 'structured': {
+      if (bytes.length !== count * codec.itemSize)
+        throw new Error(`chunk holds ${bytes.length} bytes, expected ${count * codec.itemSize}`);
+      const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      const rows = new Array<unknown>(count);
+      for (let i = 0; i < count; i++) rows[i] = unpackRecord(view, i * codec.itemSize, codec.fields);
+      return rows;
     }
     case 'fixed-text': {
       const width = codec.encoding === 'S' ? codec.length : codec.length * 4;
@@ -106,7 +115,7 @@ function decodeVlen(bytes: Uint8Array, count: number): string[] {
     const len = view.getUint32(pos, true);
     pos += 4;
     if (pos + len > bytes.length) throw new Error('vlen chunk is truncated');
-    out[i] = utf8.decode(bytes.subarray(pos, pos + len));
+    out[i] = decodeText(bytes.subarray(pos, pos + len));
     pos += len;
   }
   return out;
@@ -134,6 +143,15 @@ export function encodeElements(
       const a = values as NumericArray;
       return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
     }
+    case 'structured': {
+      const rows = values as unknown[];
+      const out = new Uint8Array(rows.length * codec.itemSize);
+      const view = new DataView(out.buffer);
+      rows.forEach((row, i) =>
+        packRecord(view, i * codec.itemSize, codec.fields, row as CompoundRow | undefined),
+      );
+      return out;
+    }
     case 'fixed-text':
       throw new Error('fixed-width text is read only');
     case 'object':
@@ -150,7 +168,7 @@ export function encodeElements(
 }
 
 function encodeVlen(values: readonly string[]): Uint8Array {
-  const parts = values.map((v) => encoder.encode(v));
+  const parts = values.map((v) => encodeText(v));
   const total = 4 + parts.reduce((n, p) => n + 4 + p.length, 0);
   const out = new Uint8Array(total);
   const view = new DataView(out.buffer);

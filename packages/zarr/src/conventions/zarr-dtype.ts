@@ -7,7 +7,15 @@
  * `zarr_dtype` "object"); scalars as shape (1,) with `zarr_dtype` "scalar"; numbers by numpy name.
  */
 import type { DType, NumericDType } from '@nwbjs/core';
-import { UnsupportedError, formatDType, isNumericDType } from '@nwbjs/core';
+import { UnsupportedError, formatDType, isCompoundDType, isNumericDType } from '@nwbjs/core';
+import type { StructuredField } from './compound.js';
+import {
+  compoundFromZarrDType,
+  isPacked,
+  packedFields,
+  structuredDTypeJson,
+  zarrDTypeOfCompound,
+} from './compound.js';
 import type { JsonOut, JsonValue } from './json.js';
 
 /** How the elements of one array are held in its chunks. */
@@ -19,7 +27,8 @@ export type ElementCodec =
       readonly bigEndian: boolean;
     }
   | { readonly kind: 'object'; readonly codec: 'vlen-utf8' | 'vlen-bytes' | 'json2' | 'pickle' }
-  | { readonly kind: 'fixed-text'; readonly encoding: 'S' | 'U'; readonly length: number };
+  | { readonly kind: 'fixed-text'; readonly encoding: 'S' | 'U'; readonly length: number }
+  | { readonly kind: 'structured'; readonly fields: readonly StructuredField[]; readonly itemSize: number };
 
 const NUMERIC: Record<string, NumericDType | 'bool'> = {
   i1: 'int8',
@@ -43,7 +52,8 @@ export function elementCodecOf(dtype: JsonValue, filters: JsonValue, path: strin
       feature: `dtype:${typeof dtype === 'string' ? dtype : 'compound'}`,
       backend: 'zarr',
     });
-  if (typeof dtype !== 'string') throw unsupported('a compound (structured) dtype');
+  if (Array.isArray(dtype)) return structuredCodecOf(dtype, path);
+  if (typeof dtype !== 'string') throw unsupported(`dtype ${JSON.stringify(dtype)}`);
   const m = /^([<>|=])([a-zA-Z])(\d*)$/.exec(dtype);
   if (m === null) throw unsupported(`dtype ${JSON.stringify(dtype)}`);
   const [, order, kind, sizeText] = m as unknown as [string, string, string, string];
@@ -67,24 +77,55 @@ export function elementCodecOf(dtype: JsonValue, filters: JsonValue, path: strin
   return { kind: 'numeric', dtype: numeric, itemSize: Number(sizeText), bigEndian: order === '>' };
 }
 
+/** Packed records: `[["x", "<f8"], ["y", "<f8"], ...]`, numeric and bool fields only. */
+function structuredCodecOf(dtype: JsonValue[], path: string): ElementCodec {
+  let offset = 0;
+  const fields = dtype.map((entry): StructuredField => {
+    const name = Array.isArray(entry) ? entry[0] : undefined;
+    const spelled = Array.isArray(entry) && entry.length === 2 ? entry[1] : undefined;
+    const m = typeof spelled === 'string' ? /^([<>|=])([biuf])(\d+)$/.exec(spelled) : null;
+    const numeric = m === null ? undefined : NUMERIC[`${m[2]}${m[3]}`];
+    if (typeof name !== 'string' || m === null || numeric === undefined) {
+      throw new UnsupportedError(`structured dtype field ${JSON.stringify(entry)} is not supported`, {
+        path,
+        feature: 'dtype:structured',
+        backend: 'zarr',
+      });
+    }
+    const itemSize = Number(m[3]);
+    const field: StructuredField = { name, dtype: numeric, offset, itemSize, bigEndian: m[1] === '>' };
+    offset += itemSize;
+    return field;
+  });
+  return { kind: 'structured', fields, itemSize: offset };
+}
+
 /** The neutral dtype of an array, from its element codec and `zarr_dtype`. */
-export function neutralDType(codec: ElementCodec, zarrDType: JsonValue): DType {
+export function neutralDType(codec: ElementCodec, zarrDType: JsonValue, path = '/'): DType {
   switch (codec.kind) {
     case 'numeric':
       return codec.dtype;
+    case 'structured':
+      return { compound: codec.fields.map((f) => ({ name: f.name, dtype: f.dtype })) };
     case 'fixed-text':
       return codec.encoding === 'S' ? 'ascii' : 'utf8';
     case 'object':
       if (codec.codec === 'vlen-utf8') return 'utf8';
       if (codec.codec === 'vlen-bytes') return 'ascii';
+      {
+        const compound = compoundFromZarrDType(zarrDType, path);
+        if (compound !== undefined) return compound;
+      }
       // json2 / pickle: references unless hdmf-zarr said this holds text (cached specs).
-      return zarrDType === 'object' || zarrDType === 'region'
-        ? 'ref'
-        : zarrDType === 'bytes'
-          ? 'ascii'
-          : zarrDType === 'scalar' || zarrDType === 'str'
-            ? 'utf8'
-            : 'ref';
+      return zarrDType === 'region'
+        ? 'region'
+        : zarrDType === 'object'
+          ? 'ref'
+          : zarrDType === 'bytes'
+            ? 'ascii'
+            : zarrDType === 'scalar' || zarrDType === 'str'
+              ? 'utf8'
+              : 'ref';
   }
 }
 
@@ -121,7 +162,24 @@ export function storageOf(
   dtype: DType,
   path: string,
   asJsonText = false,
-): { zarrayDType: string; filters: JsonOut[]; codec: ElementCodec; zarrDType: string } {
+): { zarrayDType: JsonOut; filters: JsonOut[]; codec: ElementCodec; zarrDType: JsonOut } {
+  if (isCompoundDType(dtype)) {
+    if (isPacked(dtype)) {
+      const { fields, itemSize } = packedFields(dtype);
+      return {
+        zarrayDType: structuredDTypeJson(fields),
+        filters: [],
+        codec: { kind: 'structured', fields, itemSize },
+        zarrDType: zarrDTypeOfCompound(dtype),
+      };
+    }
+    return {
+      zarrayDType: '|O',
+      filters: [JSON2_FILTER],
+      codec: { kind: 'object', codec: 'json2' },
+      zarrDType: zarrDTypeOfCompound(dtype),
+    };
+  }
   if (isNumericDType(dtype) || dtype === 'bool') {
     const spelled = LE[dtype];
     return {
@@ -159,6 +217,14 @@ export function storageOf(
         filters: [JSON2_FILTER],
         codec: { kind: 'object', codec: 'json2' },
         zarrDType: 'object',
+      };
+    case 'region':
+      // hdmf-zarr names the type but has no layout for the values: only empty datasets get here.
+      return {
+        zarrayDType: '|O',
+        filters: [JSON2_FILTER],
+        codec: { kind: 'object', codec: 'json2' },
+        zarrDType: 'region',
       };
     default:
       throw new UnsupportedError(`dtype ${formatDType(dtype)} cannot be written to Zarr`, {
