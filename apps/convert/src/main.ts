@@ -167,6 +167,10 @@ async function runConvert(args: string[], io: Io): Promise<number> {
     );
     for (const line of groupWarnings(summary.warnings)) io.err.write(`warning: ${line}\n`);
     for (const note of summary.notes) io.err.write(`note: ${note}\n`);
+  } else {
+    // What the output lacks is said even when quiet.
+    const lost = summary.warnings.filter((w) => w.code === 'dataset-skipped');
+    for (const line of groupWarnings(lost)) io.err.write(`warning: ${line}\n`);
   }
   return 0;
 }

@@ -2,7 +2,7 @@
  * Telling an NWB file from any other HDF5 file or Zarr store: both backends open whatever is in
  * their format, and converting or validating a store that is not NWB would only hide the mistake.
  */
-import { InvalidFileError, isNWBError, type StorageReader } from '@nwbjs/core';
+import { InvalidFileError, isNWBError, wholeHyperslab, type StorageReader } from '@nwbjs/core';
 
 /**
  * Throws an InvalidFileError unless the root group has an `nwb_version` attribute or
@@ -30,8 +30,33 @@ export async function assertNWBRoot(
       : undefined;
   };
   if (text('nwb_version') || text('neurodata_type') === 'NWBFile') return;
-  throw new InvalidFileError(
-    `not an NWB file: the root group of this ${reader.format} store has neither nwb_version nor neurodata_type NWBFile`,
-    { path: location },
-  );
+  throw new InvalidFileError(await whyNotNWB(reader), { path: location });
+}
+
+/** Why a store without NWB 2's root attributes is not read, in one line. */
+async function whyNotNWB(reader: StorageReader): Promise<string> {
+  const children = await reader.list('/').catch(() => undefined);
+  if (
+    children !== undefined &&
+    children.length === 0 &&
+    Object.keys(await reader.readAttributes('/')).length === 0
+  ) {
+    return `not an NWB file: this ${reader.format} file is empty (its root group holds nothing)`;
+  }
+  // NWB 1.x kept its version in a root dataset; PyNWB (and nwbjs) read NWB 2 only.
+  const info = await reader.stat('/nwb_version').catch(() => undefined);
+  if (
+    info?.kind === 'dataset' &&
+    info.shape.length === 0 &&
+    (info.dtype === 'utf8' || info.dtype === 'ascii')
+  ) {
+    const version = await reader
+      .readData('/nwb_version', wholeHyperslab([]))
+      .then((value) => String((value.data as string[])[0]))
+      .catch(() => undefined);
+    if (version !== undefined && /^NWB-1\./.test(version)) {
+      return `not an NWB 2 file: it is an NWB 1.x file (nwb_version ${version}), which PyNWB and nwbjs do not read`;
+    }
+  }
+  return `not an NWB file: the root group of this ${reader.format} file has neither an nwb_version attribute nor neurodata_type NWBFile`;
 }

@@ -138,7 +138,7 @@ describe('errors', () => {
       const result = await runCli(argv);
       expect(result.code).toBe(1);
       expect(result.err).toBe(
-        `nwb-convert: ${plain}: not an NWB file: the root group of this hdf5 store has neither nwb_version nor neurodata_type NWBFile\n`,
+        `nwb-convert: ${plain}: not an NWB file: the root group of this hdf5 file has neither an nwb_version attribute nor neurodata_type NWBFile\n`,
       );
     }
   });
