@@ -50,6 +50,19 @@ describe('NWBDateTime', () => {
     expect(t.toIsoString()).toBe('2018-04-25T02:30:03');
   });
 
+  it('reads the ISO basic format (MatNWB writes 20180301T120000), keeping the text', () => {
+    const t = NWBDateTime.parse('20180301T120000', { allowNaive: true });
+    expect(t.naive).toBe(true);
+    expect(t.text).toBe('20180301T120000');
+    expect(t.toIsoString()).toBe('2018-03-01T12:00:00');
+    expect(() => NWBDateTime.parse('20180301T120000')).toThrow(/no UTC offset/);
+    expect(NWBDateTime.parse('20180301T120000.25-0700').toIsoString()).toBe(
+      '2018-03-01T12:00:00.250000-07:00',
+    );
+    expect(NWBDateTime.parse('20180301Z').toIsoString()).toBe('2018-03-01T00:00:00+00:00');
+    expect(() => NWBDateTime.parse('20180230T120000Z')).toThrow(/no such day/);
+  });
+
   it('makes now() and Dates at the local offset', () => {
     const now = NWBDateTime.now();
     expect(now.offsetMinutes).toBe(-new Date().getTimezoneOffset());

@@ -100,6 +100,26 @@ describe('tree -> model -> tree', () => {
     );
   });
 
+  it("reads a series whose data is a link to another's: the unit is the linked dataset's", async () => {
+    const tree = nwbFileToTree(tutorialFile(4));
+    const series: Array<[string, GroupNode]> = [];
+    const walk = (path: string, group: GroupNode) => {
+      for (const [name, child] of group.children) {
+        if (child.kind !== 'group') continue;
+        const data = child.children.get('data');
+        if (data?.kind === 'dataset' && data.attrs['unit'] !== undefined)
+          series.push([`${path}/${name}`, child]);
+        walk(`${path}/${name}`, child);
+      }
+    };
+    walk('', tree);
+    expect(series.length).toBeGreaterThanOrEqual(2);
+    const [[from], [, to]] = series as [[string, GroupNode], [string, GroupNode]];
+    to.children.set('data', linkNode(`${from}/data`));
+    const file = await treeToNWBFile(tree);
+    expect(file.readWarnings.map((w) => w.rule)).not.toContain('unit-required');
+  });
+
   it('keeps unknown objects, extensions and extras', async () => {
     const tree = treeWithUnknowns();
     const file = await treeToNWBFile(tree);

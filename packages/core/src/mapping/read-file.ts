@@ -50,6 +50,8 @@ class Picker {
   constructor(
     readonly path: string,
     readonly node: GroupNode | DatasetNode,
+    /** Finds what a soft link points at (child attributes are read through links). */
+    readonly follow: (target: string) => TreeNode | undefined = () => undefined,
   ) {}
 
   attr(name: string): NdArray | undefined {
@@ -76,7 +78,15 @@ class Picker {
   childAttr(child: string, name: string): NdArray | undefined {
     if (this.node.kind !== 'group') return undefined;
     const node = this.node.children.get(child);
-    if (node === undefined || node.kind === 'link') return undefined;
+    if (node === undefined) return undefined;
+    if (node.kind === 'link') {
+      // A linked dataset (data shared with another series) has its attributes where it lives.
+      let target: TreeNode | undefined = node;
+      for (let hops = 0; target?.kind === 'link' && target.file === undefined && hops < 32; hops++) {
+        target = this.follow(target.target);
+      }
+      return target === undefined || target.kind === 'link' ? undefined : target.attrs[name];
+    }
     let used = this.#usedChildAttrs.get(child);
     if (used === undefined) this.#usedChildAttrs.set(child, (used = new Set()));
     used.add(name);
@@ -322,7 +332,7 @@ class FileReader {
       return new UnmappedObject({ name, node });
     this.#building.add(path);
     try {
-      const picker = new Picker(path, node);
+      const picker = new Picker(path, node, (target) => this.#nodeAt(target));
       const object = await this.#typed(path, name, type, picker);
       if (object === undefined) return new UnmappedObject({ name, node });
       picker.keepRest(object.unmapped);
@@ -330,7 +340,11 @@ class FileReader {
     } catch (error) {
       // A file this broken for the model is still kept, as it was, and the reason reported.
       const message = error instanceof Error ? error.message : String(error);
-      this.#warn(path, 'unreadable', `kept unmapped: ${message}`);
+      this.#warn(
+        path,
+        'unreadable',
+        `not read as ${type}, kept as stored (conversion copies it unchanged): ${message}`,
+      );
       return new UnmappedObject({ name, node });
     } finally {
       this.#building.delete(path);
@@ -482,8 +496,12 @@ class FileReader {
 
     const dataSource = await this.#linked(path, p, 'data', TimeSeries, parentOfField('data'));
     const dataNode = dataSource === undefined ? p.dataset('data') : undefined;
-    if (dataSource !== undefined) options.data = dataSource;
-    else if (dataNode !== undefined) {
+    if (dataSource !== undefined) {
+      options.data = dataSource;
+      // The linked dataset carries the unit (as PyNWB reads it, through the link).
+      const unit = stringOf(p.childAttr('data', 'unit'));
+      if (unit !== undefined) options.unit = unit;
+    } else if (dataNode !== undefined) {
       options.data = dataNode.value;
       const unit = stringOf(p.childAttr('data', 'unit'));
       if (unit !== undefined) options.unit = unit;

@@ -21,6 +21,9 @@ export type DateTimeInput = NWBDateTime | string | Date;
 
 const ISO_PATTERN =
   /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?(Z|[+-]\d{2}(?::?\d{2})?)?$/;
+/** ISO 8601's basic format, without separators (`20180301T120000`, as MatNWB writes it). */
+const ISO_BASIC_PATTERN =
+  /^(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(?:(\d{2})(?:[.,](\d+))?)?)?(Z|[+-]\d{2}(?:\d{2})?)?$/;
 
 /**
  * An instant with the UTC offset it is expressed in, to the microsecond.
@@ -53,8 +56,9 @@ export class NWBDateTime {
   }
 
   /**
-   * Parses ISO 8601 text with an offset (`Z`, `+HH:MM`, `+HHMM` or `+HH`); fractions beyond
-   * microseconds are truncated. Throws a ValidationError (rule `datetime`) for anything else,
+   * Parses ISO 8601 text with an offset (`Z`, `+HH:MM`, `+HHMM` or `+HH`), in the extended format
+   * (`2018-03-01T12:00:00`) or the basic one (`20180301T120000`, which PyNWB reads too); fractions
+   * beyond microseconds are truncated. The text is kept as written. Throws a ValidationError (rule `datetime`) for anything else,
    * including text without an offset unless `allowNaive`.
    */
   static parse(text: string, options: ParseDateTimeOptions = {}): NWBDateTime {
@@ -64,7 +68,7 @@ export class NWBDateTime {
         path,
         rule: 'datetime',
       });
-    const m = ISO_PATTERN.exec(text.trim());
+    const m = ISO_PATTERN.exec(text.trim()) ?? ISO_BASIC_PATTERN.exec(text.trim());
     if (m === null) throw bad('expected YYYY-MM-DDTHH:MM:SS[.ffffff]+HH:MM');
     const [, y, mo, d, h = '0', mi = '0', s = '0', frac, zone] = m;
     const year = Number(y);

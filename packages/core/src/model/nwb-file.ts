@@ -282,11 +282,16 @@ export class NWBFile extends NWBObject implements GeneralText {
       'sessionDescription is required',
     );
     for (const [field, value] of [
-      ['sessionStartTime', this.sessionStartTime],
-      ['timestampsReferenceTime', this.timestampsReferenceTime],
-      ...this.fileCreateDate.map((d) => ['fileCreateDate', d] as const),
+      ['session_start_time', this.sessionStartTime],
+      ['timestamps_reference_time', this.timestampsReferenceTime],
+      ...this.fileCreateDate.map((d) => ['file_create_date', d] as const),
     ] as const) {
-      check.check(!value.naive, 'datetime-offset', `${field} ${value.text} has no UTC offset`);
+      check.check(
+        !value.naive,
+        'datetime-offset',
+        `${field} ${JSON.stringify(value.text)} has no UTC offset, so PyNWB takes it as local time; ` +
+          'give one (e.g. "2018-03-01T12:00:00-07:00" or "...Z")',
+      );
     }
   }
 }
