@@ -20,10 +20,4 @@ export const KNOWN_SHORTFALLS: Readonly<Record<string, KnownShortfall>> = {
       'warning (an HDF5 copy keeps it, which the test checks)',
     problems: /^diff: \/units\/spike_times_index: only in A/,
   },
-  'matnwb/tutorials_membrane_potential.nwb': {
-    reason:
-      'its unit (b"\\xb5V", not UTF-8) is a fixed-length ASCII attribute; the bytes are kept, but it comes back ' +
-      'variable-length, which h5py reads as text instead of bytes',
-    problems: /attributes\.unit/,
-  },
 };

@@ -29,7 +29,24 @@ export function encodeFixed(
   if (data.dtype === 'region') return encodeRegionList(file, path, data.data as RegionRef[]);
   if (type.type === H5T.COMPOUND)
     return encodeRows(file, path, data.data as CompoundRow[], type, heapStrings);
+  if (type.type === H5T.STRING && !type.vlen) return encodeFixedText(path, data.data as string[], type.size);
   return bytesOf(data.data as ArrayBufferView);
+}
+
+/** Strings laid out `size` bytes each, padded with NULs; a longer string is refused, not cut. */
+function encodeFixedText(path: string, values: readonly string[], size: number): Uint8Array {
+  const out = new Uint8Array(values.length * size);
+  values.forEach((value, i) => {
+    const bytes = encodeText(value);
+    if (bytes.length > size) {
+      throw new ValidationError(`${JSON.stringify(value)} is longer than the fixed length of ${size} bytes`, {
+        path,
+        rule: 'text-length',
+      });
+    }
+    out.set(bytes, i * size);
+  });
+  return out;
 }
 
 /** Frees the C strings {@link encodeFixed} put in the heap. */

@@ -19,7 +19,7 @@ import type {
 import { hyperslabShape, isNumericDType, shapeSize, typedArrayFor } from '@nwbjs/core';
 import { BOOL_ATTRS_MARKER, DTYPE_MARKER, isReservedAttribute } from './bool-marker.js';
 import { copyNumeric, decodeElements } from './decode.js';
-import { dtypeOf, holdsVlen } from './dtypes.js';
+import { H5T, dtypeOf, holdsVlen } from './dtypes.js';
 import { backendError, guard, notFound } from './errors.js';
 import type { Hdf5File } from './file-handle.js';
 import { normalizePath } from './file-handle.js';
@@ -152,7 +152,7 @@ export function readAttribute(file: Hdf5File, path: string, name: string): NdArr
         { module, fileId, ptr, meta, count, path: where, regions: file.regions },
         dtype,
       );
-      return { dtype, shape: [...shape], data };
+      return { dtype, shape: [...shape], data, ...fixedLength(meta) };
     } finally {
       if (holdsVlen(meta)) module.reclaim_vlen_memory(fileId, path, name, BigInt(ptr));
     }
@@ -180,7 +180,12 @@ export function readData(
   if (isNumericDType(dtype) || dtype === 'bool') {
     return { dtype, shape: outShape, data: readNumeric(file, path, meta, dtype, shape, slab, options.out) };
   }
-  return { dtype, shape: outShape, data: readVariable(file, path, meta, dtype, shape, slab) };
+  return {
+    dtype,
+    shape: outShape,
+    data: readVariable(file, path, meta, dtype, shape, slab),
+    ...fixedLength(meta),
+  };
 }
 
 function checkSlab(path: string, shape: readonly number[], slab: Hyperslab): void {
@@ -307,6 +312,11 @@ function readVariable(
   } finally {
     file.readBuffer.release();
   }
+}
+
+/** `{ textLength }` for a fixed-length string type, else nothing. */
+function fixedLength(meta: Metadata): { textLength?: number } {
+  return meta.type === H5T.STRING && !meta.vlen ? { textLength: meta.size } : {};
 }
 
 /** Empty storage for `dtype` (or `out` cut to nothing). */

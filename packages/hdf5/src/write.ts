@@ -3,7 +3,7 @@
  * h5py/HDMF lay them out (scalar dataspaces, vlen UTF-8/ASCII text, object references, contiguous
  * data unless chunking is asked for). Every argument is checked before HDF5 sees it.
  */
-import type { Attributes, DatasetDefinition, LinkTarget, NdArray } from '@nwbjs/core';
+import type { Attributes, DType, DatasetDefinition, LinkTarget, NdArray } from '@nwbjs/core';
 import {
   ValidationError,
   defaultChunks,
@@ -16,7 +16,7 @@ import {
 } from '@nwbjs/core';
 import { BOOL_ATTRS_MARKER, DTYPE_MARKER, isReservedAttribute } from './bool-marker.js';
 import type { TypeMetadata } from './dtypes.js';
-import { typeMetadata } from './dtypes.js';
+import { CSET_ASCII, H5T, typeMetadata } from './dtypes.js';
 import { encodeFixed, freeHeapStrings } from './encode.js';
 import { backendError, guard, notFound, unsupported } from './errors.js';
 import type { Hdf5File } from './file-handle.js';
@@ -29,6 +29,17 @@ import { datasetInfo, readAttribute } from './read.js';
 const CONTIGUOUS_EMPTY_BYTES = 64 * 1024 * 1024;
 /** Data given at creation above this size is written in runs of rows (bounded heap use). */
 const MAX_CALL_BYTES = 256 * 1024 * 1024;
+
+/**
+ * The fixed-length string type for ASCII text stored `length` bytes long, or undefined (variable
+ * length). UTF-8 text is always written variable-length: h5wasm gives fixed-length UTF-8 strings
+ * space padding, which would change what readers see.
+ */
+function fixedTextType(dtype: DType, length: number | undefined): TypeMetadata | undefined {
+  if (dtype !== 'ascii' || length === undefined || !Number.isSafeInteger(length) || length < 1)
+    return undefined;
+  return { type: H5T.STRING, size: length, signed: false, littleEndian: true, vlen: false, cset: CSET_ASCII };
+}
 
 /** True for text holding bytes that are not UTF-8 (escaped as `decodeText` does). */
 function holdsRawBytes(text: string): boolean {
@@ -72,7 +83,8 @@ export function createDataset(
   if (!shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
     throw new ValidationError(`invalid shape [${shape.join(', ')}]`, { path, rule: 'dataset-shape' });
   }
-  const text = dtype === 'utf8' || dtype === 'ascii';
+  const fixed = fixedTextType(dtype, data?.textLength);
+  const text = (dtype === 'utf8' || dtype === 'ascii') && fixed === undefined;
   if (text && definition.compression !== undefined) {
     throw unsupported(path, 'variable-length text cannot be compressed with h5wasm', 'compression:vlen-text');
   }
@@ -90,7 +102,7 @@ export function createDataset(
   if (fill !== undefined && fill !== 0 && fill !== 0n && fill !== false && fill !== '') {
     throw unsupported(path, 'h5wasm cannot set a fill value; unwritten elements read as 0', 'fill-value');
   }
-  const type = typeMetadata(dtype, path);
+  const type = fixed ?? typeMetadata(dtype, path);
   const bytes = shapeSize(shape) * type.size;
 
   // Big datasets without data, and big data, need chunks to be written piece by piece.
@@ -250,8 +262,12 @@ export function writeData(file: Hdf5File, rawPath: string, start: readonly numbe
     );
   }
   if (shapeSize(data.shape) === 0) return;
-  const type = typeMetadata(info.dtype, path);
-  const text = info.dtype === 'utf8' || info.dtype === 'ascii';
+  const stored = file.datasetFacts(path).meta;
+  const type =
+    stored.type === H5T.STRING && !stored.vlen
+      ? fixedTextType(info.dtype, stored.size)!
+      : typeMetadata(info.dtype, path);
+  const text = (info.dtype === 'utf8' || info.dtype === 'ascii') && type.vlen;
   const rowBytes = shapeSize(data.shape.slice(1)) * type.size;
   const rows = rank === 0 ? 1 : data.shape[0]!;
   const perCall = Math.max(1, Math.floor(MAX_CALL_BYTES / Math.max(1, rowBytes)));
@@ -290,7 +306,7 @@ function writeBlock(
 ): void {
   const { module, fileId } = file;
   const scalar = start.length === 0;
-  const text = data.dtype === 'utf8' || data.dtype === 'ascii';
+  const text = (data.dtype === 'utf8' || data.dtype === 'ascii') && type.vlen;
   const strings = text ? stringsToHeap(module, data.data as string[]) : undefined;
   const heapStrings: number[] = [];
   try {
@@ -401,11 +417,13 @@ function setRawAttribute(file: Hdf5File, path: string, name: string, value: NdAr
   const { module, fileId } = file;
   // What is cached about a dataset can depend on its attributes (the bool marker).
   file.changed(path);
-  const type = typeMetadata(value.dtype, where);
+  const type = fixedTextType(value.dtype, value.textLength) ?? typeMetadata(value.dtype, where);
   const meta = { ...type, shape: value.shape.map(BigInt), maxshape: value.shape.map(BigInt) };
   // References are encoded first, so a missing target fails before the old value is gone.
   const bytes =
-    value.dtype === 'utf8' || value.dtype === 'ascii' ? undefined : encodeFixed(file, where, value, type);
+    (value.dtype === 'utf8' || value.dtype === 'ascii') && type.vlen
+      ? undefined
+      : encodeFixed(file, where, value, type);
   deleteAttribute(file, path, name);
   if (bytes === undefined && (value.data as string[]).some(holdsRawBytes)) {
     const strings = stringsToHeap(module, value.data as string[]);

@@ -244,7 +244,10 @@ export class ZarrBackend implements StorageWriter {
         parts.map((p) => p.count),
       );
     });
-    return { dtype: record.dtype, shape, data: await this.#neutralValues(record, out, path) };
+    const data = await this.#neutralValues(record, out, path);
+    return record.element.kind === 'fixed-text' && record.element.encoding === 'S' && record.dtype === 'ascii'
+      ? { dtype: record.dtype, shape, data, textLength: record.element.length }
+      : { dtype: record.dtype, shape, data };
   }
 
   async close(): Promise<void> {
@@ -326,7 +329,7 @@ export class ZarrBackend implements StorageWriter {
         backend: 'zarr',
       });
     }
-    const storage = storageOf(dtype, path, isSpec && dtype === 'utf8');
+    const storage = storageOf(dtype, path, isSpec && dtype === 'utf8', data?.textLength);
     const itemSize =
       storage.codec.kind === 'numeric' || storage.codec.kind === 'structured' ? storage.codec.itemSize : 8;
     if (definition.compression !== undefined && !SUPPORTED_CODECS.includes(definition.compression.codec)) {
@@ -364,7 +367,9 @@ export class ZarrBackend implements StorageWriter {
       fill: toJsonValue(
         storage.codec.kind === 'structured'
           ? zeroRecordJson(storage.codec.itemSize)
-          : fillJson(definition.fillValue, dtype),
+          : storage.codec.kind === 'fixed-text'
+            ? '' // zarr-python's fill for `S<n>`: the base64 of no bytes
+            : fillJson(definition.fillValue, dtype),
       ),
       compressor: toJsonValue(compressor),
       filters: toJsonValue(filtersJson),

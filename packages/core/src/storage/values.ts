@@ -127,6 +127,13 @@ export interface NdArray<D extends ArrayData = ArrayData> {
   readonly shape: readonly number[];
   /** The elements in C order, stored as the dtype needs (see above). */
   readonly data: D;
+  /**
+   * Text only: the strings are stored fixed-length, this many bytes each (an HDF5 string type of
+   * fixed size, numpy's `S<n>`), as DANDI's `colnames` or MatNWB's attributes are. Absent for
+   * variable-length text. Backends keep it where the format can (h5py reads the two kinds back
+   * differently: fixed-length as bytes, variable-length as text).
+   */
+  readonly textLength?: number;
 }
 
 /** The number of elements a shape holds (1 for a scalar). */

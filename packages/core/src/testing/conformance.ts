@@ -392,6 +392,31 @@ export function describeStorageConformance(name: string, target: ConformanceTarg
         }
       });
 
+      it('keeps fixed-length ASCII text fixed-length, in datasets and attributes, and bytes that are not UTF-8', async () => {
+        const colnames = { ...textArray(['id', 'location'], 'ascii'), textLength: 8 };
+        const unit = { ...textArray(['\udcb5V'], 'ascii'), textLength: 2 };
+        await roundTrip(
+          async (w) => {
+            await w.createGroup('/table', { colnames });
+            await w.createDataset('/table/unit', { dtype: 'ascii', shape: [1] }, { unit }, unit);
+          },
+          async (r) => {
+            const attrs = await r.readAttributes('/table');
+            expect(attrs['colnames']).toMatchObject({
+              dtype: 'ascii',
+              textLength: 8,
+              data: ['id', 'location'],
+            });
+            const data = await r.readData('/table/unit', wholeHyperslab([1]));
+            expect(data).toMatchObject({ dtype: 'ascii', textLength: 2, data: ['\udcb5V'] });
+            expect((await r.readAttributes('/table/unit'))['unit']).toMatchObject({
+              textLength: 2,
+              data: ['\udcb5V'],
+            });
+          },
+        );
+      });
+
       it('round-trips empty arrays', async () => {
         const cases: Array<[string, NdArray]> = [
           ['/empty_1d', ndarray('int32', [0], new Int32Array(0))],

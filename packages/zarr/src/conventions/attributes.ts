@@ -53,8 +53,12 @@ export function attributeFromJson(
   const flat: JsonValue[] = [];
   flatten(value, 0, shape, flat, where, name);
   const inferred = inferDType(flat);
-  const dtype = chooseDType(inferred, dtypeNote, flat);
-  return { dtype, shape, data: toData(dtype, flat, where, name) };
+  const fixed = /^ascii:(\d+)$/.exec(dtypeNote ?? '');
+  const dtype = chooseDType(inferred, fixed === null ? dtypeNote : 'ascii', flat);
+  const data = toData(dtype, flat, where, name);
+  return dtype === 'ascii' && fixed !== null
+    ? { dtype, shape, data, textLength: Number(fixed[1]) }
+    : { dtype, shape, data };
 }
 
 function flatten(
@@ -141,7 +145,8 @@ export function attributeToJson(
   if (dtype === 'utf8' || dtype === 'ascii') {
     const data = value.data as string[];
     leaf = (i) => data[i]!;
-    if (dtype === 'ascii') note = 'ascii';
+    // Fixed-length ASCII (`ascii:N`) keeps its length for the way back to HDF5.
+    if (dtype === 'ascii') note = value.textLength === undefined ? 'ascii' : `ascii:${value.textLength}`;
   } else if (dtype === 'bool') {
     const data = value.data as Uint8Array;
     leaf = (i) => data[i] !== 0;

@@ -61,7 +61,7 @@ export function decodeElements(
         if (codec.encoding === 'S') {
           let end = item.length;
           while (end > 0 && item[end - 1] === 0) end--;
-          out[i] = utf8.decode(item.subarray(0, end));
+          out[i] = decodeText(item.subarray(0, end));
         } else {
           const view = new DataView(item.buffer, item.byteOffset, item.byteLength);
           let s = '';
@@ -152,8 +152,20 @@ export function encodeElements(
       );
       return out;
     }
-    case 'fixed-text':
-      throw new Error('fixed-width text is read only');
+    case 'fixed-text': {
+      if (codec.encoding !== 'S') throw new Error('fixed-width UTF-32 text is read only');
+      const strings = values as unknown[];
+      const out = new Uint8Array(strings.length * codec.length);
+      strings.forEach((value, i) => {
+        const bytes = encodeText(typeof value === 'string' ? value : '');
+        if (bytes.length > codec.length)
+          throw new Error(
+            `${JSON.stringify(value)} is longer than the fixed length of ${codec.length} bytes`,
+          );
+        out.set(bytes, i * codec.length);
+      });
+      return out;
+    }
     case 'object':
       switch (codec.codec) {
         case 'vlen-utf8':

@@ -162,7 +162,17 @@ export function storageOf(
   dtype: DType,
   path: string,
   asJsonText = false,
+  textLength?: number,
 ): { zarrayDType: JsonOut; filters: JsonOut[]; codec: ElementCodec; zarrDType: JsonOut } {
+  if (dtype === 'ascii' && textLength !== undefined && Number.isSafeInteger(textLength) && textLength > 0) {
+    // Fixed-length bytes, as numpy's `S<n>` (what h5py reads an HDF5 fixed-length string as).
+    return {
+      zarrayDType: `|S${textLength}`,
+      filters: [],
+      codec: { kind: 'fixed-text', encoding: 'S', length: textLength },
+      zarrDType: 'bytes',
+    };
+  }
   if (isCompoundDType(dtype)) {
     if (isPacked(dtype)) {
       const { fields, itemSize } = packedFields(dtype);
