@@ -45,6 +45,8 @@ interface MemDataset {
   shape: number[];
   layout: DatasetLayout;
   data: ArrayData;
+  /** Fixed-length text: bytes per string (as given at creation). */
+  textLength?: number;
 }
 
 interface MemLink {
@@ -243,7 +245,9 @@ export class MemoryBackend implements StorageWriter {
       slab.count,
     );
     this.stats.elementsRead += n;
-    return { dtype: node.dtype, shape, data: out };
+    return node.textLength === undefined
+      ? { dtype: node.dtype, shape, data: out }
+      : { dtype: node.dtype, shape, data: out, textLength: node.textLength };
   }
 
   async close(): Promise<void> {
@@ -322,6 +326,7 @@ export class MemoryBackend implements StorageWriter {
       shape: [...shape],
       layout: cloneLayout(definition),
       data: stored,
+      ...(data?.textLength === undefined ? {} : { textLength: data.textLength }),
     });
   }
 
@@ -551,8 +556,9 @@ function checkData(path: string, dtype: DType, data: NdArray): void {
     for (const s of data.data as unknown[]) {
       if (typeof s !== 'string')
         throw new BackendError('text data holds a non-string', { path, backend: 'memory' });
+      // Bytes beyond ASCII that are not UTF-8 are kept escaped (see decodeText): allowed.
       // eslint-disable-next-line no-control-regex
-      if (dtype === 'ascii' && /[^\x00-\x7f]/.test(s))
+      if (dtype === 'ascii' && /[^\x00-\x7f\udc80-\udcff]/.test(s))
         throw new BackendError('ascii data holds non-ASCII text', { path, backend: 'memory' });
     }
   }
@@ -583,7 +589,8 @@ function cloneArray(value: NdArray): NdArray {
   const data = ArrayBuffer.isView(value.data)
     ? (value.data as NumericArray).slice()
     : cloneElements(value.data as unknown[]);
-  return { dtype: value.dtype, shape: [...value.shape], data: data as ArrayData };
+  const copy: NdArray = { dtype: value.dtype, shape: [...value.shape], data: data as ArrayData };
+  return value.textLength === undefined ? copy : { ...copy, textLength: value.textLength };
 }
 
 function cloneElements(items: readonly unknown[]): unknown[] {
