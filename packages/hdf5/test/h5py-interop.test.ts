@@ -60,6 +60,7 @@ describe.skipIf(!hasH5py)('files written by h5py', () => {
         dtype: 'ascii',
         shape: [2],
         data: ['ab', 'cde'],
+        textLength: 4,
       });
       expect((await r.readData('/fixed_utf8', wholeHyperslab([1]))).data).toEqual(['été']);
       const be = await r.readData('/be', toHyperslab([2, 3], [1]));
