@@ -122,7 +122,7 @@ describe.concurrent('the real-world folder, file by file', () => {
   });
 
   for (const file of files) {
-    it(file, { timeout: 240_000 }, async ({ expect }) => {
+    it(file, { timeout: 600_000 }, async ({ expect }) => {
       const problems = await problemsOf(file);
       const known = KNOWN_SHORTFALLS[file];
       if (known === undefined) {
