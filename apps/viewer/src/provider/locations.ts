@@ -1,0 +1,211 @@
+/**
+ * From a location (URL, local file, local folder) to an open store of the library. This is the one
+ * place that knows which backend reads what; it asks the names first and the bytes when the name
+ * does not say. Backends are loaded only when a file needs them, so opening a Zarr store never
+ * downloads the HDF5 backend's WASM.
+ */
+import type { StorageReader } from '@nwbjs/core';
+import { FolderStore, storeEntries } from './folder-store.js';
+import { formatBytes } from './format.js';
+import { ViewerError } from './problems.js';
+import type { RequestLog } from './request-log.js';
+import type { Access, FolderEntry, LoadProgress, SourceInput } from './types.js';
+
+/** An open store and how it is reached. */
+export interface OpenedStore {
+  readonly reader: StorageReader;
+  readonly access: Access;
+  /** The URL or file name, for the title. */
+  readonly location: string;
+  /** The URL external files are resolved against, when the file came from a URL. */
+  readonly baseUrl: string | undefined;
+}
+
+/** Options of {@link openStore}. */
+export interface OpenStoreOptions {
+  readonly log: RequestLog;
+  readonly signal?: AbortSignal | undefined;
+  readonly onProgress?: ((progress: LoadProgress) => void) | undefined;
+}
+
+type Kind = 'zarr' | 'hdf5' | 'lindi';
+
+/** HDF5 files start with these 8 bytes (at offset 0 in every file the NWB tools write). */
+const HDF5_SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
+/** The largest HDF5 file loaded whole (h5wasm's in-memory file system tops out near 2 GiB). */
+const MAX_WHOLE_BYTES = 2 * 1024 * 1024 * 1024 - 1;
+
+const STREAMED: Access = {
+  streamed: true,
+  message: 'Streamed: opening read the metadata; each frame fetches only the chunks it needs.',
+};
+
+/** Opens whatever `input` points at. */
+export async function openStore(input: SourceInput, options: OpenStoreOptions): Promise<OpenedStore> {
+  switch (input.kind) {
+    case 'url':
+      return openUrl(input.url, options);
+    case 'file':
+      return openFile(input.file);
+    case 'folder':
+      return openFolder(input.name, input.files);
+  }
+}
+
+/** What a name says about the format, if anything. */
+function kindByName(name: string): Kind | undefined {
+  const bare = name
+    .replace(/[?#].*$/, '')
+    .replace(/\/+$/, '')
+    .toLowerCase();
+  if (bare.endsWith('.lindi.json') || bare.endsWith('.lindi.tar')) return 'lindi';
+  if (bare.endsWith('.zarr')) return 'zarr';
+  if (/\.(nwb|h5|hdf5|hdf)$/.test(bare)) return 'hdf5';
+  return undefined;
+}
+
+async function openUrl(text: string, options: OpenStoreOptions): Promise<OpenedStore> {
+  let url: URL;
+  try {
+    url = new URL(text, globalThis.location?.href);
+  } catch (cause) {
+    throw new ViewerError('bad-url', `${JSON.stringify(text)} is not a URL`, { cause });
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new ViewerError('bad-url', `only http(s) URLs can be opened, not ${url.protocol}`);
+  const kind = kindByName(url.pathname) ?? (await sniff(url, options));
+  const location = url.href;
+  if (kind === 'lindi') throw new ViewerError('lindi', 'LINDI files cannot be read yet', { location });
+  if (kind === 'hdf5') return openRemoteHdf5(url, options);
+  const { openZarr } = await import('@nwbjs/zarr');
+  const reader = await openZarr(location, 'r', { fetch: options.log.fetch });
+  return { reader, access: STREAMED, location, baseUrl: location };
+}
+
+/** HDF5 if the first bytes say so, else Zarr (a store's URL serves no bytes of its own). */
+async function sniff(url: URL, options: OpenStoreOptions): Promise<Kind> {
+  const response = await options.log.fetch(url.href, {
+    headers: { Range: 'bytes=0-7' },
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+  });
+  if (!response.ok) {
+    await response.body?.cancel();
+    return 'zarr';
+  }
+  const reader = response.body?.getReader();
+  const head = new Uint8Array(8);
+  let filled = 0;
+  while (reader !== undefined && filled < head.length) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    const take = Math.min(value.length, head.length - filled);
+    head.set(value.subarray(0, take), filled);
+    filled += take;
+  }
+  await reader?.cancel();
+  return HDF5_SIGNATURE.every((b, i) => head[i] === b) ? 'hdf5' : 'zarr';
+}
+
+/** A remote HDF5 file is downloaded whole: the HDF5 backend cannot read it piece by piece yet. */
+async function openRemoteHdf5(url: URL, options: OpenStoreOptions): Promise<OpenedStore> {
+  const response = await options.log.fetch(url.href, {
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+  });
+  if (!response.ok) {
+    await response.body?.cancel();
+    throw new ViewerError('http', `the server answered ${response.status} ${response.statusText}`.trim(), {
+      location: url.href,
+      status: response.status,
+    });
+  }
+  const header = response.headers.get('content-length');
+  const total = header === null ? undefined : Number(header);
+  if (total !== undefined && total > MAX_WHOLE_BYTES) {
+    await response.body?.cancel();
+    throw new ViewerError('too-large', `the file is ${formatBytes(total)}`, { location: url.href });
+  }
+  const bytes = await readBody(response, total, options.onProgress);
+  const { openHdf5Bytes } = await import('@nwbjs/hdf5');
+  const name = decodeURIComponent(url.pathname.slice(url.pathname.lastIndexOf('/') + 1)) || url.host;
+  const reader = await openHdf5Bytes(bytes, name);
+  return {
+    reader,
+    access: {
+      streamed: false,
+      wholeBytes: bytes.length,
+      message: `Downloaded whole (${formatBytes(bytes.length)}): remote HDF5 files cannot be streamed by the library yet.`,
+    },
+    location: url.href,
+    baseUrl: url.href,
+  };
+}
+
+async function readBody(
+  response: Response,
+  total: number | undefined,
+  onProgress: OpenStoreOptions['onProgress'],
+): Promise<Uint8Array> {
+  const reader = response.body?.getReader();
+  if (reader === undefined) return new Uint8Array(await response.arrayBuffer());
+  const parts: Uint8Array[] = [];
+  let loaded = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    parts.push(value);
+    loaded += value.length;
+    if (loaded > MAX_WHOLE_BYTES) {
+      await reader.cancel();
+      throw new ViewerError('too-large', `the file is larger than ${formatBytes(MAX_WHOLE_BYTES)}`);
+    }
+    onProgress?.({ loaded, total });
+  }
+  const bytes = new Uint8Array(loaded);
+  let at = 0;
+  for (const part of parts) {
+    bytes.set(part, at);
+    at += part.length;
+  }
+  return bytes;
+}
+
+async function openFile(file: File): Promise<OpenedStore> {
+  const kind = kindByName(file.name);
+  if (kind === 'lindi')
+    throw new ViewerError('lindi', 'LINDI files cannot be read yet', { location: file.name });
+  if (kind === 'zarr')
+    throw new ViewerError('zarr-file', 'a Zarr store is a folder: open it with "Open folder"', {
+      location: file.name,
+    });
+  const { openHdf5Bytes } = await import('@nwbjs/hdf5');
+  const reader = await openHdf5Bytes(file, file.name);
+  return {
+    reader,
+    access: {
+      streamed: false,
+      wholeBytes: file.size,
+      message: `Read whole into memory (${formatBytes(file.size)}): the HDF5 backend reads local files from memory in the browser.`,
+    },
+    location: file.name,
+    baseUrl: undefined,
+  };
+}
+
+async function openFolder(name: string, files: readonly FolderEntry[]): Promise<OpenedStore> {
+  const store = storeEntries(name, files);
+  if (store === undefined)
+    throw new ViewerError('not-zarr-folder', 'the folder holds no Zarr store (no .zgroup or zarr.json)', {
+      location: name,
+    });
+  const { openZarr } = await import('@nwbjs/zarr');
+  const reader = await openZarr(new FolderStore(store.name, store.entries));
+  return {
+    reader,
+    access: {
+      streamed: true,
+      message: 'Read from the folder as needed: only metadata and the chunks of each frame are read.',
+    },
+    location: store.name,
+    baseUrl: undefined,
+  };
+}
