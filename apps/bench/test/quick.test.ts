@@ -42,7 +42,7 @@ beforeAll(async () => {
   report = JSON.parse(await readFile(json, 'utf8')) as BenchReport;
   const kept = (await readdir(tmp)).find((name) => name.startsWith('nwbjs-bench-'));
   dataDir = path.join(tmp, kept!);
-}, 110_000);
+}, 300_000); // a loaded 2-core CI machine has taken 115 s; timings are not what this test checks
 
 afterAll(async () => {
   if (tmp !== undefined) await rm(tmp, { recursive: true, force: true });
