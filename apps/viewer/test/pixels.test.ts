@@ -36,8 +36,10 @@ describe('frames to pixels', () => {
     ]).toEqual([0, 0, 128, 255, 0]);
   });
 
-  it('gives a flat frame a one-wide window', () => {
-    expect(autoWindow(frame([7, 7, 7, 7], 1, 'float32'))).toEqual({ low: 7, high: 8 });
+  it('draws a flat frame mid-gray', () => {
+    const flat = frame([7, 7, 7, 7], 1, 'float32');
+    expect(autoWindow(flat)).toEqual({ low: 6, high: 8 });
+    expect(toRGBA(flat, autoWindow(flat))[0]).toBe(128);
   });
 
   it('draws RGB opaque and RGBA with its alpha', () => {

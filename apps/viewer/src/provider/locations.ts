@@ -177,6 +177,8 @@ async function openFile(file: File): Promise<OpenedStore> {
     throw new ViewerError('zarr-file', 'a Zarr store is a folder: open it with "Open folder"', {
       location: file.name,
     });
+  if (file.size > MAX_WHOLE_BYTES)
+    throw new ViewerError('too-large', `the file is ${formatBytes(file.size)}`, { location: file.name });
   const { openHdf5Bytes } = await import('@nwbjs/hdf5');
   const reader = await openHdf5Bytes(file, file.name);
   return {

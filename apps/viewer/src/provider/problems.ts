@@ -113,8 +113,9 @@ export function describeProblem(
         return withTechnical({
           title: 'Too large to load whole',
           detail:
-            'Remote HDF5 files are downloaded whole for now, and this one does not fit in the ' +
-            "browser's memory for HDF5 (about 2 GB). Convert it to Zarr with nwb-convert to stream it.",
+            'HDF5 files are read whole in the browser for now, and this one does not fit in the ' +
+            'memory the HDF5 backend has there (about 2 GB). Convert it to Zarr with nwb-convert: ' +
+            'a Zarr store is read piece by piece, from a folder or a URL.',
           technical: undefined,
         });
       case 'zarr-file':

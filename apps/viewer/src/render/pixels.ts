@@ -18,7 +18,10 @@ export function defaultWindow(frame: Frame): ContrastWindow {
   return autoWindow(frame);
 }
 
-/** The smallest and largest finite values of a frame (a one-wide window when they are equal). */
+/**
+ * The smallest and largest finite values of a frame; a flat frame gets a window centred on its
+ * value, so it draws mid-gray rather than black.
+ */
 export function autoWindow(frame: Frame): ContrastWindow {
   let low = Infinity;
   let high = -Infinity;
@@ -29,7 +32,7 @@ export function autoWindow(frame: Frame): ContrastWindow {
     if (v > high) high = v;
   }
   if (!Number.isFinite(low) || !Number.isFinite(high)) return { low: 0, high: 1 };
-  return low === high ? { low, high: low + 1 } : { low, high };
+  return low === high ? { low: low - 1, high: high + 1 } : { low, high };
 }
 
 /** One value through the window, as an 8-bit level. */
