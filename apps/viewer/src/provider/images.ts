@@ -7,11 +7,11 @@
  * (TwoPhotonSeries, OnePhotonSeries, ImageMaskSeries) show the same way as the ones it does.
  */
 import type { DatasetHandle, DatasetNode, GroupNode, NdArray, ObjectRef } from '@nwbjs/core';
-import { byteSize, formatDType, isDatasetHandle, isNumericDType, joinPath, shapeSize } from '@nwbjs/core';
+import { byteSize, formatDType, isDatasetHandle, isNumericDType, shapeSize } from '@nwbjs/core';
 import { AxisReader, numbersOf, readWithSignal } from './axis-reader.js';
 import { formatBytes } from './format.js';
 import type { ReadCache } from './read-cache.js';
-import { neurodataTypeOf, nodeAt, numberAttr, textAttr } from './structure.js';
+import { childPath, neurodataTypeOf, nodeAt, numberAttr, textAttr } from './structure.js';
 import type {
   ExternalFile,
   Frame,
@@ -47,12 +47,12 @@ export function findImageObjects(context: ImageContext): ImageObject[] {
   const walk = (path: string, node: GroupNode) => {
     for (const [name, child] of node.children) {
       if (child.kind !== 'group') continue;
-      const childPath = joinPath(path, name);
-      if (childPath === '/specifications') continue;
+      const at = childPath(path, name);
+      if (at === '/specifications') continue;
       const type = neurodataTypeOf(child);
       if (type !== undefined && (SERIES_TYPES.has(type) || type === 'Images' || type === 'IndexSeries'))
-        found.push({ path: childPath, node: child, type });
-      walk(childPath, child);
+        found.push({ path: at, node: child, type });
+      walk(at, child);
     }
   };
   walk('/', context.root);
@@ -192,7 +192,7 @@ function imagesOf(node: GroupNode, path: string): ImageEntry[] {
     if (child.kind !== 'dataset') continue;
     const type = neurodataTypeOf(child);
     if (type !== undefined && IMAGE_TYPES.has(type))
-      images.push({ path: joinPath(path, name), name, type, node: child });
+      images.push({ path: childPath(path, name), name, type, node: child });
   }
   return images;
 }

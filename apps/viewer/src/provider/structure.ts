@@ -3,8 +3,13 @@
  * metadata sections (session, subject, devices) read through the library's data model.
  */
 import type { GroupNode, NWBFile, NdArray, TreeNode } from '@nwbjs/core';
-import { Device, Subject, formatDType, isDatasetHandle, joinPath } from '@nwbjs/core';
+import { Device, Subject, formatDType, isDatasetHandle } from '@nwbjs/core';
 import type { MetadataSection, ObjectNode } from './types.js';
+
+/** The path of child `name` of the group at `parent`. */
+export function childPath(parent: string, name: string): string {
+  return parent === '/' ? `/${name}` : `${parent}/${name}`;
+}
 
 /** The text of a scalar or 1-D text attribute, when it is text. */
 export function textAttr(value: NdArray | undefined): string | undefined {
@@ -70,7 +75,7 @@ export function objectTree(root: GroupNode): ObjectNode {
       };
     }
     const children = [...node.children].map(([childName, child]) =>
-      walk(childName, joinPath(path, childName), child),
+      walk(childName, childPath(path, childName), child),
     );
     return { name, path, kind: 'group', ...(type === undefined ? {} : { neurodataType: type }), children };
   };
