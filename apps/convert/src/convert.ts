@@ -18,18 +18,29 @@ import {
 } from '@nwbjs/core';
 import { UsageError } from './usage-error.js';
 import { relocateExternalFiles, type ExternalFilesReport } from './external-files.js';
-import { isUrl, openReader, openWriter, outputFormatFromName, type Format } from './formats.js';
+import {
+  isUrl,
+  openReader,
+  openWriter,
+  outputFormatFromName,
+  type Format,
+  type ReadOptions,
+} from './formats.js';
 import type { ProgressReporter } from './progress.js';
 import { silentProgress } from './progress.js';
 import { countTree, type TreeCounts } from './tree-stats.js';
 
 /** Options of {@link convert}. */
-export interface ConvertOptions {
+export interface ConvertOptions extends ReadOptions {
   /** Output format; by default from the output's name. */
   to?: Format;
   /** `keep` (default) keeps each dataset's compression where the target supports it; `null` writes none. */
   compression?: 'keep' | Compression | null;
-  /** Chunk shape for image data (datasets named `data` of rank 3 or 4), clamped to each dataset's shape. */
+  /**
+   * Chunk shape for image data (datasets named `data` with as many dimensions as it has sizes, 3 or 4),
+   * clamped to each dataset's shape. A UsageError when no dataset has that many dimensions; image data
+   * of the other rank is left as it was, and the summary's notes say so.
+   */
   chunks?: readonly number[];
   /** Replace an existing output (otherwise it is an error). */
   overwrite?: boolean;
@@ -75,7 +86,10 @@ export async function convert(
     throw new UsageError(`${output}: output exists; pass --overwrite to replace it`);
   }
 
-  const reader = await openReader(input);
+  const reader = await openReader(
+    input,
+    options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs },
+  );
   const warnings: WriteWarning[] = [];
   const progress = options.progress ?? silentProgress;
   let writer: StorageWriter | undefined;
@@ -88,7 +102,7 @@ export async function convert(
           'specification, as hdmf-zarr < 0.13 wrote them); the output has no cached specification',
       );
     }
-    applyLayoutOverrides(tree, options);
+    notes.push(...applyChunks(tree, options.chunks));
     const externalFiles = await relocateExternalFiles(
       tree,
       isUrl(input) ? undefined : path.dirname(path.resolve(input)),
@@ -139,24 +153,46 @@ function dropUnseenSpecloc(tree: GroupNode): boolean {
   return true;
 }
 
-/** Sets the user's chunking on image data; compression overrides go to writeTree as a whole. */
-function applyLayoutOverrides(tree: GroupNode, options: ConvertOptions): void {
-  const chunks = options.chunks;
-  if (chunks === undefined) return;
-  for (const node of datasets(tree)) {
+/**
+ * Sets the user's chunking on image data (compression overrides go to writeTree as a whole). Refuses
+ * chunks that fit no dataset rather than ignore them; returns a note naming image data of another
+ * rank, which keeps its chunking.
+ */
+function applyChunks(tree: GroupNode, chunks: readonly number[] | undefined): string[] {
+  if (chunks === undefined) return [];
+  const skipped: string[] = [];
+  let applied = 0;
+  for (const [at, node] of imageData(tree, '')) {
     const { value } = node;
-    if (value.shape.length !== chunks.length || value.shape.length < 3) continue;
+    if (value.shape.length !== chunks.length) {
+      skipped.push(`${at} (${value.shape.length}-D)`);
+      continue;
+    }
     const base = node.layout ?? ('layout' in value ? value.layout : {});
     node.layout = {
       ...base,
       chunks: chunks.map((c, axis) => Math.max(1, Math.min(c, value.shape[axis] || 1))),
     };
+    applied++;
   }
+  const spec = chunks.join(',');
+  if (applied === 0) {
+    const found = skipped.length === 0 ? 'the file has no 3-D or 4-D data' : `found ${listed(skipped)}`;
+    throw new UsageError(`--chunks ${spec}: no ${chunks.length}-D image data to re-chunk (${found})`);
+  }
+  if (skipped.length === 0) return [];
+  return [`--chunks ${spec} has ${chunks.length} sizes; ${listed(skipped)} kept their chunking`];
 }
 
-function* datasets(group: GroupNode): Generator<DatasetNode> {
+function listed(items: readonly string[]): string {
+  return items.slice(0, 3).join(', ') + (items.length > 3 ? ` and ${items.length - 3} more` : '');
+}
+
+/** The datasets named `data` of rank 3 or 4, with their paths. */
+function* imageData(group: GroupNode, at: string): Generator<[string, DatasetNode]> {
   for (const [name, child] of group.children) {
-    if (child.kind === 'group') yield* datasets(child);
-    else if (child.kind === 'dataset' && name === 'data') yield child;
+    if (child.kind === 'group') yield* imageData(child, `${at}/${name}`);
+    else if (child.kind === 'dataset' && name === 'data' && child.value.shape.length >= 3)
+      yield [`${at}/${name}`, child];
   }
 }

@@ -52,10 +52,17 @@ export function outputFormatFromName(location: string): Format | undefined {
   return undefined;
 }
 
+/** How an input is read. */
+export interface ReadOptions {
+  /** For an http(s) input: how long each request may wait for the server to answer, in ms (default 30 s). */
+  timeoutMs?: number;
+}
+
 /** Opens an existing NWB file or store for reading; InvalidFileError if it is not NWB. */
-export async function openReader(location: string, format?: Format): Promise<StorageReader> {
-  const resolved = format ?? (await detectInputFormat(location));
-  const reader = resolved === 'hdf5' ? await openHdf5(location, 'r') : await openZarr(location, 'r');
+export async function openReader(location: string, options: ReadOptions = {}): Promise<StorageReader> {
+  const format = await detectInputFormat(location);
+  const remote = options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs };
+  const reader = format === 'hdf5' ? await openHdf5(location, 'r') : await openZarr(location, 'r', remote);
   try {
     await assertNWBRoot(reader, location);
   } catch (error) {

@@ -15,7 +15,7 @@ import {
   type TreeNode,
 } from '@nwbjs/core';
 import { formatBytes } from './format.js';
-import { openReader } from './formats.js';
+import { openReader, type ReadOptions } from './formats.js';
 
 /** One object of an inspected file. */
 export interface InspectEntry {
@@ -42,8 +42,8 @@ export interface InspectReport {
 }
 
 /** Reads a file's tree (no data) and describes every object. */
-export async function inspect(location: string): Promise<InspectReport> {
-  const reader = await openReader(location);
+export async function inspect(location: string, options: ReadOptions = {}): Promise<InspectReport> {
+  const reader = await openReader(location, options);
   try {
     const tree = await readTree(reader);
     const objects: InspectEntry[] = [];

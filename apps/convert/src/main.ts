@@ -2,11 +2,13 @@
  * The `nwb-convert` command line: convert, inspect and validate NWB files in HDF5 and Zarr.
  * Errors are one line on stderr and a non-zero exit status; `--debug` adds the stack trace.
  */
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { isNWBError, type Compression, type WriteWarning } from '@nwbjs/core';
 import { convert } from './convert.js';
 import { formatBytes, formatDuration } from './format.js';
+import type { ReadOptions } from './formats.js';
 import { formatInspectReport, inspect } from './inspect.js';
 import { silentProgress, terminalProgress } from './progress.js';
 import { UsageError } from './usage-error.js';
@@ -16,6 +18,7 @@ const HELP = {
   main: `Usage: nwb-convert INPUT OUTPUT [options]
        nwb-convert inspect FILE [--json]
        nwb-convert validate FILE [--json]
+       nwb-convert help [inspect|validate]
 
 Converts an NWB file between HDF5 (.nwb) and Zarr (.nwb.zarr), losslessly, copying data chunk by chunk.
 
@@ -23,29 +26,34 @@ Options:
   --to hdf5|zarr              output format (default: from the output's name)
   --compression SPEC          gzip[:LEVEL] | zstd[:LEVEL] | blosc[:LEVEL] | none
                               (default: keep the source's where the target supports it)
-  --chunks A,B,C[,D]          re-chunk image data (3-D and 4-D 'data' datasets)
+  --chunks A,B,C[,D]          re-chunk image data ('data' datasets of that many dimensions)
   --copy-external             copy ImageSeries external files next to the output
                               (default: rewrite their relative paths)
   --overwrite                 replace an existing output
   --quiet                     no progress bar and no summary
-  --debug                     print stack traces on errors
-  -h, --help                  this help; 'nwb-convert COMMAND --help' for a command's`,
+  --timeout SECONDS           an http(s) INPUT's requests give up after this long without an answer
+                              (default 30)
+  --debug                     print stack traces (and their causes) on errors
+  -h, --help                  this help; 'nwb-convert COMMAND --help' for a command's
+  --version                   print the version`,
   inspect: `Usage: nwb-convert inspect FILE [--json]
 
 Prints the tree of an NWB file: groups, datasets (dtype, shape, chunking, compression, size) and links,
 with their neurodata types. FILE is an HDF5 file, a Zarr directory, or an http(s):// Zarr store.
 
 Options:
-  --json      print the report as JSON
-  --debug     print stack traces on errors`,
+  --json             print the report as JSON
+  --timeout SECONDS  an http(s) FILE's requests give up after this long without an answer (default 30)
+  --debug            print stack traces (and their causes) on errors`,
   validate: `Usage: nwb-convert validate FILE [--json]
 
 Reads an NWB file into the data model and checks the model's rules (timing, external files, image
 shapes, IndexSeries and Images references, ...). Exits 0 when there is nothing to report, 1 otherwise.
 
 Options:
-  --json      print the findings as JSON
-  --debug     print stack traces on errors`,
+  --json             print the findings as JSON
+  --timeout SECONDS  an http(s) FILE's requests give up after this long without an answer (default 30)
+  --debug            print stack traces (and their causes) on errors`,
 };
 
 /** Parses `gzip:4`, `zstd`, `blosc:5` or `none`. */
@@ -63,13 +71,34 @@ export function parseCompression(spec: string): Compression | null {
   return level === undefined ? { codec } : { codec, level };
 }
 
-/** Parses `1,512,512`. */
+/** Parses `1,512,512`: three or four sizes, as image data has three or four dimensions. */
 export function parseChunks(spec: string): number[] {
   const chunks = spec.split(',').map((part) => Number(part.trim()));
   if (chunks.length < 1 || chunks.some((c) => !Number.isSafeInteger(c) || c < 1)) {
     throw new UsageError(`--chunks: expected positive integers separated by commas, got '${spec}'`);
   }
+  if (chunks.length !== 3 && chunks.length !== 4) {
+    throw new UsageError(
+      `--chunks: image data has 3 or 4 dimensions, so give 3 or 4 sizes; got ${chunks.length} in '${spec}'`,
+    );
+  }
   return chunks;
+}
+
+/** Parses `--timeout` seconds into milliseconds. */
+export function parseTimeout(spec: string): number {
+  const seconds = Number(spec);
+  if (!Number.isFinite(seconds) || seconds <= 0)
+    throw new UsageError(`--timeout: expected a number of seconds above 0, got '${spec}'`);
+  return Math.round(seconds * 1000);
+}
+
+/** This package's version, from its package.json (one directory above both src/ and dist/). */
+export function version(): string {
+  const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+  return manifest.version;
 }
 
 /** Runs the CLI with `argv` (without node and the script); returns the exit status. */
@@ -79,6 +108,7 @@ export async function main(
 ): Promise<number> {
   const debug = argv.includes('--debug');
   try {
+    if (argv[0] === 'help') return help(argv.slice(1), io);
     const command = argv[0] === 'inspect' || argv[0] === 'validate' ? argv[0] : 'convert';
     const rest = command === 'convert' ? argv : argv.slice(1);
     if (command === 'inspect') return await runInspect(rest, io);
@@ -87,10 +117,32 @@ export async function main(
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     io.err.write(`nwb-convert: ${message}\n`);
-    if (debug && error instanceof Error && error.stack) io.err.write(`${error.stack}\n`);
+    if (debug) io.err.write(describeWithCauses(error));
     if (error instanceof UsageError) return 2;
     return isNWBError(error) || error instanceof Error ? 1 : 3;
   }
+}
+
+/** `nwb-convert help [COMMAND]`: the usage, as `--help` prints it. */
+function help(args: string[], io: Io): number {
+  const topic = args[0] ?? 'main';
+  if (args.length > 1 || !(topic === 'main' || topic === 'inspect' || topic === 'validate'))
+    throw new UsageError(`help: expected nothing, inspect or validate, got '${args.join(' ')}'`);
+  io.out.write(`${HELP[topic]}\n`);
+  return 0;
+}
+
+/** The error's stack, then each cause's (fetch's `TypeError: fetch failed` hides the system's error there). */
+function describeWithCauses(error: unknown): string {
+  let text = '';
+  let current: unknown = error;
+  for (let depth = 0; current !== undefined && depth < 8; depth++) {
+    const shown =
+      current instanceof Error ? (current.stack ?? `${current.name}: ${current.message}`) : String(current);
+    text += depth === 0 ? `${shown}\n` : `caused by: ${shown}\n`;
+    current = current instanceof Error ? current.cause : undefined;
+  }
+  return text;
 }
 
 /**
@@ -111,7 +163,13 @@ function parse(args: string[], options: OptionSpec): ParsedArgs {
   try {
     const parsed = parseArgs({
       args,
-      options: { ...options, help: { type: 'boolean', short: 'h' }, debug: { type: 'boolean' } },
+      options: {
+        ...options,
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean' },
+        timeout: { type: 'string' },
+        debug: { type: 'boolean' },
+      },
       allowPositionals: true,
       strict: true,
     });
@@ -121,6 +179,15 @@ function parse(args: string[], options: OptionSpec): ParsedArgs {
     const unknown = /^Unknown option '([^']+)'/.exec((error as Error).message);
     throw new UsageError(unknown ? `unknown option ${unknown[1]} (see --help)` : (error as Error).message);
   }
+}
+
+function printVersion(io: Io): number {
+  io.out.write(`${version()}\n`);
+  return 0;
+}
+
+function readOptions(values: ParsedArgs['values']): ReadOptions {
+  return values.timeout === undefined ? {} : { timeoutMs: parseTimeout(values.timeout as string) };
 }
 
 async function runConvert(args: string[], io: Io): Promise<number> {
@@ -136,6 +203,7 @@ async function runConvert(args: string[], io: Io): Promise<number> {
     io.out.write(`${HELP.main}\n`);
     return 0;
   }
+  if (values.version) return printVersion(io);
   if (positionals.length !== 2) throw new UsageError(`expected INPUT and OUTPUT (see --help)`);
   const [input, output] = positionals as [string, string];
   const to = values.to as string | undefined;
@@ -148,6 +216,7 @@ async function runConvert(args: string[], io: Io): Promise<number> {
       ? { compression: parseCompression(values.compression as string) }
       : {}),
     ...(values.chunks !== undefined ? { chunks: parseChunks(values.chunks as string) } : {}),
+    ...readOptions(values),
     overwrite: Boolean(values.overwrite),
     copyExternal: Boolean(values['copy-external']),
     progress: !quiet && io.err.isTTY ? terminalProgress(io.err) : silentProgress,
@@ -181,8 +250,9 @@ async function runInspect(args: string[], io: Io): Promise<number> {
     io.out.write(`${HELP.inspect}\n`);
     return 0;
   }
+  if (values.version) return printVersion(io);
   if (positionals.length !== 1) throw new UsageError('inspect: expected one FILE (see inspect --help)');
-  const report = await inspect(positionals[0]!);
+  const report = await inspect(positionals[0]!, readOptions(values));
   io.out.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatInspectReport(report)}\n`);
   return 0;
 }
@@ -193,8 +263,9 @@ async function runValidate(args: string[], io: Io): Promise<number> {
     io.out.write(`${HELP.validate}\n`);
     return 0;
   }
+  if (values.version) return printVersion(io);
   if (positionals.length !== 1) throw new UsageError('validate: expected one FILE (see validate --help)');
-  const report = await validate(positionals[0]!);
+  const report = await validate(positionals[0]!, readOptions(values));
   io.out.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatValidationReport(report)}\n`);
   return report.problems.length === 0 ? 0 : 1;
 }

@@ -4,7 +4,7 @@
  * lists what the file breaks. Reading never refuses a file for a broken rule; it reports it here.
  */
 import { readNWBFile } from '@nwbjs/core';
-import { openReader } from './formats.js';
+import { openReader, type ReadOptions } from './formats.js';
 
 /** One broken rule: the object's path, the rule's name and what is wrong. */
 export interface ValidationProblem {
@@ -23,8 +23,8 @@ export interface ValidationReport {
 }
 
 /** Reads `location` (HDF5 file, Zarr directory or http(s) Zarr) and checks the model's rules. */
-export async function validate(location: string): Promise<ValidationReport> {
-  const reader = await openReader(location);
+export async function validate(location: string, options: ReadOptions = {}): Promise<ValidationReport> {
+  const reader = await openReader(location, options);
   try {
     const file = await readNWBFile(reader);
     const problems = file.readWarnings.map((warning) => {

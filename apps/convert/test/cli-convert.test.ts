@@ -105,6 +105,16 @@ describe('nwb-convert INPUT OUTPUT', () => {
     expect((await entry(output, '/acquisition/CompressedSeries/dimension')).chunks).toBeUndefined();
   });
 
+  it('says which image data of another rank --chunks left as it was', async () => {
+    const output = at('tutorial-rechunked.nwb.zarr');
+    const result = await runCli([tutorial, output, '--chunks', '2,10,10']);
+    expect(result.code, result.err).toBe(0);
+    expect(result.err).toMatch(
+      /\nnote: --chunks 2,10,10 has 3 sizes; \/acquisition\/ImageSeries\/data \(4-D\), .* kept their chunking\n/,
+    );
+    expect((await entry(output, '/acquisition/ImageSeries/data')).chunks).toHaveLength(4);
+  });
+
   it('repacks Zarr to Zarr with --compression none', async () => {
     const output = at('uncompressed.nwb.zarr');
     expect((await runCli([staticZarr, output, '--compression', 'none', '--quiet'])).code).toBe(0);

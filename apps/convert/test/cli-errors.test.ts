@@ -3,7 +3,7 @@
  * status 2 for a command line refused before any file is read and 1 for a file that cannot be
  * used, and a stack trace only with --debug.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FIXTURES, nwbValidate, runCli, tempDir } from './helpers.js';
@@ -25,6 +25,9 @@ describe('--help', () => {
     [['in.nwb', 'out.nwb.zarr', '--help'], 'Usage: nwb-convert INPUT OUTPUT [options]'],
     [['inspect', '--help'], 'Usage: nwb-convert inspect FILE [--json]'],
     [['validate', '--help'], 'Usage: nwb-convert validate FILE [--json]'],
+    [['help'], 'Usage: nwb-convert INPUT OUTPUT [options]'],
+    [['help', 'inspect'], 'Usage: nwb-convert inspect FILE [--json]'],
+    [['help', 'validate'], 'Usage: nwb-convert validate FILE [--json]'],
   ] as const) {
     it(`nwb-convert ${argv.join(' ')} prints the usage and exits 0`, async () => {
       const result = await runCli([...argv]);
@@ -32,6 +35,17 @@ describe('--help', () => {
       expect(result.err).toBe('');
       expect(result.out.split('\n')[0]).toBe(first);
       expect(result.out).toMatch(/Options:\n/);
+    });
+  }
+});
+
+describe('--version', () => {
+  for (const argv of [['--version'], ['inspect', '--version'], ['validate', '--version']]) {
+    it(`nwb-convert ${argv.join(' ')} prints the package's version and exits 0`, async () => {
+      const manifest = JSON.parse(await readFile(join(import.meta.dirname, '../package.json'), 'utf8')) as {
+        version: string;
+      };
+      expect(await runCli(argv)).toEqual({ code: 0, out: `${manifest.version}\n`, err: '' });
     });
   }
 });
@@ -64,6 +78,31 @@ const errors: [string, string[], number, RegExp][] = [
     2,
     /^--chunks: expected positive integers.*got '1,0,5'$/,
   ],
+  [
+    '--chunks of a rank image data cannot have',
+    [nwb, out('a.nwb.zarr'), '--chunks', '1,2'],
+    2,
+    /^--chunks: image data has 3 or 4 dimensions, so give 3 or 4 sizes; got 2 in '1,2'$/,
+  ],
+  [
+    '--chunks that fit no dataset of the file',
+    [join(FIXTURES, 'compressed_imageseries.nwb'), out('rank.nwb.zarr'), '--chunks', '1,8,8,3'],
+    2,
+    /^--chunks 1,8,8,3: no 4-D image data to re-chunk \(found \/acquisition\/CompressedSeries\/data \(3-D\)\)$/,
+  ],
+  [
+    '--chunks on a file without image data',
+    [nwb, out('none.nwb.zarr'), '--chunks', '1,8,8'],
+    2,
+    /^--chunks 1,8,8: no 3-D image data to re-chunk \(the file has no 3-D or 4-D data\)$/,
+  ],
+  [
+    'help of an unknown command',
+    ['help', 'convert'],
+    2,
+    /^help: expected nothing, inspect or validate, got 'convert'$/,
+  ],
+  ['a bad --timeout', ['inspect', nwb, '--timeout', 'soon'], 2, /^--timeout: expected a number of seconds/],
   ['a non-numeric --chunks', [nwb, out('a.nwb.zarr'), '--chunks', 'big'], 2, /^--chunks: .*got 'big'$/],
   ['a bad --to', [nwb, out('a.nwb'), '--to', 'n5'], 2, /^--to: expected hdf5 or zarr, got 'n5'$/],
   [
@@ -120,6 +159,17 @@ describe('errors', () => {
       expect(lines[0]!.slice('nwb-convert: '.length)).toMatch(message);
     });
   }
+
+  it('a refused --chunks writes nothing', async () => {
+    await runCli([
+      join(FIXTURES, 'compressed_imageseries.nwb'),
+      out('refused.nwb.zarr'),
+      '--chunks',
+      '1,8,8,3',
+    ]);
+    expect(await readdir(temp.dir)).not.toContain('refused.nwb.zarr');
+    expect((await readdir(temp.dir)).filter((name) => name.includes('.tmp'))).toEqual([]);
+  });
 
   it('a valid HDF5 or Zarr store that is not NWB is refused by every command', async () => {
     // An NWB file's tree without its root attributes is plain HDF5 to any reader.

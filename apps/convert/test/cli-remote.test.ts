@@ -29,6 +29,9 @@ beforeAll(async () => {
     const url = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
     requests.push(url);
     const [, top = '', ...rest] = url.split('/');
+    // /silent/... never answers; /broken/... answers 500.
+    if (top === 'silent') return;
+    if (top === 'broken') return void res.writeHead(500).end();
     const root = roots[top];
     const file = root === undefined ? '' : normalize(join(root, ...rest));
     if (root === undefined || !file.startsWith(root + sep)) {
@@ -49,6 +52,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  server.closeAllConnections();
   await new Promise((resolve) => server.close(resolve));
   await ours.cleanup();
 });
@@ -118,5 +122,64 @@ describe('a Zarr NWB over HTTP', () => {
     expect(code).toBe(1);
     expect(err.trim().split('\n')).toHaveLength(1);
     expect(err).toMatch(/no-such\.nwb\.zarr/);
+  });
+});
+
+describe('a remote input that cannot be read says why, in one line', () => {
+  /** One line naming the URL and the reason; exit 1. */
+  async function failure(argv: string[], reason: RegExp): Promise<string> {
+    const { code, out, err } = await runCli(argv);
+    expect(out).toBe('');
+    expect(code, err).toBe(1);
+    expect(err.split('\n'), err).toHaveLength(2);
+    expect(err).toMatch(reason);
+    return err;
+  }
+
+  it('a refused connection', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    const url = `http://127.0.0.1:${port}/store.nwb.zarr`;
+    await failure(
+      ['inspect', url],
+      new RegExp(`^nwb-convert: .*${url}: connection refused by 127\\.0\\.0\\.1:${port}\\n$`),
+    );
+    await failure([url, '/nonexistent-dir-is-not-reached.nwb'], /connection refused/);
+  });
+
+  it('a store that is not there (404)', async () => {
+    await failure(['validate', `${base}/fixtures/gone.nwb.zarr`], /gone\.nwb\.zarr.*HTTP 404 Not Found/);
+  });
+
+  it('a server error', async () => {
+    await failure(
+      ['inspect', `${base}/broken/s.nwb.zarr`],
+      /cannot read .*\/broken\/s\.nwb\.zarr: HTTP 500 Internal Server Error\n$/,
+    );
+  });
+
+  it('a server that does not answer within --timeout', async () => {
+    const started = Date.now();
+    await failure(
+      ['inspect', `${base}/silent/s.nwb.zarr`, '--timeout', '0.3'],
+      /cannot read .*\/silent\/s\.nwb\.zarr: no answer within 0\.3 s \(timed out\)\n$/,
+    );
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
+  it('a host name that does not resolve', async () => {
+    await failure(
+      ['inspect', 'http://no-such-host.invalid/s.nwb.zarr'],
+      /DNS lookup of no-such-host\.invalid failed/,
+    );
+  });
+
+  it('--debug adds the causes down to the system error', async () => {
+    const { err } = await runCli(['inspect', `${base}/broken/s.nwb.zarr`, '--debug']);
+    expect(err).toMatch(/\ncaused by: HttpRequestError: .*\/broken\/s\.nwb\.zarr\/\.zmetadata: HTTP 500/);
+    const dns = await runCli(['inspect', 'http://no-such-host.invalid/s.nwb.zarr', '--debug']);
+    expect(dns.err).toMatch(/\ncaused by: .*(ENOTFOUND|EAI_AGAIN) no-such-host\.invalid/);
   });
 });

@@ -7,6 +7,7 @@ export { ZarrBackend } from './backend.js';
 export type { ZarrBackendInit } from './backend.js';
 export { openZarr } from './open.js';
 export type { OpenZarrOptions, ZarrLocation } from './open.js';
+export { DEFAULT_HTTP_TIMEOUT_MS, HttpRequestError } from './stores/fetch-store.js';
 export type { HttpStoreOptions } from './stores/fetch-store.js';
 export type { ListableStore, StagingStore, ZarrStore } from './stores/store.js';
 export { decodePickledArray, PickleError } from './pickle.js';

@@ -12,7 +12,7 @@ import { ZarrBackend } from './backend.js';
 import { parseMetadataBytes } from './metadata.js';
 import { parseConsolidatedV2, withConsolidatedIndex } from './stores/consolidated.js';
 import type { HttpStoreOptions } from './stores/fetch-store.js';
-import { fetchStore } from './stores/fetch-store.js';
+import { fetchStore, HttpRequestError } from './stores/fetch-store.js';
 import { MapStagingStore, MapStore } from './stores/map-store.js';
 import type { ZarrStore } from './stores/store.js';
 import { isListable, isStaging, storeName } from './stores/store.js';
@@ -114,19 +114,26 @@ async function openReader(store: ZarrStore, init: ReaderInit): Promise<ZarrBacke
     parseMetadataBytes(zgroup, '.zgroup', '/');
     return new ZarrBackend({ store, ...init });
   }
-  let zmetadata: Uint8Array | undefined;
-  try {
-    zmetadata = await store.get('/.zmetadata');
-  } catch (cause) {
-    throw new BackendError(`cannot read ${name}`, { path: '/', backend: 'zarr', cause });
-  }
+  const fetchOrSay = async (key: `/${string}`): Promise<Uint8Array | undefined> => {
+    try {
+      return await store.get(key);
+    } catch (cause) {
+      const reason = cause instanceof HttpRequestError ? cause.reason : (cause as Error).message;
+      throw new BackendError(`cannot read ${name}: ${reason}`, { path: '/', backend: 'zarr', cause });
+    }
+  };
+  const zmetadata = await fetchOrSay('/.zmetadata');
   if (zmetadata !== undefined) {
     const index = parseConsolidatedV2(zmetadata);
     return new ZarrBackend({ store: withConsolidatedIndex(store as never, index), ...init });
   }
-  const zgroup = await store.get('/.zgroup');
-  if (zgroup === undefined)
-    throw new NotFoundError(`${name} is not a Zarr v2 store (no .zmetadata or .zgroup)`, { path: '/' });
+  const zgroup = await fetchOrSay('/.zgroup');
+  if (zgroup === undefined) {
+    const absent = /^https?:\/\//i.test(name) ? 'HTTP 404 Not Found for both' : 'no';
+    throw new NotFoundError(`${name} is not a Zarr v2 store (${absent} .zmetadata and .zgroup)`, {
+      path: '/',
+    });
+  }
   parseMetadataBytes(zgroup, '.zgroup', '/');
   return new ZarrBackend({ store, ...init });
 }
