@@ -120,3 +120,18 @@ export function numberOf(array: NdArray | undefined): number | undefined {
 export function numericDTypeOf(array: { dtype: NdArray['dtype'] } | undefined): NumericDType | undefined {
   return array !== undefined && isNumericDType(array.dtype) ? array.dtype : undefined;
 }
+
+/** Records the dtype a numeric field was stored with, so it is written back the same. */
+export function remember(
+  object: NWBObject,
+  field: NumericField,
+  value: { dtype: NdArray['dtype'] } | undefined,
+): void {
+  const dtype = numericDTypeOf(value);
+  if (dtype !== undefined) object.storedDtypes.set(field, dtype);
+}
+
+/** `{ [key]: value }`, or `{}` when the value is undefined (for optional model options). */
+export function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}

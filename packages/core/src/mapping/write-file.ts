@@ -3,25 +3,20 @@
  * Knows nothing of HDF5 or Zarr; links are tree links and references are paths.
  */
 import type { Attributes } from '../storage/backend.js';
-import type { NdArray } from '../storage/values.js';
-import { ndarray, refArray, textArray, textScalar } from '../storage/values.js';
-import type { DataStream, DatasetNode, DatasetValue, GroupNode, TreeNode } from '../tree/nodes.js';
-import { datasetNode, groupNode, isDataStream, linkNode } from '../tree/nodes.js';
+import { refArray, textArray, textScalar } from '../storage/values.js';
+import type { GroupNode, TreeNode } from '../tree/nodes.js';
+import { datasetNode, groupNode } from '../tree/nodes.js';
 import { joinPath } from '../tree/paths.js';
 import { MappingError } from '../errors.js';
-import { isInMemory, isIntegerDType } from '../model/data.js';
-import { Device } from '../model/device.js';
-import { ImageSeries, IndexSeries, OpticalSeries } from '../model/image-series.js';
-import { Image, Images } from '../model/images.js';
 import type { NWBFile } from '../model/nwb-file.js';
 import { GENERAL_TEXT_FIELDS, GENERAL_TEXT_LIST_FIELDS } from '../model/nwb-file.js';
-import type { NamedObject } from '../model/nwb-object.js';
-import { NWBObject, UnmappedObject } from '../model/nwb-object.js';
-import { ProcessingModule } from '../model/processing-module.js';
-import { Subject } from '../model/subject.js';
-import { TimeSeries } from '../model/time-series.js';
+import type { NamedObject, NWBObject } from '../model/nwb-object.js';
+import { isNWBObject, isUnmappedObject } from '../model/nwb-object.js';
 import { NWB_VERSION, specificationsGroup } from '../schema/cached-spec.js';
-import { dtypeFor, numberArray, numberScalar, text, textList, typedAttrs } from './values.js';
+import { restoreExtras } from './picker.js';
+import { coreTypes } from './registry.js';
+import type { ToTreeContext } from './type-mapper.js';
+import { text, textList, typedAttrs } from './values.js';
 
 /** Options of {@link nwbFileToTree}. */
 export interface ToTreeOptions {
@@ -42,6 +37,7 @@ export function nwbFileToTree(file: NWBFile, options: ToTreeOptions = {}): Group
 
 class TreeBuilder {
   readonly #paths = new Map<object, string>();
+  readonly #types = coreTypes;
 
   build(file: NWBFile, options: ToTreeOptions): GroupNode {
     this.#register(file);
@@ -90,9 +86,8 @@ class TreeBuilder {
       for (const object of objects) {
         const path = joinPath(base, object.name);
         this.#paths.set(object, path);
-        if (object instanceof Images)
-          for (const image of object.images) this.#paths.set(image, joinPath(path, image.name));
-        if (object instanceof ProcessingModule) add(path, object.dataInterfaces);
+        const members = isNWBObject(object) ? this.#types.forObject(object)?.members?.(object) : undefined;
+        if (members !== undefined) add(path, members);
       }
     };
     add('/acquisition', file.acquisition);
@@ -123,126 +118,24 @@ class TreeBuilder {
   }
 
   #object(path: string, object: NamedObject): TreeNode {
-    if (object instanceof UnmappedObject) return object.node;
-    if (!(object instanceof NWBObject)) {
+    if (isUnmappedObject(object)) return object.node;
+    if (!isNWBObject(object)) {
       throw new MappingError(`cannot write an object of this kind`, { path });
     }
-    let node: TreeNode;
-    if (object instanceof TimeSeries) node = this.#series(path, object);
-    else if (object instanceof Images) node = this.#images(path, object);
-    else if (object instanceof Image) node = imageNode(object);
-    else if (object instanceof Device) node = deviceNode(object);
-    else if (object instanceof Subject) node = subjectNode(object);
-    else if (object instanceof ProcessingModule) {
-      node = this.#collection(path, object.dataInterfaces);
-      node.attrs = { ...typedAttrs(object), description: text(object.description) };
-    } else {
+    const mapper = this.#types.forObject(object);
+    if (mapper === undefined) {
       throw new MappingError(`no mapping for neurodata_type ${object.neurodataType}`, {
         path,
         neurodataType: object.neurodataType,
       });
     }
-    return restoreExtras(node, object);
-  }
-
-  #series(path: string, series: TimeSeries): GroupNode {
-    const group = groupNode({
-      ...typedAttrs(series),
-      comments: text(series.comments),
-      description: text(series.description),
-    });
-    const set = (name: string, node: TreeNode) => group.children.set(name, node);
-    if (series.dataSource !== undefined) {
-      set('data', linkNode(`${this.#pathOf(series.dataSource, path, 'the data source')}/data`));
-    } else {
-      const attrs: Attributes = {
-        conversion: numberScalar(series.conversion, dtypeFor(series, 'data@conversion')),
-        offset: numberScalar(series.offset, dtypeFor(series, 'data@offset')),
-        resolution: numberScalar(series.resolution, dtypeFor(series, 'data@resolution')),
-        unit: text(series.unit),
-      };
-      if (series.continuity !== undefined) attrs['continuity'] = text(series.continuity);
-      const value = series instanceof IndexSeries ? indexData(series.data) : series.data;
-      set('data', datasetNode(value, attrs, series.dataLayout));
-    }
-    if (series.rate !== undefined) {
-      set(
-        'starting_time',
-        datasetNode(numberScalar(series.startingTime ?? 0, 'float64'), {
-          rate: numberScalar(series.rate, dtypeFor(series, 'starting_time@rate')),
-          unit: text('seconds'),
-        }),
-      );
-    }
-    if (series.timestampsSource !== undefined) {
-      set(
-        'timestamps',
-        linkNode(`${this.#pathOf(series.timestampsSource, path, 'the timestamps source')}/timestamps`),
-      );
-    } else if (series.timestamps !== undefined) {
-      set(
-        'timestamps',
-        datasetNode(
-          series.timestamps,
-          { interval: numberScalar(1, dtypeFor(series, 'timestamps@interval')), unit: text('seconds') },
-          series.timestampsLayout,
-        ),
-      );
-    }
-    if (series.control !== undefined) set('control', datasetNode(series.control));
-    if (series.controlDescription !== undefined)
-      set('control_description', datasetNode(textList(series.controlDescription)));
-    if (series instanceof ImageSeries) {
-      if (series.externalFile !== undefined && series.externalFile.length > 0) {
-        const attrs: Attributes = {};
-        if (series.startingFrame !== undefined) {
-          attrs['starting_frame'] = numberArray(
-            series.startingFrame,
-            dtypeFor(series, 'external_file@starting_frame'),
-          );
-        }
-        set('external_file', datasetNode(textList(series.externalFile), attrs));
-      }
-      set('format', datasetNode(text(series.format)));
-      if (series.dimension !== undefined)
-        set('dimension', datasetNode(numberArray(series.dimension, dtypeFor(series, 'dimension'))));
-      if (series.device !== undefined)
-        set('device', linkNode(this.#pathOf(series.device, path, 'the device')));
-    }
-    if (series instanceof OpticalSeries) {
-      if (series.distance !== undefined)
-        set('distance', datasetNode(numberScalar(series.distance, dtypeFor(series, 'distance'))));
-      if (series.fieldOfView !== undefined) {
-        set('field_of_view', datasetNode(numberArray(series.fieldOfView, dtypeFor(series, 'field_of_view'))));
-      }
-      if (series.orientation !== undefined) set('orientation', datasetNode(text(series.orientation)));
-    }
-    if (series instanceof IndexSeries) {
-      if (series.indexedImages !== undefined) {
-        set('indexed_images', linkNode(this.#pathOf(series.indexedImages, path, 'the indexed Images')));
-      }
-      if (series.indexedTimeseries !== undefined) {
-        set(
-          'indexed_timeseries',
-          linkNode(this.#pathOf(series.indexedTimeseries, path, 'the indexed ImageSeries')),
-        );
-      }
-    }
-    return group;
-  }
-
-  #images(path: string, images: Images): GroupNode {
-    const group = groupNode({ ...typedAttrs(images), description: text(images.description) });
-    for (const image of images.images) group.children.set(image.name, restoreExtras(imageNode(image), image));
-    const order = images.orderOfImages;
-    if (order !== undefined) {
-      const refs = order.images.map((image) => ({ path: this.#pathOf(image, path, 'the ordered image') }));
-      group.children.set(
-        'order_of_images',
-        restoreExtras(datasetNode(refArray(refs), typedAttrs(order)), order),
-      );
-    }
-    return group;
+    const context: ToTreeContext = {
+      path,
+      pathOf: (target, what) => this.#pathOf(target, path, what),
+      collection: (at, objects) => this.#collection(at, objects),
+      node: (at, child) => this.#object(at, child),
+    };
+    return restoreExtras(mapper.toTree(object, context), object);
   }
 
   #general(file: NWBFile): GroupNode {
@@ -265,98 +158,6 @@ class TreeBuilder {
     if (file.subject !== undefined) set('subject', this.#object('/general/subject', file.subject));
     return general;
   }
-}
-
-function imageNode(image: Image): DatasetNode {
-  const attrs: Attributes = typedAttrs(image);
-  if (image.description !== undefined) attrs['description'] = text(image.description);
-  if (image.resolution !== undefined)
-    attrs['resolution'] = numberScalar(image.resolution, dtypeFor(image, '@resolution'));
-  return datasetNode(image.data, attrs, image.dataLayout);
-}
-
-function deviceNode(device: Device): GroupNode {
-  const attrs: Attributes = typedAttrs(device);
-  if (device.description !== undefined) attrs['description'] = text(device.description);
-  if (device.manufacturer !== undefined) attrs['manufacturer'] = text(device.manufacturer);
-  return groupNode(attrs);
-}
-
-/** Subject fields: model field to dataset name (all scalar text; date_of_birth is ascii). */
-export const SUBJECT_FIELDS = {
-  age: 'age',
-  description: 'description',
-  genotype: 'genotype',
-  sex: 'sex',
-  species: 'species',
-  strain: 'strain',
-  subjectId: 'subject_id',
-  weight: 'weight',
-} as const;
-
-function subjectNode(subject: Subject): GroupNode {
-  const group = groupNode(typedAttrs(subject));
-  for (const [field, name] of Object.entries(SUBJECT_FIELDS)) {
-    const value = subject[field as keyof typeof SUBJECT_FIELDS];
-    if (value === undefined) continue;
-    const attrs: Attributes = {};
-    if (field === 'age' && subject.ageReference !== undefined)
-      attrs['reference'] = text(subject.ageReference);
-    group.children.set(name, datasetNode(text(value), attrs));
-  }
-  if (subject.dateOfBirth !== undefined) {
-    group.children.set('date_of_birth', datasetNode(textScalar(subject.dateOfBirth.text, 'ascii')));
-  }
-  return group;
-}
-
-/**
- * IndexSeries data as stored: unsigned 32-bit (64-bit kept). Other integer arrays in memory or
- * streams are converted (their values were checked); stored handles keep their dtype.
- */
-function indexData(value: DatasetValue): DatasetValue {
-  if (value.dtype === 'uint32' || value.dtype === 'uint64' || !isIntegerDType(value.dtype)) return value;
-  if (isInMemory(value)) return toUint32(value);
-  if (isDataStream(value)) {
-    const source = value;
-    const stream: DataStream = {
-      kind: 'stream',
-      dtype: 'uint32',
-      shape: source.shape,
-      slabs: (async function* () {
-        for await (const slab of source.slabs) yield toUint32(slab);
-      })(),
-    };
-    return stream;
-  }
-  return value;
-}
-
-function toUint32(array: NdArray): NdArray {
-  const out = Uint32Array.from(array.data as ArrayLike<number | bigint>, (v) => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 0 || n > 0xffffffff) {
-      throw new MappingError(`index ${n} does not fit uint32`, { neurodataType: 'IndexSeries' });
-    }
-    return n;
-  });
-  return ndarray('uint32', array.shape, out);
-}
-
-/** Puts back what an object carried beyond its fields: attributes, children, child attributes. */
-function restoreExtras<T extends TreeNode>(node: T, object: NWBObject): T {
-  if (node.kind === 'link') return node;
-  const { attrs, children, childAttrs } = object.unmapped;
-  for (const [name, value] of Object.entries(attrs)) if (!(name in node.attrs)) node.attrs[name] = value;
-  if (node.kind === 'group') {
-    for (const [name, child] of children) if (!node.children.has(name)) node.children.set(name, child);
-    for (const [name, extra] of childAttrs) {
-      const child = node.children.get(name);
-      if (child === undefined || child.kind === 'link') continue;
-      for (const [key, value] of Object.entries(extra)) if (!(key in child.attrs)) child.attrs[key] = value;
-    }
-  }
-  return node;
 }
 
 /**

@@ -9,7 +9,7 @@ import type { DataInput } from './data.js';
 import { formatShape, toDatasetValue } from './data.js';
 import { NamedCollection } from './named-collection.js';
 import type { NWBObjectOptions } from './nwb-object.js';
-import { NWBObject } from './nwb-object.js';
+import { NWBObject, isNWBType } from './nwb-object.js';
 import type { ModelContext, RuleChecker } from './validation.js';
 
 /** Options of {@link Image} and its subtypes. */
@@ -148,7 +148,7 @@ export class ImageReferences extends NWBObject {
     super.checkRules(check);
     const seen = new Set<Image>();
     for (const image of this.images) {
-      check.check(image instanceof Image, 'order-of-images', 'order_of_images holds Image objects only');
+      check.check(isNWBType(image, Image), 'order-of-images', 'order_of_images holds Image objects only');
       check.check(
         !seen.has(image),
         'order-of-images-unique',
@@ -186,7 +186,7 @@ export class Images extends NWBObject {
     this.images = new NamedCollection<Image>(options.name, options.images ?? []);
     const order = options.orderOfImages;
     this.#orderOfImages =
-      order === undefined || order instanceof ImageReferences
+      order === undefined || isNWBType(order, ImageReferences)
         ? order
         : new ImageReferences({ images: order });
     if (new.target === Images) this.runChecks();
@@ -216,7 +216,7 @@ export class Images extends NWBObject {
 
   /** Sets the order of the images (each must be one of this group's images, once). */
   setOrderOfImages(order: ImageReferences | readonly Image[]): void {
-    const refs = order instanceof ImageReferences ? order : new ImageReferences({ images: order });
+    const refs = isNWBType(order, ImageReferences) ? order : new ImageReferences({ images: order });
     const previous = this.#orderOfImages;
     this.#orderOfImages = refs;
     const problems = this.validate().filter((e) => e.rule.startsWith('order-of-images'));

@@ -45,6 +45,45 @@ export interface NamedObject {
   readonly neurodataType: string | undefined;
 }
 
+/**
+ * The brands that tell model objects apart by what they are, not by which copy of this package
+ * made them: an application can load two copies (two bundles, or a dependency's own), and
+ * `instanceof` fails across them. `Symbol.for` gives every copy the same symbols.
+ */
+const NEURODATA_TYPES = Symbol.for('@nwbjs/core/neurodata-types');
+const UNMAPPED_OBJECT = Symbol.for('@nwbjs/core/unmapped-object');
+
+/** A model class, e.g. `TimeSeries`: its prototype declares the NWB type it writes. */
+export type NWBObjectClass<T extends NWBObject = NWBObject> = abstract new (...args: never[]) => T;
+
+/** Whether `value` is a typed model object (an {@link NWBObject}) of any copy of this package. */
+export function isNWBObject(value: unknown): value is NWBObject {
+  return typeof value === 'object' && value !== null && Array.isArray(Reflect.get(value, NEURODATA_TYPES));
+}
+
+/**
+ * Whether `value` is an object of `cls` or of a class extending it, from any copy of this package
+ * (e.g. `isNWBType(x, TimeSeries)` holds for an ImageSeries). Compares NWB type names.
+ */
+export function isNWBType<T extends NWBObject>(value: unknown, cls: NWBObjectClass<T>): value is T {
+  return isNWBObject(value) && nwbTypesOf(value).includes(neurodataTypeOf(cls));
+}
+
+/** The NWB type a model class writes (`TimeSeries` for TimeSeries). */
+export function neurodataTypeOf(cls: NWBObjectClass): string {
+  return Reflect.get(cls.prototype as object, 'neurodataType') as string;
+}
+
+/** The NWB types `object` is: its own first, then those of the classes it extends. */
+export function nwbTypesOf(object: NWBObject): readonly string[] {
+  return Reflect.get(object, NEURODATA_TYPES) as string[];
+}
+
+/** Whether `value` is an {@link UnmappedObject} of any copy of this package. */
+export function isUnmappedObject(value: unknown): value is UnmappedObject {
+  return typeof value === 'object' && value !== null && Reflect.get(value, UNMAPPED_OBJECT) === true;
+}
+
 /** Base class of the typed NWB objects. */
 export abstract class NWBObject implements NamedObject {
   /** The name in its parent group. */
@@ -75,6 +114,18 @@ export abstract class NWBObject implements NamedObject {
 
   /** The neurodata_type, e.g. `ImageSeries`. */
   abstract get neurodataType(): string;
+
+  /** The brand {@link isNWBType} reads: the types each class of the prototype chain declares. */
+  get [NEURODATA_TYPES](): string[] {
+    const types: string[] = [];
+    for (let proto: object | null = Object.getPrototypeOf(this); proto !== null;) {
+      const getter = Object.getOwnPropertyDescriptor(proto, 'neurodataType')?.get;
+      const type: unknown = getter?.call(this);
+      if (typeof type === 'string' && !types.includes(type)) types.push(type);
+      proto = Object.getPrototypeOf(proto);
+    }
+    return types;
+  }
 
   /** The namespace the type belongs to. */
   get namespace(): string {
@@ -119,6 +170,8 @@ export class UnmappedObject implements NamedObject {
   readonly name: string;
   /** The object as stored, written back unchanged. */
   readonly node: TreeNode;
+  /** The brand {@link isUnmappedObject} reads. */
+  readonly [UNMAPPED_OBJECT] = true;
 
   /** Wraps a stored node; nothing is checked or read. */
   constructor(options: UnmappedObjectOptions) {

@@ -10,7 +10,7 @@ import type { DatasetValue } from '../tree/nodes.js';
 import type { DataInput } from './data.js';
 import { formatShape, isInMemory, toDatasetValue } from './data.js';
 import type { NWBObjectOptions } from './nwb-object.js';
-import { NWBObject } from './nwb-object.js';
+import { NWBObject, isNWBType } from './nwb-object.js';
 import type { ModelContext, RuleChecker } from './validation.js';
 
 /** How data change between samples (the `continuity` attribute of `data`). */
@@ -96,7 +96,7 @@ export class TimeSeries extends NWBObject {
    */
   constructor(options: TimeSeriesOptions, context: ModelContext = {}) {
     super(options, context);
-    if (options.data instanceof TimeSeries) this.dataSource = options.data;
+    if (isNWBType(options.data, TimeSeries)) this.dataSource = options.data;
     else this.#data = toDatasetValue(options.data);
     this.unit = options.unit;
     this.resolution = options.resolution ?? -1.0;
@@ -113,7 +113,7 @@ export class TimeSeries extends NWBObject {
     this.dataLayout = options.dataLayout;
     this.timestampsLayout = options.timestampsLayout;
     const ts = options.timestamps;
-    if (ts instanceof TimeSeries) this.timestampsSource = ts;
+    if (isNWBType(ts, TimeSeries)) this.timestampsSource = ts;
     else if (ts !== undefined) this.#timestamps = timestampsValue(ts);
     if (new.target === TimeSeries) this.runChecks();
   }
