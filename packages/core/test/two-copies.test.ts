@@ -39,7 +39,6 @@ it('writes and reads objects made by another copy of the package', async () => {
   const index = new a.IndexSeries({
     name: 'index',
     data: Uint32Array.of(0, 0),
-    unit: 'N/A',
     rate: 1,
     indexedImages: images,
   });
