@@ -30,6 +30,9 @@ import type { ProgressReporter } from './progress.js';
 import { silentProgress } from './progress.js';
 import { countTree, type TreeCounts } from './tree-stats.js';
 
+/** Largest copy of one call: 4 MiB reads and writes keep memory low and a Ctrl-C prompt. */
+const COPY_BYTES = 4 * 1024 * 1024;
+
 /** Options of {@link convert}. */
 export interface ConvertOptions extends ReadOptions {
   /** Output format; by default from the output's name. */
@@ -113,6 +116,9 @@ export async function convert(
     writer = await openWriter(output, toFormat, options.overwrite ? 'w' : 'w-');
     await writeTree(writer, tree, {
       compression: options.compression === undefined ? 'keep' : options.compression,
+      // The event loop turns between copies, so Ctrl-C is acted on within one copy's time rather
+      // than a whole dataset's (an HDF5 write does not yield until it is done).
+      maxCallBytes: COPY_BYTES,
       onProgress: (done: number, total: number) => progress.update(done, total),
       onWarning: (warning) => warnings.push(warning),
     });

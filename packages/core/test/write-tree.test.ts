@@ -202,6 +202,17 @@ describe('writeTree: bounded writes', () => {
     expect(Array.from((await readAll(writer, '/big')).data as Float32Array)).toEqual(Array.from(data));
   });
 
+  it('ends each run of rows on a chunk row of the target, so no chunk is written twice', async () => {
+    const writer = MemoryBackend.create(new MemoryVolume(), 'x');
+    const data = Float32Array.from({ length: 1000 * 10 }, (_, i) => i);
+    const node = datasetNode(ndarray('float32', [1000, 10], data), {}, { chunks: [100, 10] });
+    // 250 rows fit in a call; runs end on multiples of 100 rows: 200, 200, 200, 200, 200.
+    await writeTree(writer, groupNode({}, [['big', node]]), { maxCallBytes: 250 * 40 });
+    expect(writer.stats.writeDataCalls).toBe(5);
+    expect(writer.stats.largestWrite).toBe(200 * 10);
+    expect(Array.from((await readAll(writer, '/big')).data as Float32Array)).toEqual(Array.from(data));
+  });
+
   it('copies a stored dataset block by block, holding one block at a time', async () => {
     const volume = new MemoryVolume();
     const source = MemoryBackend.create(volume, 'src');

@@ -28,7 +28,7 @@ describe('atomic writes', () => {
     expect(existsSync(target)).toBe(false);
     const temps = readdirSync(dir);
     expect(temps).toHaveLength(1);
-    expect(temps[0]).toMatch(/^\.out\.nwb\.tmp-[0-9a-f]+$/);
+    expect(temps[0]).toMatch(new RegExp(`^\\.out\\.nwb\\.tmp-[0-9a-f]{6}-${process.pid}-[0-9a-f]{12}$`));
     await w.close();
     expect(readdirSync(dir)).toEqual(['out.nwb']);
   });

@@ -29,6 +29,9 @@ import { resolveLayout } from './write-layout.js';
 /** Largest single data transfer {@link writeTree} hands a backend by default: 64 MiB. */
 export const DEFAULT_MAX_CALL_BYTES = 64 * 1024 * 1024;
 
+/** How long writing may go on without letting the event loop turn, in milliseconds. */
+const YIELD_EVERY_MS = 50;
+
 /**
  * How far {@link writeTree} has got, in (estimated) bytes of dataset content: written so far, the
  * whole tree's total (known from the start), and the dataset just written to.
@@ -99,6 +102,7 @@ class TreeWriteJob {
   readonly #refDatasets: Array<[string, DatasetNode]> = [];
   readonly #refAttributes: Array<[string, string, NdArray]> = [];
   #totalBytes = 0;
+  #lastYield = Date.now();
 
   constructor(writer: StorageWriter, root: GroupNode, options: WriteTreeOptions) {
     this.#writer = writer;
@@ -203,7 +207,8 @@ class TreeWriteJob {
       }
       await this.#create(path, definition, attrs);
       const target = Math.min(this.#options.blockBytes ?? DEFAULT_BLOCK_BYTES, this.#maxCallBytes);
-      for await (const block of value.blocks(target)) await this.#writeRows(path, block.start, block.data);
+      for await (const block of value.blocks(target))
+        await this.#writeRows(path, block.start, block.data, definition.chunks?.[0]);
       return;
     }
     checkArray(path, value);
@@ -216,6 +221,7 @@ class TreeWriteJob {
       path,
       value.shape.map(() => 0),
       value,
+      definition.chunks?.[0],
     );
   }
 
@@ -236,7 +242,7 @@ class TreeWriteJob {
     let index = 0;
     for await (const slab of stream.slabs) {
       checkSlab(path, stream, slab, index++, row);
-      await this.#writeRows(path, [row, ...shape.slice(1).map(() => 0)], slab);
+      await this.#writeRows(path, [row, ...shape.slice(1).map(() => 0)], slab, definition.chunks?.[0]);
       row += slab.shape[0]!;
     }
     checkStreamEnd(path, stream, row);
@@ -267,7 +273,7 @@ class TreeWriteJob {
       big: false,
     });
     await this.#create(path, definition, attrs, this.#withObjectIds(data));
-    this.#progress(path, arrayBytes(value.dtype, value.shape));
+    await this.#progress(path, arrayBytes(value.dtype, value.shape));
   }
 
   #definition(
@@ -310,25 +316,42 @@ class TreeWriteJob {
     }
   }
 
-  /** Writes `data` with its first element at `start`, in runs of rows of at most maxCallBytes. */
-  async #writeRows(path: string, start: readonly number[], data: NdArray): Promise<void> {
+  /**
+   * Writes `data` with its first element at `start`, in runs of rows of at most maxCallBytes that
+   * end on the target's chunk rows (`chunkRows`) where a chunk row fits in a run, so that no chunk
+   * is written by two calls (a backend would have to read it back and encode it twice).
+   */
+  async #writeRows(path: string, start: readonly number[], data: NdArray, chunkRows?: number): Promise<void> {
     const rows = data.shape[0] ?? 1;
     const rowBytes = arrayBytes(data.dtype, data.shape.slice(1));
     const perCall = Math.max(1, Math.floor(this.#maxCallBytes / Math.max(1, rowBytes)));
     if (data.shape.length === 0 || rows <= perCall) {
       await this.#writer.writeData(path, start, data);
-      return this.#progress(path, arrayBytes(data.dtype, data.shape));
+      return await this.#progress(path, arrayBytes(data.dtype, data.shape));
     }
-    for (let from = 0; from < rows; from += perCall) {
-      const to = Math.min(rows, from + perCall);
-      await this.#writer.writeData(path, [start[0]! + from, ...start.slice(1)], sliceRows(data, from, to));
-      this.#progress(path, (to - from) * rowBytes);
+    const first = start[0]!;
+    for (let from = 0; from < rows;) {
+      let to = Math.min(rows, from + perCall);
+      if (chunkRows !== undefined && chunkRows <= perCall && to < rows) {
+        const boundary = Math.floor((first + to) / chunkRows) * chunkRows - first;
+        if (boundary > from) to = boundary;
+      }
+      await this.#writer.writeData(path, [first + from, ...start.slice(1)], sliceRows(data, from, to));
+      await this.#progress(path, (to - from) * rowBytes);
+      from = to;
     }
   }
 
-  #progress(path: string, bytes: number): void {
+  async #progress(path: string, bytes: number): Promise<void> {
     this.bytesWritten += bytes;
     this.#options.onProgress?.(this.bytesWritten, this.#totalBytes, path);
+    // A backend that writes synchronously (h5wasm) never lets the event loop turn: give it one now and
+    // then, so timers, I/O and signal handlers (Ctrl-C removing the temporary output) get to run.
+    const now = Date.now();
+    if (now - this.#lastYield >= YIELD_EVERY_MS) {
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      this.#lastYield = Date.now();
+    }
   }
 
   #warn(warning: WriteWarning): void {

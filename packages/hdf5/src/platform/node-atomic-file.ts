@@ -1,18 +1,26 @@
 /**
  * Where a writer's file lives while it is written, and how it gets to its target: a hidden
- * temporary sibling (same directory, so the final rename stays on one file system) that is renamed
- * onto the target on commit and deleted on abort.
+ * temporary sibling (same directory, so the final rename stays on one file system; named, tracked
+ * and cleaned up by @nwbjs/core/node) that is renamed onto the target on commit and deleted on abort.
  */
-import { randomBytes } from 'node:crypto';
-import { existsSync, linkSync, renameSync, rmSync, statSync, unlinkSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { existsSync, linkSync, renameSync, statSync, unlinkSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { isNWBError } from '@nwbjs/core';
+import {
+  discardTemporary,
+  releaseTemporary,
+  removeStaleTemporaries,
+  temporarySibling as coreTemporarySibling,
+} from '@nwbjs/core/node';
 import { backendError, notFound } from '../errors.js';
 
-/** A temporary sibling of `target`: `.NAME.tmp-<random>` in the same directory. */
+/**
+ * A temporary sibling of `target` (`.NAME.tmp-HOST-PID-RANDOM` in the same directory), after removing
+ * the ones that killed writers of the same target left there.
+ */
 export function temporarySibling(target: string): string {
-  const full = resolve(target);
-  return join(dirname(full), `.${basename(full)}.tmp-${randomBytes(6).toString('hex')}`);
+  removeStaleTemporaries(target);
+  return coreTemporarySibling(target);
 }
 
 /** Checks that a file can be created at `target` with `mode` ('w-' refuses an existing file). */
@@ -33,6 +41,7 @@ export function commit(temp: string, target: string, mode: 'w' | 'w-'): void {
       try {
         linkSync(temp, target);
         unlinkSync(temp);
+        releaseTemporary(temp);
         return;
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
@@ -43,6 +52,7 @@ export function commit(temp: string, target: string, mode: 'w' | 'w-'): void {
       }
     }
     renameSync(temp, target);
+    releaseTemporary(temp);
   } catch (error) {
     discard(temp);
     throw isNWBError(error)
@@ -53,7 +63,7 @@ export function commit(temp: string, target: string, mode: 'w' | 'w-'): void {
 
 /** Deletes a temporary file, ignoring one that is already gone. */
 export function discard(temp: string): void {
-  rmSync(temp, { force: true });
+  discardTemporary(temp);
 }
 
 function isDirectory(path: string): boolean {

@@ -5,11 +5,11 @@
  * either the old store or the complete new one, never a half-written one. Every key becomes a file
  * path in one place, {@link DirStore.fileOf}, which is where keys are checked.
  */
-import { randomBytes } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { lstat, mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import * as nodePath from 'node:path';
 import type { AbsolutePath, RangeQuery } from '@zarrita/storage';
+import { releaseTemporary, removeStaleTemporaries, temporarySibling } from '@nwbjs/core/node';
 import type { ListableStore, StagingStore } from '../../stores/store.js';
 
 function isMissing(error: unknown): boolean {
@@ -139,11 +139,14 @@ export class DirStagingStore extends DirStore implements StagingStore {
   /** Creates the staging directory next to `target`. */
   static async create(target: string, replace: boolean): Promise<DirStagingStore> {
     const abs = nodePath.resolve(target);
-    const staging = nodePath.join(
-      nodePath.dirname(abs),
-      `.${nodePath.basename(abs)}.tmp-${randomBytes(6).toString('hex')}`,
-    );
-    await mkdir(staging);
+    removeStaleTemporaries(abs);
+    const staging = temporarySibling(abs);
+    try {
+      await mkdir(staging);
+    } catch (error) {
+      releaseTemporary(staging);
+      throw error;
+    }
     return new DirStagingStore(abs, staging, replace);
   }
 
@@ -173,7 +176,7 @@ export class DirStagingStore extends DirStore implements StagingStore {
       if (!this.#replace) throw Object.assign(new Error(`${target} exists`), { code: 'EEXIST' });
       const refusal = await refuseReplacing(target);
       if (refusal !== undefined) throw Object.assign(new Error(refusal), { code: 'ENOTSTORE' });
-      old = `${nodePath.join(nodePath.dirname(target), `.${nodePath.basename(target)}.old-${randomBytes(6).toString('hex')}`)}`;
+      old = temporarySibling(target, 'old');
       await rename(target, old);
     }
     try {
@@ -182,6 +185,7 @@ export class DirStagingStore extends DirStore implements StagingStore {
       if (old !== undefined) await rename(old, target).catch(() => undefined);
       throw error;
     }
+    releaseTemporary(this.location);
     this.#done = true;
     if (old !== undefined) await rm(old, { recursive: true, force: true });
   }
@@ -190,5 +194,6 @@ export class DirStagingStore extends DirStore implements StagingStore {
     if (this.#done) return;
     this.#done = true;
     await rm(this.location, { recursive: true, force: true });
+    releaseTemporary(this.location);
   }
 }
