@@ -17,7 +17,7 @@ import {
   type WriteWarning,
 } from '@nwbjs/core';
 import { UsageError } from './usage-error.js';
-import { relocateExternalFiles, type ExternalFilesReport } from './external-files.js';
+import { relocateExternalFiles, type ExternalCopies, type ExternalFilesReport } from './external-files.js';
 import {
   isUrl,
   openReader,
@@ -96,6 +96,7 @@ export async function convert(
   const warnings: WriteWarning[] = [];
   const progress = options.progress ?? silentProgress;
   let writer: StorageWriter | undefined;
+  let copied: ExternalCopies | undefined;
   try {
     const tree = await readTree(reader);
     const notes: string[] = [];
@@ -106,7 +107,7 @@ export async function convert(
       );
     }
     notes.push(...applyChunks(tree, options.chunks));
-    const externalFiles = await relocateExternalFiles(
+    const { copies, ...externalFiles } = await relocateExternalFiles(
       tree,
       isUrl(input) ? undefined : path.dirname(path.resolve(input)),
       outputDir,
@@ -122,6 +123,8 @@ export async function convert(
       onProgress: (done: number, total: number) => progress.update(done, total),
       onWarning: (warning) => warnings.push(warning),
     });
+    copied = copies;
+    await copies.run();
     await writer.close();
     writer = undefined;
     progress.finish();
@@ -138,6 +141,7 @@ export async function convert(
     // Clear the bar so the error message starts its own line.
     progress.finish();
     await writer?.abort().catch(() => undefined);
+    await copied?.undo().catch(() => undefined);
     throw error;
   } finally {
     await reader.close();

@@ -16,7 +16,7 @@ import type {
   NumericDType,
   ReadOptions,
 } from '@nwbjs/core';
-import { hyperslabShape, isNumericDType, shapeSize, typedArrayFor } from '@nwbjs/core';
+import { emptyAttributes, hyperslabShape, isNumericDType, shapeSize, typedArrayFor } from '@nwbjs/core';
 import { BOOL_ATTRS_MARKER, DTYPE_MARKER, isReservedAttribute } from './bool-marker.js';
 import { copyNumeric, decodeElements } from './decode.js';
 import { H5T, dtypeOf, holdsVlen } from './dtypes.js';
@@ -123,7 +123,7 @@ export function readAttributes(file: Hdf5File, rawPath: string): Attributes {
   const boolNames = names.includes(BOOL_ATTRS_MARKER)
     ? new Set(readAttribute(file, path, BOOL_ATTRS_MARKER).data as string[])
     : new Set<string>();
-  const attrs: Attributes = {};
+  const attrs = emptyAttributes();
   for (const name of names) {
     if (isReservedAttribute(name)) continue;
     const value = readAttribute(file, path, name);

@@ -29,6 +29,7 @@ import {
   ValidationError,
   arrayBytes,
   defaultChunks,
+  emptyAttributes,
   formatDType,
   holdsRegionReferences,
   hyperslabShape,
@@ -175,7 +176,7 @@ export class ZarrBackend implements StorageWriter {
   async readAttributes(path: string): Promise<Attributes> {
     this.#checkOpen(path);
     const record = await this.#requireRecord(path);
-    const out: Attributes = {};
+    const out = emptyAttributes();
     for (const [name, value] of record.attrs) {
       if (RESERVED_ATTRIBUTES.has(name)) continue;
       out[name] = attributeFromJson(value, name, path, path === '/', record.attributeDTypes.get(name));
@@ -616,7 +617,11 @@ export class ZarrBackend implements StorageWriter {
       return await readMetadataJson(this.#store, key, path);
     } catch (cause) {
       if (isNWBError(cause)) throw cause;
-      throw new BackendError(`could not read ${key.slice(1)}`, { path, backend: 'zarr', cause });
+      throw new BackendError(`could not read ${key.slice(1)}${causeDetail(cause)}`, {
+        path,
+        backend: 'zarr',
+        cause,
+      });
     }
   }
 
@@ -659,7 +664,7 @@ export class ZarrBackend implements StorageWriter {
     try {
       bytes = await this.#store.get(key);
     } catch (cause) {
-      throw new BackendError(`could not read chunk ${key.slice(1)}`, {
+      throw new BackendError(`could not read chunk ${key.slice(1)}${causeDetail(cause)}`, {
         path: record.path,
         backend: 'zarr',
         cause,
@@ -894,4 +899,9 @@ function missingAsError(values: readonly unknown[], path: string): unknown[] {
 /** A JSON value as the reader sees it (so a writer reads back what it will store). */
 function toJsonValue(value: JsonOut): JsonValue {
   return parseJson(stringifyJson(value, 0, false));
+}
+
+/** `: why` for a store's own refusals (a key outside the store), which say more than the wrapper. */
+function causeDetail(cause: unknown): string {
+  return (cause as { code?: unknown }).code === 'EOUTSIDESTORE' ? `: ${(cause as Error).message}` : '';
 }

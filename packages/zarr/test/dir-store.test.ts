@@ -2,8 +2,10 @@
  * The directory store's reads: each value owns its whole ArrayBuffer (the store promises
  * freshValues, so a read of one chunk hands the bytes out as they are), small files included,
  * which Node would otherwise serve from its shared buffer pool; absent keys read as undefined;
- * ranges; and keys that would leave the directory are refused.
+ * ranges; and keys that would leave the directory are refused, as are symbolic links leading out of
+ * it (links that stay inside are followed).
  */
+import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DirStagingStore, DirStore } from '../src/platform/node/dir-store.js';
 import { tempDir } from './helpers.js';
@@ -44,5 +46,24 @@ describe('DirStore.get', () => {
     for (const key of ['/../x', '/a/./b', '/a//b', 'relative', '/a\\b']) {
       await expect(store.get(key as `/${string}`)).rejects.toThrow(/store key/);
     }
+  });
+
+  it('follows symbolic links only while they stay inside the store', async () => {
+    const root = `${temp.dir}/links`;
+    await mkdir(`${root}/store/a`, { recursive: true });
+    await mkdir(`${root}/outside`, { recursive: true });
+    await writeFile(`${root}/outside/secret`, 'secret');
+    await writeFile(`${root}/store/a/real`, 'inside');
+    await symlink(`${root}/outside/secret`, `${root}/store/a/out`);
+    await symlink('real', `${root}/store/a/in`);
+    await symlink(`${root}/outside`, `${root}/store/linked-dir`);
+    await symlink('a', `${root}/store/inner-dir`);
+    const store = new DirStore(`${root}/store`);
+    expect(new TextDecoder().decode(await store.get('/a/in'))).toBe('inside');
+    expect(new TextDecoder().decode(await store.get('/inner-dir/real'))).toBe('inside');
+    await expect(store.get('/a/out')).rejects.toThrow(/a symbolic link to a file outside the store/);
+    await expect(store.getRange('/a/out', { offset: 0, length: 2 })).rejects.toThrow(/outside the store/);
+    await expect(store.get('/linked-dir/secret')).rejects.toThrow(/under a symbolic link that leads outside/);
+    expect(await store.listChildren('/')).toEqual(expect.arrayContaining(['a', 'inner-dir', 'linked-dir']));
   });
 });

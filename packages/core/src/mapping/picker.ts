@@ -2,7 +2,7 @@
  * The Picker: a reader's view of one stored node that notes which attributes and children the
  * mapping used, so whatever it did not use is kept in the object's `unmapped` and written back.
  */
-import type { Attributes } from '../storage/backend.js';
+import { emptyAttributes } from '../storage/backend.js';
 import type { NdArray } from '../storage/values.js';
 import type { DatasetNode, GroupNode, TreeNode } from '../tree/nodes.js';
 import type { NWBObject, Unmapped } from '../model/nwb-object.js';
@@ -83,7 +83,7 @@ export class Picker {
       }
       if (child.kind === 'link') continue;
       const used = this.#usedChildAttrs.get(name) ?? new Set<string>();
-      const extra: Attributes = {};
+      const extra = emptyAttributes();
       for (const [key, value] of Object.entries(child.attrs)) if (!used.has(key)) extra[key] = value;
       if (Object.keys(extra).length > 0) target.childAttrs.set(name, extra);
     }

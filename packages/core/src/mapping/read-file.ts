@@ -4,6 +4,7 @@
  * order_of_images...). Types the model lacks become UnmappedObjects, extras of known objects are
  * kept, and rules the file breaks become `readWarnings` instead of errors, as PyNWB warns on read.
  */
+import { emptyAttributes } from '../storage/backend.js';
 import type { NdArray } from '../storage/values.js';
 import type { DatasetNode, GroupNode, TreeNode } from '../tree/nodes.js';
 import { isDataStream, isDatasetHandle } from '../tree/nodes.js';
@@ -133,7 +134,7 @@ class FileReader {
         file.unmapped.children.set(relative, node);
         return;
       }
-      const extraAttrs = Object.fromEntries(Object.entries(node.attrs));
+      const extraAttrs = Object.assign(emptyAttributes(), node.attrs);
       if (Object.keys(extraAttrs).length > 0) file.unmapped.childAttrs.set(relative, extraAttrs);
       for (const name of node.children.keys()) add(await this.#object(joinPath(`/${relative}`, name)));
     };

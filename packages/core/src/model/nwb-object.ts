@@ -2,7 +2,7 @@
  * What every typed NWB object has (name, object id, type and namespace), what it keeps of a file
  * beyond its fields, and {@link UnmappedObject}, which keeps objects of types the model lacks.
  */
-import type { Attributes } from '../storage/backend.js';
+import { emptyAttributes, type Attributes } from '../storage/backend.js';
 import type { NumericDType } from '../storage/dtype.js';
 import type { TreeNode } from '../tree/nodes.js';
 import type { ValidationError } from '../errors.js';
@@ -26,7 +26,7 @@ export interface Unmapped {
 
 /** An empty {@link Unmapped}. */
 export function emptyUnmapped(): Unmapped {
-  return { attrs: {}, children: new Map(), childAttrs: new Map() };
+  return { attrs: emptyAttributes(), children: new Map(), childAttrs: new Map() };
 }
 
 /** Options every typed object takes. */

@@ -11,8 +11,22 @@ import type { DType } from './dtype.js';
 import type { Hyperslab } from './selection.js';
 import type { NdArray } from './values.js';
 
-/** Attribute name to value; a scalar attribute has shape `[]`. */
+/**
+ * Attribute name to value; a scalar attribute has shape `[]`. Names come from files, so an object
+ * of attributes has no prototype (see {@link emptyAttributes}): `__proto__`, `constructor` or
+ * `toString` are attributes like any other.
+ */
 export type Attributes = Record<string, NdArray>;
+
+/**
+ * A new, empty {@link Attributes} object without a prototype. Build attributes read from a file
+ * in one of these (assigning `attrs['__proto__']` to a plain object would change its prototype
+ * and lose the attribute); copy them with `Object.entries` or spread, never `Object.assign` onto a
+ * plain object.
+ */
+export function emptyAttributes(): Attributes {
+  return Object.create(null) as Attributes;
+}
 
 /** How a dataset's chunks are compressed. Backends refuse codecs they lack with an UnsupportedError. */
 export interface Compression {

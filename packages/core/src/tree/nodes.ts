@@ -3,7 +3,7 @@
  * schema nor the storage format (HDMF calls these builders). The data model maps to and from it;
  * backends read it from and write it to disk; conversion copies one tree to another.
  */
-import type { Attributes, DatasetLayout } from '../storage/backend.js';
+import { emptyAttributes, type Attributes, type DatasetLayout } from '../storage/backend.js';
 import type { DType } from '../storage/dtype.js';
 import type { Selection } from '../storage/selection.js';
 import type { NdArray } from '../storage/values.js';
@@ -111,14 +111,17 @@ export function isDataStream(value: DatasetValue): value is DataStream {
 }
 
 /** Creates a group node. */
-export function groupNode(attrs: Attributes = {}, children: Iterable<[string, TreeNode]> = []): GroupNode {
+export function groupNode(
+  attrs: Attributes = emptyAttributes(),
+  children: Iterable<[string, TreeNode]> = [],
+): GroupNode {
   return { kind: 'group', attrs, children: new Map(children) };
 }
 
 /** Creates a dataset node. */
 export function datasetNode(
   value: DatasetValue,
-  attrs: Attributes = {},
+  attrs: Attributes = emptyAttributes(),
   layout?: DatasetLayout,
 ): DatasetNode {
   return layout === undefined ? { kind: 'dataset', attrs, value } : { kind: 'dataset', attrs, value, layout };

@@ -5,6 +5,7 @@
  * block by block, streams slab by slab as they arrive, so memory stays near one block.
  */
 import type { Attributes, DatasetDefinition, DatasetLayout, StorageWriter } from '../storage/backend.js';
+import { emptyAttributes } from '../storage/backend.js';
 import type { DType } from '../storage/dtype.js';
 import {
   holdsReferences,
@@ -178,7 +179,7 @@ class TreeWriteJob {
 
   /** The attributes to write now; those holding references are kept for the last pass. */
   #splitAttributes(path: string, attrs: Attributes): Attributes {
-    const now: Attributes = {};
+    const now = emptyAttributes();
     for (const [name, value] of Object.entries(attrs)) {
       if (holdsReferences(value.dtype)) this.#refAttributes.push([path, name, value]);
       else now[name] = value;
@@ -266,7 +267,7 @@ class TreeWriteJob {
     if (isDataStream(value)) data = await collectStream(path, value);
     else if (isDatasetHandle(value)) data = checkShape(path, await value.read(), value.shape);
     else data = checkArray(path, value);
-    const attrs: Attributes = {};
+    const attrs = emptyAttributes();
     for (const [name, attr] of Object.entries(node.attrs)) attrs[name] = this.#withObjectIds(attr);
     const definition = this.#definition(path, node, value.dtype, value.shape, {
       stream: isDataStream(value),

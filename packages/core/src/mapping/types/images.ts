@@ -2,7 +2,7 @@
  * Images: a group of Image datasets with a description, optionally ordered by `order_of_images`
  * (an ImageReferences dataset of references to its images).
  */
-import type { Attributes } from '../../storage/backend.js';
+import { emptyAttributes } from '../../storage/backend.js';
 import { isObjectRef, refArray } from '../../storage/values.js';
 import type { GroupNode } from '../../tree/nodes.js';
 import { datasetNode, groupNode } from '../../tree/nodes.js';
@@ -69,7 +69,7 @@ export const imagesMapper: TypeMapper<Images> = {
           { images: ordered as Image[], ...optional('objectId', orderId) },
           from.model(orderPath),
         );
-        const extra: Attributes = {};
+        const extra = emptyAttributes();
         for (const [key, value] of Object.entries(orderNode.attrs))
           if (!TYPED_ATTRS.includes(key)) extra[key] = value;
         Object.assign(order.unmapped.attrs, extra);

@@ -3,9 +3,20 @@
  * and `set` while writing) that can also list itself. Reading reads files directly. Writing goes
  * into a temporary sibling directory that is renamed onto the target at commit, so the target is
  * either the old store or the complete new one, never a half-written one. Every key becomes a file
- * path in one place, {@link DirStore.fileOf}, which is where keys are checked.
+ * path in one place, {@link DirStore.fileOf}, which is where keys are checked; a file is read only
+ * where it really is inside the store's directory (symbolic links are followed only within it), see
+ * {@link DirStore.openInside}.
  */
-import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  openSync,
+  readFileSync,
+  readSync,
+  realpathSync,
+  statSync,
+} from 'node:fs';
 import { lstat, mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import * as nodePath from 'node:path';
 import type { AbsolutePath, RangeQuery } from '@zarrita/storage';
@@ -17,11 +28,65 @@ function isMissing(error: unknown): boolean {
   return code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR';
 }
 
+/**
+ * A store key whose file is a symbolic link (or under one) that leads out of the store. The message
+ * says why, not which key: whoever asked for the key names it.
+ */
+export class OutsideStoreError extends Error {
+  readonly code = 'EOUTSIDESTORE';
+  constructor(
+    readonly key: string,
+    why: string,
+  ) {
+    super(why);
+  }
+}
+
 /** Reads a directory store. */
 export class DirStore implements ListableStore {
   /** Each value read has an ArrayBuffer of its own (see get). */
   readonly freshValues = true;
+  /** The store directory with every symbolic link resolved; set on the first read. */
+  #root: string | undefined;
+  /** Directories already found to be inside the root (after resolving links). */
+  readonly #insideDirs = new Set<string>();
   constructor(readonly location: string) {}
+
+  /** True when `real` (a resolved path) is the root or under it. */
+  #isInside(real: string): boolean {
+    this.#root ??= realpathSync(this.location);
+    return (
+      real === this.#root ||
+      real.startsWith(this.#root.endsWith(nodePath.sep) ? this.#root : this.#root + nodePath.sep)
+    );
+  }
+
+  /**
+   * Opens the file a key names for reading, only where it really is inside the store: its
+   * directory is resolved once (a symbolic link among the directories may point anywhere), and the
+   * file itself is opened without following a link; a link is followed only when it stays inside.
+   * A store's own directories and files are read as they are, so this costs one `realpath` per
+   * directory read from, not per chunk.
+   */
+  protected openInside(key: string): number {
+    const file = this.fileOf(key);
+    const dir = nodePath.dirname(file);
+    if (!this.#insideDirs.has(dir)) {
+      if (!this.#isInside(realpathSync(dir)))
+        throw new OutsideStoreError(key, 'under a symbolic link that leads outside the store');
+      this.#insideDirs.add(dir);
+    }
+    try {
+      return openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ELOOP') throw error;
+    }
+    // A symbolic link (O_NOFOLLOW refused it): followed only to a file inside the store.
+    const real = realpathSync(file);
+    if (!this.#isInside(real))
+      throw new OutsideStoreError(key, 'a symbolic link to a file outside the store');
+    return openSync(real, constants.O_RDONLY);
+  }
 
   /**
    * The file a key names. Keys are absolute (`/a/b/.zarray`) and made of plain names: an empty,
@@ -42,7 +107,13 @@ export class DirStore implements ListableStore {
       // Synchronous on purpose: a chunk file is small and usually in the page cache, and the
       // promise version costs four thread-pool round trips (open, fstat, read, close) per chunk,
       // which measured 10-40% slower on chunked reads. Writes stay asynchronous (see set).
-      const b = readFileSync(this.fileOf(key));
+      const fd = this.openInside(key);
+      let b: Buffer;
+      try {
+        b = readFileSync(fd);
+      } finally {
+        closeSync(fd);
+      }
       // readFileSync puts small files in Node's shared buffer pool; copy those out so that the
       // value owns its whole ArrayBuffer (freshValues).
       if (b.byteOffset !== 0 || b.buffer.byteLength !== b.byteLength) return new Uint8Array(b);
@@ -56,7 +127,7 @@ export class DirStore implements ListableStore {
   async getRange(key: AbsolutePath, range: RangeQuery): Promise<Uint8Array | undefined> {
     let fd: number;
     try {
-      fd = openSync(this.fileOf(key), 'r');
+      fd = this.openInside(key);
     } catch (error) {
       if (isMissing(error)) return undefined;
       throw error;
@@ -82,11 +153,24 @@ export class DirStore implements ListableStore {
     try {
       const dir = prefix === '/' ? this.location : this.fileOf(prefix.slice(0, -1));
       const entries = await readdir(dir, { withFileTypes: true });
-      return entries.filter((e) => e.isDirectory()).map((e) => e.name);
+      // A linked directory is listed too: reading it says where the link leads if that is outside.
+      return entries
+        .filter(
+          (e) => e.isDirectory() || (e.isSymbolicLink() && isDirectoryBehindLink(nodePath.join(dir, e.name))),
+        )
+        .map((e) => e.name);
     } catch (error) {
       if (isMissing(error)) return [];
       throw error;
     }
+  }
+}
+
+function isDirectoryBehindLink(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
   }
 }
 

@@ -1,0 +1,347 @@
+/**
+ * The hostile and broken files corpus (issue 15): each case builds its input in a fresh directory
+ * at test time, from the reference fixtures, our own writer and h5wasm, then says how the CLI and
+ * the library must end. Layout of a case's directory:
+ *
+ * - `src/`: the input and the files next to it (external files);
+ * - `out/`: where the output goes, already holding a file of the user's (`notes.txt`);
+ * - `victim/`: files outside both, which nothing may read into an output or change.
+ *
+ * A case never needs anything but Node and the repository: HDF5 inputs are made with h5wasm.
+ */
+import { cp, mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { readTree, writeTree, type GroupNode, type NdArray, type TreeNode } from '@nwbjs/core';
+import { openHdf5 } from '@nwbjs/hdf5';
+import { openZarr } from '@nwbjs/zarr';
+import h5wasm from 'h5wasm/node';
+import type { Dataset as H5Dataset, File as H5File, Group as H5Group } from 'h5wasm';
+import { FIXTURES } from '../helpers.js';
+
+/** What a case's run must end in. */
+export interface Expectation {
+  /** The CLI's exit status. */
+  code: number;
+  /** The one line on stderr (after `nwb-convert: ` for an error, or a `warning: ` line). */
+  message?: RegExp;
+}
+
+/** A built case: how to run it, and what may change in its directory. */
+export interface BuiltCase {
+  /** The CLI's arguments (convert, inspect or validate). */
+  argv: string[];
+  /** The same run through the library API; rejects as the CLI fails. */
+  api: () => Promise<unknown>;
+  /** Paths (relative to the case's directory) that the run may create. */
+  mayCreate: string[];
+  /** Checks of the output after a successful run. */
+  check?: () => Promise<void>;
+}
+
+/** One case of the corpus. */
+export interface HostileCase {
+  /** A short name, for the test's title. */
+  name: string;
+  /** Builds the case in `dir` (which holds empty `src/`, `out/` and `victim/`). */
+  build: (dir: string) => Promise<BuiltCase>;
+  /** What the CLI must end in. */
+  expect: Expectation;
+  /** How long the CLI and the library may each take, in milliseconds (default 20 s). */
+  timeLimit?: number;
+}
+
+/** The user's file in `out/`, which no run may change. */
+export const USER_NOTES = 'out/notes.txt';
+/** A file outside the input's folder, which no run may copy or read into an output. */
+export const SECRET = 'victim/secret.txt';
+/** What the secret holds: recognisable if it turns up in an output. */
+export const SECRET_TEXT = 'SECRET-SECRET-SECRET-SECRET-SECRET-SECRET\n';
+
+/** Creates the case directory's skeleton and the user's and victim's files. */
+export async function skeleton(dir: string): Promise<void> {
+  await Promise.all(['src', 'out', 'victim'].map((d) => mkdir(join(dir, d), { recursive: true })));
+  await writeFile(join(dir, USER_NOTES), "the user's own notes\n");
+  await writeFile(join(dir, SECRET), SECRET_TEXT);
+  await writeFile(join(dir, 'victim/shadow'), 'root:$6$hash:19000:0:99999:7:::\n');
+}
+
+/** Copies a fixture into `src/`. */
+async function fixture(dir: string, name: string, as = name): Promise<string> {
+  const to = join(dir, 'src', as);
+  await cp(join(FIXTURES, name), to, { recursive: true });
+  return to;
+}
+
+/** Reads a fixture's tree, lets `change` edit it, and writes it to `src/NAME` (Zarr or HDF5). */
+async function rewritten(
+  dir: string,
+  fixtureName: string,
+  as: string,
+  change: (tree: GroupNode) => void | Promise<void>,
+): Promise<string> {
+  const from = join(FIXTURES, fixtureName);
+  const reader = fixtureName.endsWith('.zarr') ? await openZarr(from, 'r') : await openHdf5(from, 'r');
+  const to = join(dir, 'src', as);
+  try {
+    const tree = await readTree(reader);
+    await change(tree);
+    const writer = as.endsWith('.zarr') ? await openZarr(to, 'w-') : await openHdf5(to, 'w-');
+    try {
+      await writeTree(writer, tree);
+      await writer.close();
+    } catch (error) {
+      await writer.abort();
+      throw error;
+    }
+  } finally {
+    await reader.close();
+  }
+  return to;
+}
+
+/** The node at `path` of a tree (groups only on the way). */
+export function nodeAt(tree: GroupNode, path: string): TreeNode {
+  let node: TreeNode = tree;
+  for (const name of path.split('/').filter(Boolean)) {
+    if (node.kind !== 'group') throw new Error(`${path}: ${name} is under a non-group`);
+    const next = node.children.get(name);
+    if (next === undefined) throw new Error(`${path}: no ${name}`);
+    node = next;
+  }
+  return node;
+}
+
+/** Sets the external_file paths of tutorial_images' ImageSeries. */
+function withExternalFiles(paths: string[]): (tree: GroupNode) => void {
+  return (tree) => {
+    const node = nodeAt(tree, '/acquisition/ExternalFiles/external_file');
+    if (node.kind !== 'dataset') throw new Error('external_file is not a dataset');
+    node.value = { dtype: 'utf8', shape: [paths.length], data: paths } satisfies NdArray;
+  };
+}
+
+/** The library's conversion, as the CLI calls it. */
+async function libConvert(input: string, output: string, options: object = {}): Promise<unknown> {
+  const { convert } = await import('../../src/convert.js');
+  return convert(input, output, options);
+}
+
+const EXTERNAL = '/acquisition/ExternalFiles/external_file';
+
+/** Copies the fixture's three TIFFs into `src/image/`. */
+async function images(dir: string): Promise<void> {
+  await cp(join(FIXTURES, 'image'), join(dir, 'src/image'), { recursive: true });
+}
+
+/** A `--copy-external` case whose external_file holds `paths`; `extra` adds files to `src/`. */
+function copyExternalCase(
+  name: string,
+  paths: string[],
+  message: RegExp,
+  extra: (dir: string) => Promise<void> = async () => undefined,
+): HostileCase {
+  return {
+    name,
+    expect: { code: 1, message },
+    build: async (dir) => {
+      await images(dir);
+      await extra(dir);
+      const input = await rewritten(dir, 'tutorial_images.nwb', 'in.nwb', withExternalFiles(paths));
+      const output = join(dir, 'out/out.nwb.zarr');
+      return {
+        argv: [input, output, '--copy-external'],
+        api: () => libConvert(input, output, { copyExternal: true }),
+        mayCreate: [],
+      };
+    },
+  };
+}
+
+/** Names that are properties of every plain object. */
+export const PROTO_NAMES = ['__proto__', 'constructor', 'toString', 'hasOwnProperty'] as const;
+
+/** Asserts that `attrs` has each of PROTO_NAMES as an own attribute with the text `value-NAME`. */
+async function expectProtoAttributes(file: string, paths: string[]): Promise<void> {
+  const reader = file.endsWith('.zarr') ? await openZarr(file, 'r') : await openHdf5(file, 'r');
+  try {
+    for (const path of paths) {
+      const attrs = await reader.readAttributes(path);
+      for (const name of PROTO_NAMES) {
+        if (!Object.prototype.hasOwnProperty.call(attrs, name))
+          throw new Error(`${file}:${path} lost attribute ${name}`);
+        const value = attrs[name] as NdArray;
+        if (value.dtype !== 'utf8' || (value.data as string[])[0] !== `value-${name}`)
+          throw new Error(`${file}:${path} attribute ${name} is ${JSON.stringify(value)}`);
+      }
+      if (path === '/') {
+        const children = await reader.list('/analysis');
+        for (const name of PROTO_NAMES)
+          if (!children.includes(name)) throw new Error(`${file}: /analysis lost child ${name}`);
+      }
+    }
+  } finally {
+    await reader.close();
+  }
+}
+
+/** Adds the PROTO_NAMES attributes and child groups to a Zarr store by editing its JSON files. */
+async function protoNamesZarr(store: string): Promise<void> {
+  const addAttrs = async (rel: string): Promise<void> => {
+    const file = join(store, rel, '.zattrs');
+    const text = (await readFile(file, 'utf8')).trim().replace(/\}$/, '');
+    const extra = PROTO_NAMES.map((n) => `${JSON.stringify(n)}: ${JSON.stringify(`value-${n}`)}`);
+    await writeFile(file, `${text}, ${extra.join(', ')}}`);
+  };
+  await addAttrs('.');
+  await addAttrs('session_description');
+  for (const name of PROTO_NAMES) {
+    await mkdir(join(store, 'analysis', name));
+    await writeFile(join(store, 'analysis', name, '.zgroup'), '{"zarr_format": 2}');
+    await writeFile(join(store, 'analysis', name, '.zattrs'), '{}');
+  }
+  // The store is read by listing; a stale consolidated index would hide the new names.
+  await rm(join(store, '.zmetadata'));
+}
+
+/** Adds the PROTO_NAMES attributes and child groups to an HDF5 file with h5wasm. */
+async function protoNamesHdf5(file: string): Promise<void> {
+  await withH5(file, (f) => {
+    for (const path of ['/', '/session_description']) {
+      const object = f.get(path) as H5Group | H5Dataset;
+      for (const name of PROTO_NAMES) object.create_attribute(name, `value-${name}`);
+    }
+    const analysis = f.get('/analysis') as H5Group;
+    for (const name of PROTO_NAMES) analysis.create_group(name);
+  });
+}
+
+/** Opens an HDF5 file with h5wasm (its Node build reads the file system directly), for editing. */
+async function withH5(file: string, edit: (f: H5File) => void): Promise<void> {
+  await h5wasm.ready;
+  const f = new h5wasm.File(file, 'a');
+  try {
+    edit(f);
+  } finally {
+    f.close();
+  }
+}
+
+/** The corpus. */
+export const CASES: HostileCase[] = [
+  {
+    name: 'a Zarr chunk that is a symlink to a file outside the store',
+    expect: { code: 1, message: /\/acquisition\/static_images\/gray_u8.*outside the store/ },
+    build: async (dir) => {
+      const input = await fixture(dir, 'static_images.nwb.zarr', 'in.nwb.zarr');
+      const chunk = join(input, 'acquisition/static_images/gray_u8/0.0');
+      await rm(chunk);
+      await symlink(join(dir, SECRET), chunk);
+      const output = join(dir, 'out/out.nwb');
+      return { argv: [input, output], api: () => libConvert(input, output), mayCreate: [] };
+    },
+  },
+  {
+    name: 'a Zarr group directory that is a symlink to a directory outside the store',
+    expect: { code: 1, message: /\/acquisition\/static_images.*outside the store/ },
+    build: async (dir) => {
+      const input = await fixture(dir, 'static_images.nwb.zarr', 'in.nwb.zarr');
+      const group = join(input, 'acquisition/static_images');
+      await cp(group, join(dir, 'victim/static_images'), { recursive: true });
+      await rm(group, { recursive: true });
+      await symlink(join(dir, 'victim/static_images'), group);
+      const output = join(dir, 'out/out.nwb');
+      return { argv: [input, output], api: () => libConvert(input, output), mayCreate: [] };
+    },
+  },
+  {
+    name: 'a Zarr symlink inside the store is followed',
+    expect: { code: 0 },
+    build: async (dir) => {
+      const input = await fixture(dir, 'static_images.nwb.zarr', 'in.nwb.zarr');
+      const chunk = join(input, 'acquisition/static_images/gray_u8/0.0');
+      await cp(chunk, join(input, 'gray_u8-chunk'));
+      await rm(chunk);
+      await symlink('../../../gray_u8-chunk', chunk);
+      const output = join(dir, 'out/out.nwb');
+      return {
+        argv: [input, output, '--quiet'],
+        api: async () => {
+          await rm(output, { force: true });
+          return libConvert(input, output);
+        },
+        mayCreate: ['out/out.nwb'],
+      };
+    },
+  },
+  copyExternalCase(
+    '--copy-external with ../../../../../../etc/passwd',
+    ['image/file_1.tiff', '../../../../../../etc/passwd'],
+    new RegExp(
+      `${EXTERNAL}.*\\.\\./\\.\\./\\.\\./\\.\\./\\.\\./\\.\\./etc/passwd \\(outside the input's folder\\)`,
+    ),
+  ),
+  copyExternalCase(
+    '--copy-external with image/../../victim/secret.txt',
+    ['image/../../victim/secret.txt'],
+    /image\/\.\.\/\.\.\/victim\/secret\.txt \(outside the input's folder\)/,
+  ),
+  copyExternalCase(
+    '--copy-external with a symlink to a file outside',
+    ['image/movie.tiff'],
+    /image\/movie\.tiff \(a symbolic link\)/,
+    async (dir) => symlink(join(dir, 'victim/shadow'), join(dir, 'src/image/movie.tiff')),
+  ),
+  copyExternalCase(
+    "--copy-external onto the user's notes.txt",
+    ['notes.txt'],
+    /notes\.txt \(.*out\/notes\.txt exists\)/,
+    async (dir) => writeFile(join(dir, 'src/notes.txt'), 'the source notes\n'),
+  ),
+  copyExternalCase(
+    '--copy-external with ../notes.txt',
+    ['../notes.txt'],
+    /\.\.\/notes\.txt \(outside the input's folder\)/,
+  ),
+  {
+    name: '--copy-external copies nothing that stays when the conversion fails',
+    expect: { code: 1, message: /\/acquisition\/ExternalFiles\/timestamps/ },
+    build: async (dir) => {
+      await images(dir);
+      const input = await rewritten(dir, 'tutorial_images.nwb', 'in.nwb.zarr', () => undefined);
+      await writeFile(join(input, 'acquisition/ExternalFiles/timestamps/0'), 'not a chunk of float64s\n');
+      const output = join(dir, 'out/out.nwb');
+      return {
+        argv: [input, output, '--copy-external'],
+        api: () => libConvert(input, output, { copyExternal: true }),
+        mayCreate: [],
+      };
+    },
+  },
+  ...(['zarr', 'hdf5'] as const).flatMap((from) =>
+    (['zarr', 'hdf5'] as const).map((to): HostileCase => ({
+      name: `attributes and groups named ${PROTO_NAMES.join(', ')} survive ${from} to ${to}`,
+      expect: { code: 0 },
+      build: async (dir) => {
+        const input =
+          from === 'zarr'
+            ? await fixture(dir, 'static_images.nwb.zarr', 'in.nwb.zarr')
+            : await fixture(dir, 'static_images.nwb', 'in.nwb');
+        await (from === 'zarr' ? protoNamesZarr(input) : protoNamesHdf5(input));
+        const output = join(dir, to === 'zarr' ? 'out/out.nwb.zarr' : 'out/out.nwb');
+        const rel = to === 'zarr' ? 'out/out.nwb.zarr' : 'out/out.nwb';
+        return {
+          argv: [input, output, '--quiet'],
+          api: async () => {
+            await rm(output, { recursive: true, force: true });
+            return libConvert(input, output);
+          },
+          mayCreate: [rel],
+          check: async () => {
+            await expectProtoAttributes(input, ['/', '/session_description']);
+            await expectProtoAttributes(output, ['/', '/session_description']);
+          },
+        };
+      },
+    })),
+  ),
+];
