@@ -1,55 +1,85 @@
 /**
- * Which backend a path or URL belongs to. The rest of the app works on the storage interface and
- * never asks again: this is the one place that knows file names and magic bytes.
+ * Which backend a path or URL belongs to, decided by asking each backend's descriptor. The rest of
+ * the app works on the storage interface and never asks again: this is the one place that looks
+ * at names, directories and first bytes (the descriptors say what they mean).
  */
 import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { InvalidFileError, NotFoundError, type OpenMode, type StorageWriter } from '@nwbjs/core';
-import type { StorageReader } from '@nwbjs/core';
-import { openHdf5 } from '@nwbjs/hdf5';
-import { openZarr } from '@nwbjs/zarr';
-import { assertNWBRoot } from './nwb-root.js';
+import { InvalidFileError, NotFoundError, assertNWBRoot } from '@nwbjs/core';
+import type { BackendDescriptor, LocationProbe, OpenMode, StorageReader, StorageWriter } from '@nwbjs/core';
+import { hdf5Descriptor } from '@nwbjs/hdf5';
+import { zarrDescriptor } from '@nwbjs/zarr';
+import { UsageError } from './usage-error.js';
 
-/** The two storage formats. */
-export type Format = 'hdf5' | 'zarr';
+/** The backends the CLI reads and writes, asked in this order. */
+export const BACKENDS: readonly BackendDescriptor<string, { timeoutMs?: number } | undefined>[] = [
+  hdf5Descriptor,
+  zarrDescriptor,
+];
 
-const HDF5_SIGNATURE = Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]);
+/** A storage format's name, as its descriptor gives it (`hdf5`, `zarr`). */
+export type Format = string;
+
+/** The names of the formats the CLI knows. */
+export const FORMAT_NAMES: readonly Format[] = BACKENDS.map((backend) => backend.format);
 
 /** True for `http://` and `https://` locations. */
 export function isUrl(location: string): boolean {
   return /^https?:\/\//i.test(location);
 }
 
-/** The format of an existing input: a URL or directory is Zarr, a file with the HDF5 signature is HDF5. */
-export async function detectInputFormat(location: string): Promise<Format> {
-  if (isUrl(location)) return 'zarr';
+/** The descriptor of the format named `format` (one of {@link FORMAT_NAMES}). */
+function backendNamed(format: Format): BackendDescriptor<string, { timeoutMs?: number } | undefined> {
+  const backend = BACKENDS.find((b) => b.format === format);
+  if (backend === undefined)
+    throw new UsageError(`--to: expected ${FORMAT_NAMES.join(' or ')}, got '${format}'`);
+  return backend;
+}
+
+/** What is at `location`, for the descriptors to recognise. */
+async function probe(location: string): Promise<LocationProbe> {
+  const none = async () => false;
+  if (isUrl(location)) return { location, kind: 'url', head: new Uint8Array(0), has: none };
   const info = await stat(location).catch(() => undefined);
   if (info === undefined) throw new NotFoundError('no such file or directory', { path: location });
   if (info.isDirectory()) {
-    // A Zarr v2 group has a .zgroup; any other directory is refused here with the same words as a
-    // file that is neither format, rather than by the backend.
-    if ((await stat(path.join(location, '.zgroup')).catch(() => undefined)) !== undefined) return 'zarr';
-    throw new InvalidFileError('not an NWB file: a directory without .zgroup, so not a Zarr store', {
-      path: location,
-    });
+    const has = async (name: string) =>
+      (await stat(path.join(location, name)).catch(() => undefined)) !== undefined;
+    return { location, kind: 'directory', head: new Uint8Array(0), has };
   }
   const handle = await open(location, 'r');
   try {
-    const head = Buffer.alloc(8);
-    const { bytesRead } = await handle.read(head, 0, 8, 0);
-    if (bytesRead === 8 && head.equals(HDF5_SIGNATURE)) return 'hdf5';
+    const head = new Uint8Array(Math.max(...BACKENDS.map((b) => b.headBytes)));
+    const { bytesRead } = await handle.read(head, 0, head.length, 0);
+    return { location, kind: 'file', head: head.subarray(0, bytesRead), has: none };
   } finally {
     await handle.close();
   }
-  throw new InvalidFileError('not an NWB file: neither HDF5 nor a Zarr directory', { path: location });
 }
 
-/** The format an output name asks for: `*.zarr` is Zarr, `*.nwb`/`*.h5`/`*.hdf5` is HDF5. */
+/** The backend of an existing input: the first descriptor that recognises it. */
+async function detectInput(
+  location: string,
+): Promise<BackendDescriptor<string, { timeoutMs?: number } | undefined>> {
+  const found = await probe(location);
+  for (const backend of BACKENDS) if (await backend.recognizes(found)) return backend;
+  throw new InvalidFileError(
+    found.kind === 'directory'
+      ? 'not an NWB file: a directory without .zgroup, so not a Zarr store'
+      : 'not an NWB file: neither HDF5 nor a Zarr directory',
+    { path: location },
+  );
+}
+
+/** The format of an existing input (see {@link BACKENDS}). */
+export async function detectInputFormat(location: string): Promise<Format> {
+  return (await detectInput(location)).format;
+}
+
+/** The format an output name asks for by its ending (`*.zarr` is Zarr, `*.nwb`/`*.h5`/`*.hdf5` is HDF5). */
 export function outputFormatFromName(location: string): Format | undefined {
   const name = location.replace(/[\\/]+$/, '').toLowerCase();
-  if (name.endsWith('.zarr')) return 'zarr';
-  if (name.endsWith('.nwb') || name.endsWith('.h5') || name.endsWith('.hdf5')) return 'hdf5';
-  return undefined;
+  return BACKENDS.find((backend) => backend.extensions.some((ending) => name.endsWith(ending)))?.format;
 }
 
 /** How an input is read. */
@@ -60,9 +90,9 @@ export interface ReadOptions {
 
 /** Opens an existing NWB file or store for reading; InvalidFileError if it is not NWB. */
 export async function openReader(location: string, options: ReadOptions = {}): Promise<StorageReader> {
-  const format = await detectInputFormat(location);
+  const backend = await detectInput(location);
   const remote = options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs };
-  const reader = format === 'hdf5' ? await openHdf5(location, 'r') : await openZarr(location, 'r', remote);
+  const reader = await backend.open(location, 'r', remote);
   try {
     await assertNWBRoot(reader, location);
   } catch (error) {
@@ -78,5 +108,5 @@ export async function openWriter(
   format: Format,
   mode: Exclude<OpenMode, 'r'>,
 ): Promise<StorageWriter> {
-  return format === 'hdf5' ? openHdf5(location, mode) : openZarr(location, mode);
+  return backendNamed(format).open(location, mode);
 }

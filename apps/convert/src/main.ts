@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { isNWBError, type Compression, type WriteWarning } from '@nwbjs/core';
 import { convert } from './convert.js';
 import { formatBytes, formatDuration } from './format.js';
-import type { ReadOptions } from './formats.js';
+import { FORMAT_NAMES, type ReadOptions } from './formats.js';
 import { formatInspectReport, inspect } from './inspect.js';
 import { silentProgress, terminalProgress } from './progress.js';
 import { UsageError } from './usage-error.js';
@@ -207,8 +207,8 @@ async function runConvert(args: string[], io: Io): Promise<number> {
   if (positionals.length !== 2) throw new UsageError(`expected INPUT and OUTPUT (see --help)`);
   const [input, output] = positionals as [string, string];
   const to = values.to as string | undefined;
-  if (to !== undefined && to !== 'hdf5' && to !== 'zarr')
-    throw new UsageError(`--to: expected hdf5 or zarr, got '${to}'`);
+  if (to !== undefined && !FORMAT_NAMES.includes(to))
+    throw new UsageError(`--to: expected ${FORMAT_NAMES.join(' or ')}, got '${to}'`);
   const quiet = Boolean(values.quiet);
   const summary = await convert(input, output, {
     ...(to !== undefined ? { to } : {}),

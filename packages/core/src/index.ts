@@ -21,5 +21,6 @@ export * from './tree/write-tree.js';
 export * from './tree/copy-tree.js';
 export * from './model/index.js';
 export * from './mapping/index.js';
+export * from './io/index.js';
 export { NWB_VERSION, cachedNamespaces, specificationsGroup } from './schema/cached-spec.js';
 export type { CachedNamespace } from './schema/cached-spec.js';

@@ -13,7 +13,9 @@ export { Hdf5Backend, HDF5_CAPABILITIES, openHdf5 } from './backend.js';
 export type { Hdf5DatasetInfo } from './read.js';
 export { Hdf5MemoryWriter, createHdf5InMemory, openHdf5Bytes } from './in-memory.js';
 export type { BytesSource, Hdf5Bytes } from './in-memory.js';
-export { assertNWBFile } from './nwb-check.js';
+/** The NWB-root check (core's `assertNWBRoot`), under the name this package has always exported. */
+export { assertNWBRoot as assertNWBFile } from '@nwbjs/core';
+export { hdf5Descriptor } from './descriptor.js';
 export { NWBHDF5IO } from './nwb-hdf5-io.js';
 export type { PlatformName } from './platform/types.js';
 

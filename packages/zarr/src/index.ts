@@ -15,4 +15,5 @@ export type { PickledArray, PickledElement } from './pickle.js';
 export { registerZarritaCodecs } from './zarrita-codecs.js';
 export { setCodecWorkers } from '#platform/codec-pool.js';
 export { NWBZarrIO } from './nwb-zarr-io.js';
+export { zarrDescriptor } from './descriptor.js';
 export { DEFAULT_ZARR_COMPRESSION } from './default-compression.js';

@@ -1,18 +1,22 @@
 /**
- * Telling an NWB file from any other HDF5 file or Zarr store: both backends open whatever is in
- * their format, and converting or validating a store that is not NWB would only hide the mistake.
+ * Telling an NWB file from any other file or store of a format: backends open whatever is in
+ * their format (they are storage layers), and reading, converting or validating a store that is
+ * not NWB would only hide the mistake.
  */
-import { InvalidFileError, isNWBError, wholeHyperslab, type StorageReader } from '@nwbjs/core';
+import type { StorageReader } from '../storage/backend.js';
+import { wholeHyperslab } from '../storage/selection.js';
+import { InvalidFileError, isNWBError } from '../errors.js';
 
 /**
  * Throws an InvalidFileError unless the root group has an `nwb_version` attribute or
- * `neurodata_type` "NWBFile" (what PyNWB and hdmf-zarr accept as an NWB file). `location` names the
- * file in the message.
+ * `neurodata_type` "NWBFile" (what PyNWB and hdmf-zarr accept as an NWB file), saying why in one
+ * line (an empty file, an NWB 1.x file). Returns the NWB version, or undefined when only the
+ * type is set. `location` names the file in the error (default: the reader's).
  */
 export async function assertNWBRoot(
   reader: StorageReader,
   location: string = reader.location,
-): Promise<void> {
+): Promise<string | undefined> {
   let attrs;
   try {
     attrs = await reader.readAttributes('/');
@@ -29,7 +33,9 @@ export async function assertNWBRoot(
       ? (value.data as string[])[0]
       : undefined;
   };
-  if (text('nwb_version') || text('neurodata_type') === 'NWBFile') return;
+  const version = text('nwb_version');
+  if (version !== undefined && version !== '') return version;
+  if (text('neurodata_type') === 'NWBFile') return undefined;
   throw new InvalidFileError(await whyNotNWB(reader), { path: location });
 }
 
