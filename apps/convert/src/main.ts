@@ -47,8 +47,10 @@ Options:
   --debug            print stack traces (and their causes) on errors`,
   validate: `Usage: nwb-convert validate FILE [--json]
 
-Reads an NWB file into the data model and checks the model's rules (timing, external files, image
-shapes, IndexSeries and Images references, ...). Exits 0 when there is nothing to report, 1 otherwise.
+Checks an NWB file against the NWB schema of its cached specification (required fields, counts,
+dtypes, shapes, link targets, for every type, as HDMF's validator does) and against PyNWB's own rules
+(timing, external files, image shapes, IndexSeries and Images references, ...). Exits 0 when there
+is nothing to report, 1 otherwise.
 
 Options:
   --json             print the findings as JSON

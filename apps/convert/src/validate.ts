@@ -1,9 +1,11 @@
 /**
- * `nwb-convert validate`: reads a file into the data model, which checks the rules PyNWB enforces
- * (timing, external files, image shapes, IndexSeries and Images references, required fields), and
- * lists what the file breaks. Reading never refuses a file for a broken rule; it reports it here.
+ * `nwb-convert validate`: lists what a file breaks, from two sources: the NWB schema (every type
+ * in the file's cached specification: required fields, counts, dtypes, shapes, link targets, as
+ * HDMF's validator checks them) and the data model's own rules, which PyNWB enforces when it builds
+ * objects (timing, external files, image shapes, IndexSeries and Images references). Reading never
+ * refuses a file for a broken rule; it reports it here.
  */
-import { readNWBFile } from '@nwbjs/core';
+import { readTree, treeToNWBFile, validateTree } from '@nwbjs/core';
 import { openReader, type ReadOptions } from './formats.js';
 
 /** One broken rule: the object's path, the rule's name and what is wrong. */
@@ -26,8 +28,10 @@ export interface ValidationReport {
 export async function validate(location: string, options: ReadOptions = {}): Promise<ValidationReport> {
   const reader = await openReader(location, options);
   try {
-    const file = await readNWBFile(reader);
-    const problems = file.readWarnings.map((warning) => {
+    const tree = await readTree(reader);
+    const schemaProblems = await validateTree(tree);
+    const file = await treeToNWBFile(tree);
+    const modelProblems = file.readWarnings.map((warning) => {
       const where = warning.path ?? '/';
       // NWBError messages start with their path; the report keeps the two apart.
       const message = warning.message.startsWith(`${where}: `)
@@ -35,6 +39,9 @@ export async function validate(location: string, options: ReadOptions = {}): Pro
         : warning.message;
       return { path: where, rule: warning.rule, message };
     });
+    // The model and the schema check a few of the same things (a series' timestamps): say each once.
+    const seen = new Set(modelProblems.map((p) => `${p.path}\0${p.rule}`));
+    const problems = [...modelProblems, ...schemaProblems.filter((p) => !seen.has(`${p.path}\0${p.rule}`))];
     const report: ValidationReport = { location, format: reader.format, problems };
     if (file.nwbVersion !== undefined) report.nwbVersion = file.nwbVersion;
     return report;

@@ -5,7 +5,9 @@
  *
  * For a file nwb-validate reads as NWB: `inspect` reads it; the CLI converts it to the other format
  * and back; `nwb-validate diff` finds nothing between the original and the result; and where the
- * original passes `nwb-validate check`, both outputs do too. A file that is not NWB 2 (nwb-validate
+ * original passes `nwb-validate check`, both outputs do too. `validate` judges the file as HDMF's
+ * validator does: no schema finding where nwb-validate finds none, and some where it finds schema
+ * errors. A file that is not NWB 2 (nwb-validate
  * says so too: the NWB 1.x file, the empty HDF5 file) gets one line saying why, from every command.
  *
  * The files are copied into a temporary directory first, so external_file paths (relative to the
@@ -51,6 +53,7 @@ async function problemsOf(file: string): Promise<string[]> {
   if (originalCheck.code === 2) return refusalProblems(source, originalCheck.out);
 
   const problems: string[] = [];
+  problems.push(...(await schemaAgreement(source, originalCheck.code, originalCheck.out)));
   const inspected = await runCli(['inspect', source]);
   if (inspected.code !== 0) problems.push(`inspect: ${firstLine(inspected.err)}`);
   let leftOut = false;
@@ -83,6 +86,21 @@ async function problemsOf(file: string): Promise<string[]> {
     }
   }
   return problems;
+}
+
+/** Where `validate`'s schema findings and nwb-validate's (HDMF's) disagree about a file. */
+async function schemaAgreement(source: string, checkCode: number, checkOut: string): Promise<string[]> {
+  const ours = await runCli(['validate', source]);
+  const findings = ours.out.split('\n').filter((line) => /\[schema-(?!namespace)[a-z-]+\]$/.test(line));
+  // nwb-validate's schema errors, leaving out its note that a file caches no specification.
+  const theirs = checkOut
+    .split('\n')
+    .filter((line) => /^\[schema\] /.test(line) && !/no cached spec/.test(line));
+  if (checkCode === 0 && findings.length > 0)
+    return findings.map((f) => `validate, where nwb-validate finds nothing: ${f.trim()}`);
+  if (theirs.length > 0 && findings.length === 0)
+    return [`validate finds nothing, nwb-validate: ${theirs[0]}`];
+  return [];
 }
 
 /** A file that is not NWB 2: every command says why in one line, and none crashes. */

@@ -24,3 +24,7 @@ export * from './mapping/index.js';
 export * from './io/index.js';
 export { NWB_VERSION, cachedNamespaces, specificationsGroup } from './schema/cached-spec.js';
 export type { CachedNamespace } from './schema/cached-spec.js';
+export { validateTree, catalogForTree } from './schema/validate-tree.js';
+export type { SchemaFinding, ValidateTreeOptions } from './schema/validate-tree.js';
+export { TypeCatalog } from './schema/type-catalog.js';
+export type { CatalogProblem, ResolvedType } from './schema/type-catalog.js';
