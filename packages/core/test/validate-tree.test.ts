@@ -168,7 +168,9 @@ describe('validateTree', () => {
     expect(rules(await check(file([['m', noUnit]])))).toEqual([
       '/things/m/data schema-required: attribute unit is required',
     ]);
-    const scalar = series('TimeSeries', floats(1), [['timestamps', datasetNode(numericScalar('float64', 1))]]);
+    const scalar = series('TimeSeries', floats(1), [
+      ['timestamps', datasetNode(numericScalar('float64', 1))],
+    ]);
     expect(rules(await check(file([['s', scalar]])))).toEqual([
       '/things/s/timestamps schema-shape: data must be an array of shape (any,), found a scalar',
     ]);
