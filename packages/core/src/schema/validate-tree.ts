@@ -18,7 +18,7 @@ import type { DatasetNode, GroupNode, TreeNode } from '../tree/nodes.js';
 import { isDatasetHandle } from '../tree/nodes.js';
 import { joinPath } from '../tree/paths.js';
 import type { CachedNamespace } from './cached-spec.js';
-import { cachedNamespaces } from './cached-spec.js';
+import { NWB_VERSION, cachedNamespaces } from './cached-spec.js';
 import type {
   AttributeSpec,
   DTypeSpec,
@@ -76,10 +76,12 @@ export async function validateTree(
 ): Promise<SchemaFinding[]> {
   if (options.catalog !== undefined) return new TreeValidator(root, options.catalog, true).run();
   const cached = await readCachedNamespaces(root);
-  // Without a cached specification the file's own schema version is unknown: checking it against
-  // 2.7.0 would flag what its version allowed. As HDMF does, say so and check no schema rules.
-  const validator = new TreeValidator(root, catalogOf(cached), cached.length > 0);
-  return validator.run();
+  // Without a cached specification, a file that declares the bundled NWB version is checked against
+  // it; for any other version, checking against 2.7.0 would flag what its own version allowed, so
+  // (as HDMF does) say so and check no schema rules.
+  const version = root.attrs['nwb_version']?.data[0];
+  const known = cached.length > 0 || version === NWB_VERSION;
+  return new TreeValidator(root, catalogOf(cached), known).run();
 }
 
 /**
