@@ -3,12 +3,11 @@
  * bools as uint8, references as 8-byte object references, compound rows packed by member offset.
  */
 import type { CompoundRow, NdArray, ObjectRef, RegionRef } from '@nwbjs/core';
-import { ValidationError, encodeText, isObjectRef, isRegionRef } from '@nwbjs/core';
+import { ValidationError, encodeText, isObjectRef, isRegionRef, normalizePath } from '@nwbjs/core';
 import type { TypeMetadata } from './dtypes.js';
 import { H5T, OBJ_REF_SIZE } from './dtypes.js';
 import { notFound } from './errors.js';
 import type { Hdf5File } from './file-handle.js';
-import { normalizePath } from './file-handle.js';
 import { allocate, bytesOf } from './heap.js';
 import { encodeRefs } from './refs.js';
 import { REGION_REF_SIZE, encodeRegionRefs } from './region-refs.js';

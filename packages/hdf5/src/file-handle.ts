@@ -5,6 +5,7 @@
  * exist (each HDF5 error thrown through the WASM stack costs stack space that is never given back).
  */
 import type { DType } from '@nwbjs/core';
+import { baseName, normalizePath, parentPath } from '@nwbjs/core';
 import { backendError, guard } from './errors.js';
 import { ScratchBuffer } from './heap.js';
 import type { H5Module, Metadata } from './module.js';
@@ -74,10 +75,9 @@ export class Hdf5File {
     if (path === '/') return { kind: 'group' };
     const cached = this.#kinds.get(path);
     if (cached !== undefined) return cached;
-    const cut = path.lastIndexOf('/');
-    const parent = cut === 0 ? '/' : path.slice(0, cut);
+    const parent = parentPath(path);
     if (this.kindOf(parent)?.kind !== 'group') return undefined;
-    if (!this.childNames(parent).has(path.slice(cut + 1))) return undefined;
+    if (!this.childNames(parent).has(baseName(path))) return undefined;
     const kind = guard(path, 'inspecting the link', () => this.#inspect(path));
     this.#kinds.set(path, kind);
     return kind;
@@ -160,9 +160,7 @@ export class Hdf5File {
 
   /** Records a new link `name` in group `parent`, created by this writer. */
   added(path: string, kind: LinkKind): void {
-    const cut = path.lastIndexOf('/');
-    const parent = cut === 0 ? '/' : path.slice(0, cut);
-    this.#children.get(parent)?.add(path.slice(cut + 1));
+    this.#children.get(parentPath(path))?.add(baseName(path));
     this.#kinds.set(path, kind);
   }
 
@@ -176,15 +174,4 @@ export class Hdf5File {
     if (typeof status === 'number' && status < 0)
       throw backendError(path, `${what} failed (HDF5 status ${status})`);
   }
-}
-
-/**
- * The canonical form of an absolute path (no trailing or doubled slashes), or undefined for paths
- * that cannot name anything (relative, or with `.`/`..` components).
- */
-export function normalizePath(path: string): string | undefined {
-  if (typeof path !== 'string' || !path.startsWith('/')) return undefined;
-  const parts = path.split('/').filter((p) => p !== '');
-  if (parts.some((p) => p === '.' || p === '..')) return undefined;
-  return `/${parts.join('/')}`;
 }

@@ -16,13 +16,19 @@ import type {
   NumericDType,
   ReadOptions,
 } from '@nwbjs/core';
-import { emptyAttributes, hyperslabShape, isNumericDType, shapeSize, typedArrayFor } from '@nwbjs/core';
+import {
+  emptyAttributes,
+  hyperslabShape,
+  isNumericDType,
+  normalizePath,
+  shapeSize,
+  typedArrayFor,
+} from '@nwbjs/core';
 import { BOOL_ATTRS_MARKER, DTYPE_MARKER, isReservedAttribute } from './bool-marker.js';
 import { copyNumeric, decodeElements } from './decode.js';
 import { H5T, dtypeOf, holdsVlen } from './dtypes.js';
 import { backendError, guard, notFound } from './errors.js';
 import type { Hdf5File } from './file-handle.js';
-import { normalizePath } from './file-handle.js';
 import { layoutOf } from './layout.js';
 import type { Metadata } from './module.js';
 

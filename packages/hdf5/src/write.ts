@@ -6,11 +6,14 @@
 import type { Attributes, DType, DatasetDefinition, LinkTarget, NdArray } from '@nwbjs/core';
 import {
   ValidationError,
+  baseName,
   defaultChunks,
   formatDType,
   isCompoundDType,
   isValidChildName,
   ndarray,
+  normalizePath,
+  parentPath,
   sameDType,
   shapeSize,
 } from '@nwbjs/core';
@@ -20,7 +23,6 @@ import { CSET_ASCII, H5T, typeMetadata } from './dtypes.js';
 import { encodeFixed, freeHeapStrings } from './encode.js';
 import { backendError, guard, notFound, unsupported } from './errors.js';
 import type { Hdf5File } from './file-handle.js';
-import { normalizePath } from './file-handle.js';
 import { allocate, copyToHeap, stringsToHeap } from './heap.js';
 import { creationLayout } from './layout.js';
 import { datasetInfo, readAttribute } from './read.js';
@@ -52,9 +54,8 @@ function creatable(file: Hdf5File, rawPath: string): string {
   if (path === undefined || path === '/') {
     throw new ValidationError('not a path that can be created', { path: rawPath, rule: 'node-path' });
   }
-  const cut = path.lastIndexOf('/');
-  const parent = cut === 0 ? '/' : path.slice(0, cut);
-  const name = path.slice(cut + 1);
+  const parent = parentPath(path);
+  const name = baseName(path);
   if (!isValidChildName(name)) throw new ValidationError('invalid name', { path, rule: 'node-name' });
   if (file.kindOf(parent)?.kind !== 'group') throw notFound(parent, 'parent group does not exist');
   if (file.kindOf(path) !== undefined) throw backendError(path, 'already exists');

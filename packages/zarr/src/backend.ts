@@ -28,6 +28,7 @@ import {
   UnsupportedError,
   ValidationError,
   arrayBytes,
+  baseName,
   defaultChunks,
   emptyAttributes,
   formatDType,
@@ -38,6 +39,8 @@ import {
   isNumericDType,
   isNWBError,
   isTextDType,
+  joinPath,
+  parentPath,
   sameDType,
   shapeSize,
   typedArrayFor,
@@ -57,7 +60,7 @@ import { ChunkWriteQueue } from './chunk-queue.js';
 import type { ArrayRecord, GroupRecord, NodeRecord } from './metadata.js';
 import { arrayRecord, codecsOf, groupRecord, zarrayJson, zgroupJson } from './metadata.js';
 import { readMetadataJson } from './stores/consolidated.js';
-import { checkName, checkStorePath, childOf, isSafeName, keyOf, nameOf, parentOf } from './stores/keys.js';
+import { checkName, checkStorePath, isSafeName, keyOf } from './stores/keys.js';
 import type { StagingStore, ZarrStore } from './stores/store.js';
 import { isListable, prefixOf, storeName } from './stores/store.js';
 
@@ -150,9 +153,9 @@ export class ZarrBackend implements StorageWriter {
     this.#checkOpen(path);
     checkStorePath(path, path);
     if (path !== '/') {
-      const parent = await this.#record(parentOf(path));
+      const parent = await this.#record(parentPath(path));
       if (parent?.kind !== 'group') return undefined;
-      const link = parent.links.get(nameOf(path));
+      const link = parent.links.get(baseName(path));
       if (link !== undefined) return { kind: 'link', path, ...link.target };
     }
     const record = await this.#record(path);
@@ -521,9 +524,9 @@ export class ZarrBackend implements StorageWriter {
     this.#checkWritable(path);
     checkStorePath(target.target, path);
     this.#claim(path);
-    const parent = this.#nodes.get(parentOf(path)) as GroupRecord;
-    parent.links.set(nameOf(path), {
-      name: nameOf(path),
+    const parent = this.#nodes.get(parentPath(path)) as GroupRecord;
+    parent.links.set(baseName(path), {
+      name: baseName(path),
       target: target.file === undefined ? { target: target.target } : { ...target },
     });
   }
@@ -544,16 +547,16 @@ export class ZarrBackend implements StorageWriter {
   #claim(path: string): void {
     if (path === '/') throw new ValidationError('the root exists', { path, rule: 'exists' });
     checkStorePath(path, path);
-    checkName(nameOf(path), path);
-    const parent = this.#nodes.get(parentOf(path));
+    checkName(baseName(path), path);
+    const parent = this.#nodes.get(parentPath(path));
     if (parent?.kind !== 'group') throw new NotFoundError('parent group does not exist', { path });
-    if (this.#nodes.has(path) || parent.links.has(nameOf(path)))
+    if (this.#nodes.has(path) || parent.links.has(baseName(path)))
       throw new ValidationError('an object exists at this path', { path, rule: 'exists' });
   }
 
   #add(record: NodeRecord): void {
     this.#nodes.set(record.path, record);
-    this.#children.get(parentOf(record.path))!.add(nameOf(record.path));
+    this.#children.get(parentPath(record.path))!.add(baseName(record.path));
     if (record.kind === 'group') this.#children.set(record.path, new Set());
   }
 
@@ -599,7 +602,7 @@ export class ZarrBackend implements StorageWriter {
 
   async #loadRecord(path: string): Promise<NodeRecord | undefined> {
     if (path !== '/') {
-      const parent = await this.#record(parentOf(path));
+      const parent = await this.#record(parentPath(path));
       if (parent?.kind !== 'group') return undefined;
     }
     // A store wrapped with consolidated metadata answers these from memory, without a request.
@@ -636,7 +639,7 @@ export class ZarrBackend implements StorageWriter {
     const candidates = (await this.#store.listChildren(prefixOf(path))).filter(isSafeName);
     const found = await Promise.all(
       candidates.map(async (name) =>
-        (await this.#record(childOf(path, name))) !== undefined ? name : undefined,
+        (await this.#record(joinPath(path, name))) !== undefined ? name : undefined,
       ),
     );
     return found.filter((n): n is string => n !== undefined);

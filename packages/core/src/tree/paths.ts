@@ -3,6 +3,22 @@
  * are joined with `/`, and names never contain `/`.
  */
 
+/**
+ * The canonical form of an absolute path (no trailing or doubled slashes), or undefined for a path
+ * that cannot name anything: relative, not a string, or with a `.` or `..` component.
+ */
+export function normalizePath(path: string): string | undefined {
+  if (typeof path !== 'string' || !path.startsWith('/')) return undefined;
+  const names = path.split('/').filter((name) => name !== '');
+  if (names.some((name) => name === '.' || name === '..')) return undefined;
+  return `/${names.join('/')}`;
+}
+
+/** The names along an absolute path (none for the root). */
+export function pathNames(path: string): string[] {
+  return path === '/' ? [] : path.slice(1).split('/');
+}
+
 /** The path of child `name` of the group at `parent`. */
 export function joinPath(parent: string, name: string): string {
   return parent === '/' ? `/${name}` : `${parent}/${name}`;

@@ -20,7 +20,7 @@ import { ValidationError, isNWBError } from '../errors.js';
 import type { DataStream, DatasetNode, GroupNode, LinkNode } from './nodes.js';
 import { isDataStream, isDatasetHandle } from './nodes.js';
 import { errorAt } from './error-context.js';
-import { isValidChildName, joinPath } from './paths.js';
+import { isValidChildName, joinPath, normalizePath } from './paths.js';
 import { concatRows, emptyArray, sliceRows } from './row-slabs.js';
 import { arrayBytes, isFixedWidth } from './sizes.js';
 import { DEFAULT_BLOCK_BYTES } from './stored-dataset.js';
@@ -363,7 +363,7 @@ class TreeWriteJob {
   /** `value` with each reference's objectId taken from its target's `object_id` in this tree. */
   #withObjectIds(value: NdArray): NdArray {
     const fill = (ref: ObjectRef): ObjectRef => {
-      const id = this.#objectIds.get(normalizePath(ref.path));
+      const id = this.#objectIds.get(normalizePath(ref.path) ?? ref.path);
       return id === undefined ? ref : { path: ref.path, objectId: id };
     };
     if (value.dtype === 'ref') return { ...value, data: (value.data as ObjectRef[]).map(fill) };
@@ -381,11 +381,6 @@ class TreeWriteJob {
     }
     return value;
   }
-}
-
-function normalizePath(path: string): string {
-  const trimmed = path.replace(/\/+$/, '');
-  return trimmed === '' ? '/' : trimmed.startsWith('/') ? trimmed : `/${trimmed}`;
 }
 
 function checkShape(path: string, data: NdArray, shape: readonly number[]): NdArray {

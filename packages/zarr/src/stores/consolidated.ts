@@ -13,11 +13,11 @@
  */
 import type { AbsolutePath, AsyncReadable, GetOptions, Readable } from '@zarrita/storage';
 import { defineStoreExtension } from 'zarrita';
-import { InvalidFileError } from '@nwbjs/core';
+import { InvalidFileError, baseName, parentPath } from '@nwbjs/core';
 import type { JsonValue } from '../conventions/json.js';
 import { stringifyJson } from '../conventions/json.js';
 import { parseMetadataBytes } from '../metadata.js';
-import { isSafeName, keyOf, parentOf } from './keys.js';
+import { isSafeName, keyOf } from './keys.js';
 
 /** What a consolidated document says: metadata documents by key, and the nodes it lists. */
 export interface ConsolidatedIndex {
@@ -41,11 +41,6 @@ export interface ConsolidatedExtension {
 }
 
 const V2_FILES = new Set(['.zgroup', '.zarray', '.zattrs']);
-
-/** The node path of a metadata key (`/a/b/.zattrs` -> `/a/b`). */
-function nodeOfKey(key: string): string {
-  return parentOf(key);
-}
 
 /** Parses a v2 `.zmetadata` document; refuses keys that leave the store or name no metadata file. */
 export function parseConsolidatedV2(bytes: Uint8Array): ConsolidatedIndex {
@@ -83,8 +78,8 @@ export const withConsolidatedIndex: <S extends AsyncReadable>(
   index?: ConsolidatedIndex,
 ) => S & ConsolidatedExtension = defineStoreExtension((store: AsyncReadable, index: ConsolidatedIndex) => {
   const entry = (key: AbsolutePath): { value: JsonValue | undefined } | undefined => {
-    if (index.fromStore.has(key) || !index.nodes.has(nodeOfKey(key))) return undefined;
-    const file = key.slice(key.lastIndexOf('/') + 1);
+    if (index.fromStore.has(key) || !index.nodes.has(parentPath(key))) return undefined;
+    const file = baseName(key);
     if (!V2_FILES.has(file) && file !== 'zarr.json') return undefined;
     return { value: index.entries.get(key) };
   };
@@ -98,7 +93,7 @@ export const withConsolidatedIndex: <S extends AsyncReadable>(
       const parent = prefix === '/' ? '/' : prefix.slice(0, -1);
       const names: string[] = [];
       for (const node of index.nodes) {
-        if (node !== '/' && parentOf(node) === parent) names.push(node.slice(node.lastIndexOf('/') + 1));
+        if (node !== '/' && parentPath(node) === parent) names.push(baseName(node));
       }
       return names;
     },
@@ -115,7 +110,5 @@ export async function readMetadataJson(
   const known = (store as Partial<ConsolidatedExtension>).consolidatedEntry?.(key);
   if (known !== undefined) return known.value;
   const bytes = await store.get(key);
-  return bytes === undefined
-    ? undefined
-    : parseMetadataBytes(bytes, key.slice(key.lastIndexOf('/') + 1), path);
+  return bytes === undefined ? undefined : parseMetadataBytes(bytes, baseName(key), path);
 }
