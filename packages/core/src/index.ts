@@ -9,6 +9,7 @@ export * from './storage/dtype.js';
 export * from './storage/values.js';
 export * from './storage/selection.js';
 export * from './storage/backend.js';
+export * from './storage/checks.js';
 export * from './tree/nodes.js';
 export * from './tree/paths.js';
 export * from './tree/sizes.js';

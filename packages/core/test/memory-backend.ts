@@ -19,17 +19,18 @@ import type {
   StorageWriter,
 } from '../src/storage/backend.js';
 import type { DType, NumericArray, NumericDType } from '../src/storage/dtype.js';
+import { isCompoundDType, isNumericDType, typedArrayFor } from '../src/storage/dtype.js';
 import {
-  formatDType,
-  isCompoundDType,
-  isNumericDType,
-  sameDType,
-  typedArrayFor,
-} from '../src/storage/dtype.js';
+  checkArrayData,
+  checkBlock,
+  checkDefinition,
+  checkSelection,
+  checkWholeData,
+} from '../src/storage/checks.js';
 import type { Hyperslab } from '../src/storage/selection.js';
 import { hyperslabShape } from '../src/storage/selection.js';
 import type { ArrayData, CompoundRow, NdArray } from '../src/storage/values.js';
-import { ndarray, shapeSize } from '../src/storage/values.js';
+import { shapeSize } from '../src/storage/values.js';
 import { BackendError, NotFoundError, UnsupportedError } from '../src/errors.js';
 
 interface MemGroup {
@@ -193,27 +194,7 @@ export class MemoryBackend implements StorageWriter {
     this.#check();
     this.stats.readDataCalls++;
     const node = this.#dataset(path);
-    const rank = node.shape.length;
-    if (
-      slab.start.length !== rank ||
-      slab.count.length !== rank ||
-      slab.step.length !== rank ||
-      slab.dropped.length !== rank
-    ) {
-      throw new BackendError(`selection rank does not match the dataset's ${rank}`, {
-        path,
-        backend: this.format,
-      });
-    }
-    for (let axis = 0; axis < rank; axis++) {
-      const start = slab.start[axis]!;
-      const count = slab.count[axis]!;
-      const step = slab.step[axis]!;
-      const last = start + (count - 1) * step;
-      if (step < 1 || start < 0 || count < 0 || (count > 0 && last >= node.shape[axis]!)) {
-        throw new BackendError(`selection is out of bounds on axis ${axis}`, { path, backend: this.format });
-      }
-    }
+    checkSelection(path, node.shape, slab);
     const shape = hyperslabShape(slab);
     const n = shapeSize(slab.count);
     let out: ArrayData;
@@ -276,8 +257,7 @@ export class MemoryBackend implements StorageWriter {
     this.#checkWritable();
     const fail = (message: string) => new BackendError(message, { path, backend: this.format });
     const { dtype, shape } = definition;
-    if (!shape.every((d) => Number.isSafeInteger(d) && d >= 0))
-      throw fail(`invalid shape [${shape.join(', ')}]`);
+    checkDefinition(path, definition);
     if (isCompoundDType(dtype) && !this.capabilities.compound) {
       throw new UnsupportedError('compound dtypes are not supported', {
         path,
@@ -285,29 +265,15 @@ export class MemoryBackend implements StorageWriter {
         backend: this.format,
       });
     }
-    const rank = shape.length;
     const { chunks, maxShape, compression } = definition;
-    if (
-      chunks !== undefined &&
-      (chunks.length !== rank || !chunks.every((c) => Number.isSafeInteger(c) && c > 0))
-    ) {
-      throw fail(`chunk shape [${chunks.join(', ')}] does not suit shape [${shape.join(', ')}]`);
-    }
-    if (maxShape !== undefined) {
-      if (chunks === undefined) throw fail('maxShape needs chunks');
-      if (maxShape.length !== rank || maxShape.some((m, axis) => m !== null && m < shape[axis]!)) {
-        throw fail(`maxShape [${maxShape.join(', ')}] does not fit shape [${shape.join(', ')}]`);
-      }
-    }
+    if (maxShape !== undefined && chunks === undefined) throw fail('maxShape needs chunks');
     if (compression !== undefined) {
       if (chunks === undefined) throw fail('compression needs chunks');
       this.#checkCompression(path, compression);
     }
     if (data !== undefined) {
-      checkData(path, dtype, data);
-      if (!sameShape(data.shape, shape)) {
-        throw fail(`data has shape [${data.shape.join(', ')}], the dataset [${shape.join(', ')}]`);
-      }
+      checkWholeData(path, definition, data);
+      checkElements(path, dtype, data);
     }
     const checkedAttrs = Object.entries(attributes).map(
       ([key, value]) => [key, checkedArray(path, key, value)] as const,
@@ -334,26 +300,8 @@ export class MemoryBackend implements StorageWriter {
     this.#checkWritable();
     this.stats.writeDataCalls++;
     const node = this.#dataset(path);
-    checkData(path, node.dtype, data);
-    const rank = node.shape.length;
-    if (start.length !== rank || data.shape.length !== rank) {
-      throw new BackendError(`block rank does not match the dataset's ${rank}`, {
-        path,
-        backend: this.format,
-      });
-    }
-    for (let axis = 0; axis < rank; axis++) {
-      if (
-        !Number.isSafeInteger(start[axis]) ||
-        start[axis]! < 0 ||
-        start[axis]! + data.shape[axis]! > node.shape[axis]!
-      ) {
-        throw new BackendError(
-          `block [${data.shape.join(', ')}] at [${start.join(', ')}] is outside shape [${node.shape.join(', ')}]`,
-          { path, backend: this.format },
-        );
-      }
-    }
+    checkBlock(path, node, start, data);
+    checkElements(path, node.dtype, data);
     copyStrided(
       data.data,
       data.shape,
@@ -519,10 +467,6 @@ function normalize(path: string): string {
   return trimmed === '' ? '/' : trimmed;
 }
 
-function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((d, i) => d === b[i]);
-}
-
 function cloneLayout(layout: DatasetLayout): DatasetLayout {
   const out: DatasetLayout = {};
   if (layout.chunks !== undefined) out.chunks = [...layout.chunks];
@@ -539,19 +483,8 @@ function typedArrayMatches(dtype: DType, data: ArrayData): boolean {
   return false;
 }
 
-/** Validates an array against a dtype: storage kind, element count, and what each element holds. */
-function checkData(path: string, dtype: DType, data: NdArray): void {
-  if (!sameDType(dtype, data.dtype)) {
-    throw new BackendError(`data has dtype ${formatDType(data.dtype)}, the dataset ${formatDType(dtype)}`, {
-      path,
-      backend: 'memory',
-    });
-  }
-  try {
-    ndarray(data.dtype, data.shape, data.data);
-  } catch (error) {
-    throw new BackendError((error as Error).message, { path, cause: error, backend: 'memory' });
-  }
+/** Checks what each element of `data` (already checked by core) holds. */
+function checkElements(path: string, dtype: DType, data: NdArray): void {
   if (dtype === 'utf8' || dtype === 'ascii') {
     for (const s of data.data as unknown[]) {
       if (typeof s !== 'string')
@@ -581,7 +514,8 @@ function checkData(path: string, dtype: DType, data: NdArray): void {
 }
 
 function checkedArray(path: string, name: string, value: NdArray): NdArray {
-  checkData(`${path}@${name}`, value.dtype, value);
+  checkArrayData(`${path}@${name}`, value);
+  checkElements(`${path}@${name}`, value.dtype, value);
   return cloneArray(value);
 }
 

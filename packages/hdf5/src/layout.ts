@@ -76,26 +76,20 @@ export interface CreationLayout {
 }
 
 /**
- * The creation properties for `definition` (whose chunks, if any, are already chosen). Refuses
+ * The creation properties for `definition` (checked, and whose chunks, if any, are already chosen). Refuses
  * what HDF5 or h5wasm cannot do with a clear error, before HDF5 sees it.
  */
 export function creationLayout(path: string, definition: DatasetDefinition): CreationLayout {
   const { shape, chunks, maxShape, compression } = definition;
-  const rank = shape.length;
   const invalid = (message: string) => new ValidationError(message, { path, rule: 'dataset-layout' });
   if (chunks === undefined) {
     if (compression !== undefined || maxShape !== undefined)
       throw invalid('compression and maxShape need chunks');
     return { chunks: null, maxshape: null, compression: 0, compression_opts: [] };
   }
-  if (rank === 0) throw invalid('a scalar dataset cannot be chunked');
-  if (chunks.length !== rank || !chunks.every((c) => Number.isSafeInteger(c) && c > 0)) {
-    throw invalid(`chunk shape [${chunks.join(', ')}] does not suit shape [${shape.join(', ')}]`);
-  }
+  // Chunks and maxShape were checked against the shape (core's checkDefinition); HDF5 alone wants
+  // no chunk larger than a fixed axis.
   const max = maxShape ?? shape;
-  if (max.length !== rank || max.some((m, axis) => m !== null && m < shape[axis]!)) {
-    throw invalid(`maxShape [${max.join(', ')}] does not fit shape [${shape.join(', ')}]`);
-  }
   if (chunks.some((c, axis) => max[axis] !== null && c > max[axis]!)) {
     throw invalid(`chunk shape [${chunks.join(', ')}] exceeds the fixed axes of [${max.join(', ')}]`);
   }

@@ -17,6 +17,7 @@ import type {
   ReadOptions,
 } from '@nwbjs/core';
 import {
+  checkSelection,
   emptyAttributes,
   hyperslabShape,
   isNumericDType,
@@ -27,7 +28,7 @@ import {
 import { BOOL_ATTRS_MARKER, DTYPE_MARKER, isReservedAttribute } from './bool-marker.js';
 import { copyNumeric, decodeElements } from './decode.js';
 import { H5T, dtypeOf, holdsVlen } from './dtypes.js';
-import { backendError, guard, notFound } from './errors.js';
+import { guard, notFound } from './errors.js';
 import type { Hdf5File } from './file-handle.js';
 import { layoutOf } from './layout.js';
 import type { Metadata } from './module.js';
@@ -179,7 +180,7 @@ export function readData(
   const path = target.path;
   const { meta, shape } = file.datasetFacts(path);
   const dtype = datasetDType(file, path);
-  checkSlab(path, shape, slab);
+  checkSelection(path, shape, slab);
   const outShape = hyperslabShape(slab);
   const count = shapeSize(slab.count);
   if (count === 0) return { dtype, shape: outShape, data: emptyData(dtype, options.out) };
@@ -192,26 +193,6 @@ export function readData(
     data: readVariable(file, path, meta, dtype, shape, slab),
     ...fixedLength(meta),
   };
-}
-
-function checkSlab(path: string, shape: readonly number[], slab: Hyperslab): void {
-  const rank = shape.length;
-  const ok =
-    slab.start.length === rank &&
-    slab.count.length === rank &&
-    slab.step.length === rank &&
-    shape.every((d, axis) => {
-      const count = slab.count[axis]!;
-      const last = slab.start[axis]! + (count - 1) * slab.step[axis]!;
-      return count === 0 || (slab.start[axis]! >= 0 && last < d && slab.step[axis]! >= 1);
-    });
-  if (!ok) {
-    throw backendError(
-      path,
-      `selection start [${slab.start.join(', ')}] count [${slab.count.join(', ')}] step [${slab.step.join(', ')}] ` +
-        `does not fit shape [${shape.join(', ')}]`,
-    );
-  }
 }
 
 /** Reads fixed-width elements into `out` or a new typed array, in pieces of bounded size. */

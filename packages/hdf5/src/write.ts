@@ -7,14 +7,15 @@ import type { Attributes, DType, DatasetDefinition, LinkTarget, NdArray } from '
 import {
   ValidationError,
   baseName,
+  checkArrayData,
+  checkBlock,
+  checkDefinition,
+  checkWholeData,
   defaultChunks,
-  formatDType,
   isCompoundDType,
   isValidChildName,
-  ndarray,
   normalizePath,
   parentPath,
-  sameDType,
   shapeSize,
 } from '@nwbjs/core';
 import { BOOL_ATTRS_MARKER, DTYPE_MARKER, isReservedAttribute } from './bool-marker.js';
@@ -81,15 +82,13 @@ export function createDataset(
 ): void {
   const path = creatable(file, rawPath);
   const { dtype, shape } = definition;
-  if (!shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
-    throw new ValidationError(`invalid shape [${shape.join(', ')}]`, { path, rule: 'dataset-shape' });
-  }
+  checkDefinition(path, definition);
   const fixed = fixedTextType(dtype, data?.textLength);
   const text = (dtype === 'utf8' || dtype === 'ascii') && fixed === undefined;
   if (text && definition.compression !== undefined) {
     throw unsupported(path, 'variable-length text cannot be compressed with h5wasm', 'compression:vlen-text');
   }
-  if (data !== undefined) checkData(path, data, definition);
+  if (data !== undefined) checkWholeData(path, definition, data);
   if (isCompoundDType(dtype) && data === undefined) {
     throw unsupported(path, 'compound datasets must be created with their data', 'compound-without-data');
   }
@@ -207,61 +206,13 @@ function zeroed(file: Hdf5File, bytes: number): number {
   return ptr;
 }
 
-function checkData(path: string, data: NdArray, definition: DatasetDefinition): void {
-  if (!sameDType(data.dtype, definition.dtype)) {
-    throw new ValidationError(
-      `data has dtype ${formatDType(data.dtype)}, the dataset ${formatDType(definition.dtype)}`,
-      { path, rule: 'dataset-dtype' },
-    );
-  }
-  const same =
-    data.shape.length === definition.shape.length && data.shape.every((d, i) => d === definition.shape[i]);
-  if (!same) {
-    throw new ValidationError(
-      `data has shape [${data.shape.join(', ')}], the dataset [${definition.shape.join(', ')}]`,
-      { path, rule: 'dataset-shape' },
-    );
-  }
-  checkStorage(path, data);
-}
-
-function checkStorage(path: string, data: NdArray): void {
-  try {
-    ndarray(data.dtype, data.shape, data.data);
-  } catch (error) {
-    throw new ValidationError((error as Error).message, { path, cause: error, rule: 'dataset-data' });
-  }
-}
-
 /** `writeData`: a block whose first element lands at `start`. */
 export function writeData(file: Hdf5File, rawPath: string, start: readonly number[], data: NdArray): void {
   const path = normalizePath(rawPath);
   if (path === undefined || file.kindOf(path)?.kind !== 'dataset') throw notFound(rawPath, 'no such dataset');
   const info = datasetInfo(file, path);
-  if (!sameDType(info.dtype, data.dtype)) {
-    throw new ValidationError(
-      `data has dtype ${formatDType(data.dtype)}, the dataset ${formatDType(info.dtype)}`,
-      {
-        path,
-        rule: 'dataset-dtype',
-      },
-    );
-  }
-  checkStorage(path, data);
+  checkBlock(path, info, start, data);
   const rank = info.shape.length;
-  const fits =
-    start.length === rank &&
-    data.shape.length === rank &&
-    info.shape.every((d, axis) => {
-      const s = start[axis]!;
-      return Number.isSafeInteger(s) && s >= 0 && s + data.shape[axis]! <= d;
-    });
-  if (!fits) {
-    throw backendError(
-      path,
-      `a block of shape [${data.shape.join(', ')}] at [${start.join(', ')}] does not fit shape [${info.shape.join(', ')}]`,
-    );
-  }
   if (shapeSize(data.shape) === 0) return;
   const stored = file.datasetFacts(path).meta;
   const type =
@@ -375,7 +326,7 @@ export function setAttribute(file: Hdf5File, rawPath: string, name: string, valu
   if (isCompoundDType(value.dtype)) {
     throw unsupported(path, `attribute ${name}: compound attributes are not supported`, 'compound-attribute');
   }
-  checkStorage(`${path}@${name}`, value);
+  checkArrayData(`${path}@${name}`, value);
   const wasBool = boolAttributeNames(file, path);
   setRawAttribute(file, path, name, value.dtype === 'bool' ? { ...value, dtype: 'uint8' } : value);
   const isBool = value.dtype === 'bool';

@@ -28,10 +28,13 @@ import {
   UnsupportedError,
   ValidationError,
   arrayBytes,
+  checkBlock,
+  checkDefinition,
+  checkSelection,
+  checkWholeData,
   baseName,
   defaultChunks,
   emptyAttributes,
-  formatDType,
   holdsRegionReferences,
   hyperslabShape,
   isCompoundDType,
@@ -41,7 +44,6 @@ import {
   isTextDType,
   joinPath,
   parentPath,
-  sameDType,
   shapeSize,
   typedArrayFor,
 } from '@nwbjs/core';
@@ -190,23 +192,7 @@ export class ZarrBackend implements StorageWriter {
   async readData(path: string, slab: Hyperslab, options: ReadOptions = {}): Promise<NdArray> {
     this.#checkOpen(path);
     const record = await this.#requireArray(path);
-    const logical = record.scalar ? [] : record.shape;
-    if (slab.start.length !== logical.length) {
-      throw new ValidationError(`selection has ${slab.start.length} axes, the dataset ${logical.length}`, {
-        path,
-        rule: 'selection-rank',
-      });
-    }
-    logical.forEach((d, axis) => {
-      const count = slab.count[axis]!;
-      const last = slab.start[axis]! + (count - 1) * slab.step[axis]!;
-      if (count > 0 && (slab.start[axis]! < 0 || last >= d)) {
-        throw new ValidationError(`selection is outside axis ${axis} of length ${d}`, {
-          path,
-          rule: 'selection-bounds',
-        });
-      }
-    });
+    checkSelection(path, record.scalar ? [] : record.shape, slab);
     const start = record.scalar ? [0] : [...slab.start];
     const count = record.scalar ? [1] : [...slab.count];
     const step = record.scalar ? [1] : [...slab.step];
@@ -318,11 +304,8 @@ export class ZarrBackend implements StorageWriter {
   ): Promise<void> {
     this.#checkWritable(path);
     const { dtype, shape } = definition;
-    shape.forEach((d) => {
-      if (!Number.isSafeInteger(d) || d < 0)
-        throw new ValidationError(`invalid shape [${shape.join(', ')}]`, { path, rule: 'shape' });
-    });
-    if (data !== undefined) checkBlock(path, dtype, shape, data.dtype, data.shape);
+    checkDefinition(path, definition);
+    if (data !== undefined) checkWholeData(path, definition, data);
     this.#claim(path);
     const scalar = shape.length === 0;
     const isSpec = path.startsWith('/specifications/') && isTextDType(dtype) && scalar;
@@ -351,11 +334,6 @@ export class ZarrBackend implements StorageWriter {
     const storedShape = scalar ? [1] : [...shape];
     const chunks = scalar ? [1] : this.#chunksFor(path, definition);
     const maxShape = definition.maxShape === undefined || scalar ? undefined : [...definition.maxShape];
-    if (maxShape !== undefined) {
-      if (maxShape.length !== shape.length || maxShape.some((m, i) => m !== null && m < shape[i]!)) {
-        throw new ValidationError('maxShape does not fit the shape', { path, rule: 'max-shape' });
-      }
-    }
     const filtersJson: JsonOut =
       storage.codec.kind === 'object' ? storage.filters : byteFilters.length > 0 ? byteFilters : null;
     const record: ArrayRecord = {
@@ -395,29 +373,7 @@ export class ZarrBackend implements StorageWriter {
     this.#checkWritable(path);
     const record = this.#nodes.get(path);
     if (record?.kind !== 'array') throw new NotFoundError('no such dataset', { path });
-    const logical = record.scalar ? [] : record.shape;
-    if (start.length !== logical.length || data.shape.length !== logical.length) {
-      throw new ValidationError(
-        `block of rank ${data.shape.length} at rank ${start.length} for a dataset of rank ${logical.length}`,
-        { path, rule: 'block-rank' },
-      );
-    }
-    if (!sameDType(data.dtype, record.dtype)) {
-      throw new ValidationError(
-        `block of dtype ${formatDType(data.dtype)} for a dataset of ${formatDType(record.dtype)}`,
-        { path, rule: 'block-dtype' },
-      );
-    }
-    logical.forEach((d, axis) => {
-      if (start[axis]! < 0 || start[axis]! + data.shape[axis]! > d) {
-        throw new ValidationError(
-          `block [${start.join(', ')}] + [${data.shape.join(', ')}] is outside the shape [${logical.join(', ')}]`,
-          { path, rule: 'block-bounds' },
-        );
-      }
-    });
-    if (data.data.length !== shapeSize(data.shape))
-      throw new ValidationError('block data does not match its shape', { path, rule: 'block-size' });
+    checkBlock(path, { dtype: record.dtype, shape: record.scalar ? [] : record.shape }, start, data);
     const blockStart = record.scalar ? [0] : [...start];
     const blockShape = record.scalar ? [1] : [...data.shape];
     const values = this.#storedValues(record, data);
@@ -567,12 +523,7 @@ export class ZarrBackend implements StorageWriter {
 
   #chunksFor(path: string, definition: DatasetDefinition): number[] {
     const { chunks, shape, dtype } = definition;
-    if (chunks !== undefined) {
-      if (chunks.length !== shape.length || chunks.some((c) => !Number.isSafeInteger(c) || c < 1)) {
-        throw new ValidationError(`invalid chunk shape [${chunks.join(', ')}]`, { path, rule: 'chunks' });
-      }
-      return [...chunks];
-    }
+    if (chunks !== undefined) return [...chunks];
     if (arrayBytes(dtype, shape) <= SINGLE_CHUNK_BYTES) return shape.map((d) => Math.max(1, d));
     return defaultChunks(dtype, shape);
   }
@@ -831,27 +782,6 @@ function datasetInfo(record: ArrayRecord): DatasetInfo {
     ...(compression !== undefined ? { compression } : {}),
     ...(record.element.kind === 'numeric' && fill !== 0 && !Number.isNaN(fill) ? { fillValue: fill } : {}),
   };
-}
-
-function checkBlock(
-  path: string,
-  dtype: DatasetDefinition['dtype'],
-  shape: readonly number[],
-  dataDType: NdArray['dtype'],
-  dataShape: readonly number[],
-): void {
-  if (!sameDType(dtype, dataDType)) {
-    throw new ValidationError(
-      `data of dtype ${formatDType(dataDType)} for a dataset of ${formatDType(dtype)}`,
-      { path, rule: 'data-dtype' },
-    );
-  }
-  if (dataShape.length !== shape.length || dataShape.some((d, i) => d !== shape[i])) {
-    throw new ValidationError(
-      `data of shape [${dataShape.join(', ')}] for a dataset of shape [${shape.join(', ')}]`,
-      { path, rule: 'data-shape' },
-    );
-  }
 }
 
 function fillJson(fill: DatasetDefinition['fillValue'], dtype: DatasetDefinition['dtype']): JsonOut {

@@ -15,7 +15,8 @@ import {
   formatDType,
 } from '../storage/dtype.js';
 import type { CompoundRow, NdArray, ObjectRef } from '../storage/values.js';
-import { isObjectRef, ndarray, shapeSize } from '../storage/values.js';
+import { isObjectRef, shapeSize } from '../storage/values.js';
+import { checkArrayData, checkWholeData } from '../storage/checks.js';
 import { ValidationError, isNWBError } from '../errors.js';
 import type { DataStream, DatasetNode, GroupNode, LinkNode } from './nodes.js';
 import { isDataStream, isDatasetHandle } from './nodes.js';
@@ -202,7 +203,7 @@ class TreeWriteJob {
         const data =
           shapeSize(value.shape) === 0
             ? emptyArray(value.dtype, value.shape)
-            : checkShape(path, await value.read(), value.shape);
+            : checkWholeData(path, value, await value.read());
         await this.#create(path, definition, attrs, data);
         return this.#progress(path, bytes);
       }
@@ -212,7 +213,7 @@ class TreeWriteJob {
         await this.#writeRows(path, block.start, block.data, definition.chunks?.[0]);
       return;
     }
-    checkArray(path, value);
+    checkArrayData(path, value);
     if (!inParts) {
       await this.#create(path, definition, attrs, value);
       return this.#progress(path, bytes);
@@ -265,8 +266,8 @@ class TreeWriteJob {
     }
     let data: NdArray;
     if (isDataStream(value)) data = await collectStream(path, value);
-    else if (isDatasetHandle(value)) data = checkShape(path, await value.read(), value.shape);
-    else data = checkArray(path, value);
+    else if (isDatasetHandle(value)) data = checkWholeData(path, value, await value.read());
+    else data = checkArrayData(path, value);
     const attrs = emptyAttributes();
     for (const [name, attr] of Object.entries(node.attrs)) attrs[name] = this.#withObjectIds(attr);
     const definition = this.#definition(path, node, value.dtype, value.shape, {
@@ -381,26 +382,6 @@ class TreeWriteJob {
     }
     return value;
   }
-}
-
-function checkShape(path: string, data: NdArray, shape: readonly number[]): NdArray {
-  if (!sameShape(data.shape, shape)) {
-    throw new ValidationError(`read [${data.shape.join(', ')}], expected [${shape.join(', ')}]`, {
-      path,
-      rule: 'dataset-shape',
-    });
-  }
-  return data;
-}
-
-/** Checks that an in-memory array's storage suits its dtype and shape. */
-function checkArray(path: string, array: NdArray): NdArray {
-  try {
-    ndarray(array.dtype, array.shape, array.data);
-  } catch (error) {
-    throw new ValidationError((error as Error).message, { path, cause: error, rule: 'dataset-data' });
-  }
-  return array;
 }
 
 function sameShape(a: readonly number[], b: readonly number[]): boolean {
