@@ -12,11 +12,11 @@ import type {
   NodeInfo,
   OpenMode,
   ReadOptions,
-  StorageCapabilities,
   StorageWriter,
 } from '@nwbjs/core';
 import { InvalidFileError, UnsupportedError, isNWBError } from '@nwbjs/core';
 import { platform } from '#platform';
+import { HDF5_CAPABILITIES } from './capabilities.js';
 import { FORMAT, backendError, hdf5Reason, wrapError } from './errors.js';
 import { Hdf5File } from './file-handle.js';
 import type { H5Module } from './module.js';
@@ -24,17 +24,7 @@ import type { PathFiles } from './platform/types.js';
 import { listGroup, readAttributes, readData, statPath } from './read.js';
 import { createDataset, createGroup, createLink, resizeDataset, setAttribute, writeData } from './write.js';
 
-/**
- * What this backend can do: gzip only (one filter per dataset), no shuffle, external links,
- * compounds, region references.
- */
-export const HDF5_CAPABILITIES: StorageCapabilities = Object.freeze({
-  compression: Object.freeze(['gzip'] as const),
-  shuffle: false,
-  externalLinks: true,
-  compound: true,
-  regionReferences: true,
-});
+export { HDF5_CAPABILITIES };
 
 type State = 'open' | 'closed' | 'aborted';
 

@@ -11,11 +11,13 @@ import {
   checkBlock,
   checkDefinition,
   checkWholeData,
-  defaultChunks,
+  DEFAULT_MAX_CALL_BYTES,
+  chunksFor,
   isCompoundDType,
   isValidChildName,
   normalizePath,
   parentPath,
+  rowRuns,
   shapeSize,
 } from '@nwbjs/core';
 import { BOOL_ATTRS_MARKER, DTYPE_MARKER, isReservedAttribute } from './bool-marker.js';
@@ -25,13 +27,12 @@ import { encodeFixed, freeHeapStrings } from './encode.js';
 import { backendError, guard, notFound, unsupported } from './errors.js';
 import type { Hdf5File } from './file-handle.js';
 import { allocate, copyToHeap, stringsToHeap } from './heap.js';
+import { HDF5_CAPABILITIES } from './capabilities.js';
 import { creationLayout } from './layout.js';
 import { datasetInfo, readAttribute } from './read.js';
 
-/** Datasets created without data and without chunks are stored contiguous up to this size. */
-const CONTIGUOUS_EMPTY_BYTES = 64 * 1024 * 1024;
 /** Data given at creation above this size is written in runs of rows (bounded heap use). */
-const MAX_CALL_BYTES = 256 * 1024 * 1024;
+const MAX_CALL_BYTES = DEFAULT_MAX_CALL_BYTES;
 
 /**
  * The fixed-length string type for ASCII text stored `length` bytes long, or undefined (variable
@@ -105,16 +106,9 @@ export function createDataset(
   const type = fixed ?? typeMetadata(dtype, path);
   const bytes = shapeSize(shape) * type.size;
 
-  // Big datasets without data, and big data, need chunks to be written piece by piece.
-  let chosen = definition;
-  const wantsChunks = definition.maxShape !== undefined || definition.compression !== undefined;
-  const big =
-    !text &&
-    ((data === undefined && bytes > CONTIGUOUS_EMPTY_BYTES) ||
-      (data !== undefined && bytes > MAX_CALL_BYTES));
-  const needsChunks = definition.chunks === undefined && shape.length > 0 && (wantsChunks || big);
-  if (needsChunks) chosen = { ...definition, chunks: defaultChunks(dtype, shape) };
-  const layout = creationLayout(path, chosen);
+  // Whether the dataset is chunked is core's decision; big data is then written in runs of rows.
+  const chunks = chunksFor(definition, HDF5_CAPABILITIES);
+  const layout = creationLayout(path, chunks === undefined ? definition : { ...definition, chunks });
   const chunked = layout.chunks !== null;
 
   const meta = (dims: readonly number[]) => ({
@@ -212,7 +206,6 @@ export function writeData(file: Hdf5File, rawPath: string, start: readonly numbe
   if (path === undefined || file.kindOf(path)?.kind !== 'dataset') throw notFound(rawPath, 'no such dataset');
   const info = datasetInfo(file, path);
   checkBlock(path, info, start, data);
-  const rank = info.shape.length;
   if (shapeSize(data.shape) === 0) return;
   const stored = file.datasetFacts(path).meta;
   const type =
@@ -220,28 +213,10 @@ export function writeData(file: Hdf5File, rawPath: string, start: readonly numbe
       ? fixedTextType(info.dtype, stored.size)!
       : typeMetadata(info.dtype, path);
   const text = (info.dtype === 'utf8' || info.dtype === 'ascii') && type.vlen;
+  if (text) return writeBlock(file, path, start, data, type);
   const rowBytes = shapeSize(data.shape.slice(1)) * type.size;
-  const rows = rank === 0 ? 1 : data.shape[0]!;
-  const perCall = Math.max(1, Math.floor(MAX_CALL_BYTES / Math.max(1, rowBytes)));
-  if (rank > 0 && rows > perCall && !text) {
-    const elementsPerRow = shapeSize(data.shape.slice(1));
-    for (let from = 0; from < rows; from += perCall) {
-      const to = Math.min(rows, from + perCall);
-      const part = (data.data as unknown as { subarray(a: number, b: number): NdArray['data'] }).subarray(
-        from * elementsPerRow,
-        to * elementsPerRow,
-      );
-      writeBlock(
-        file,
-        path,
-        [start[0]! + from, ...start.slice(1)],
-        { ...data, shape: [to - from, ...data.shape.slice(1)], data: part },
-        type,
-      );
-    }
-    return;
-  }
-  writeBlock(file, path, start, data, type);
+  for (const run of rowRuns(start, data, MAX_CALL_BYTES, { rowBytes }))
+    writeBlock(file, path, run.start, run.data, type);
 }
 
 /**

@@ -27,13 +27,12 @@ import {
   NotFoundError,
   UnsupportedError,
   ValidationError,
-  arrayBytes,
   checkBlock,
   checkDefinition,
   checkSelection,
   checkWholeData,
+  chunksFor,
   baseName,
-  defaultChunks,
   emptyAttributes,
   holdsRegionReferences,
   hyperslabShape,
@@ -70,8 +69,6 @@ import { isListable, prefixOf, storeName } from './stores/store.js';
 export const DEFAULT_CHUNK_CONCURRENCY = 8;
 /** Unencoded bytes of chunks being written at once, at most (one chunk always goes). */
 const MAX_IN_FLIGHT_BYTES = 64 * 1024 * 1024;
-/** Arrays up to this size get a single chunk when no chunk shape is given. */
-const SINGLE_CHUNK_BYTES = 16 * 1024 * 1024;
 
 const CAPABILITIES: StorageCapabilities = {
   compression: SUPPORTED_CODECS,
@@ -79,6 +76,8 @@ const CAPABILITIES: StorageCapabilities = {
   externalLinks: true,
   compound: true,
   regionReferences: false,
+  // Arrays up to this size get a single chunk when no chunk shape is given.
+  maxUnchunkedBytes: 16 * 1024 * 1024,
 };
 
 /** How a backend was opened; see {@link openZarr}. */
@@ -332,7 +331,8 @@ export class ZarrBackend implements StorageWriter {
     const compression = isSpec ? undefined : definition.compression;
     const { compressor, filters: byteFilters } = compressionMetadata(compression, itemSize, path);
     const storedShape = scalar ? [1] : [...shape];
-    const chunks = scalar ? [1] : this.#chunksFor(path, definition);
+    // One chunk for the whole array unless core decides it needs chunks.
+    const chunks = scalar ? [1] : (chunksFor(definition, CAPABILITIES) ?? shape.map((d) => Math.max(1, d)));
     const maxShape = definition.maxShape === undefined || scalar ? undefined : [...definition.maxShape];
     const filtersJson: JsonOut =
       storage.codec.kind === 'object' ? storage.filters : byteFilters.length > 0 ? byteFilters : null;
@@ -519,13 +519,6 @@ export class ZarrBackend implements StorageWriter {
   #rootObjectId(): string | undefined {
     const id = this.#nodes.get('/')?.attrs.get('object_id');
     return typeof id === 'string' ? id : undefined;
-  }
-
-  #chunksFor(path: string, definition: DatasetDefinition): number[] {
-    const { chunks, shape, dtype } = definition;
-    if (chunks !== undefined) return [...chunks];
-    if (arrayBytes(dtype, shape) <= SINGLE_CHUNK_BYTES) return shape.map((d) => Math.max(1, d));
-    return defaultChunks(dtype, shape);
   }
 
   async #record(path: string): Promise<NodeRecord | undefined> {

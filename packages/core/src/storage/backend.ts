@@ -42,7 +42,10 @@ export interface Compression {
 
 /** Storage layout of a dataset: chunking, growth, compression and fill. All optional. */
 export interface DatasetLayout {
-  /** Chunk shape; absent means contiguous (HDF5) or one chunk for the whole array (Zarr). */
+  /**
+   * Chunk shape; absent means one piece: contiguous (HDF5) or one chunk for the whole array (Zarr).
+   * Where a dataset needs chunks and has none, the backend takes core's `chunksFor`.
+   */
   chunks?: readonly number[];
   /** Largest shape the dataset may grow to; `null` marks an unlimited axis. Needs chunks. */
   maxShape?: readonly (number | null)[];
@@ -118,6 +121,11 @@ export interface StorageCapabilities {
    * leaves it out with a warning; an empty one is still written.
    */
   readonly regionReferences?: boolean;
+  /**
+   * The largest dataset (in the estimated bytes of `arrayBytes`) stored in one piece when no chunk
+   * shape is given; bigger ones are chunked (see `chunksFor`). Absent: any size.
+   */
+  readonly maxUnchunkedBytes?: number;
 }
 
 /** Options for {@link StorageBackend.readData}. */

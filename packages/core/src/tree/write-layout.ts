@@ -5,6 +5,7 @@
  */
 import type { Compression, DatasetLayout, StorageCapabilities } from '../storage/backend.js';
 import type { DType } from '../storage/dtype.js';
+import { chunksFor } from './chunking.js';
 import { defaultChunks } from './default-chunks.js';
 import { isFixedWidth } from './sizes.js';
 
@@ -100,9 +101,8 @@ export function resolveLayout(
   } else if (chunks === 'auto' && layout.chunks !== undefined) {
     layout.chunks = defaultChunks(dtype, shape);
   }
-  const needsChunks =
-    layout.compression !== undefined || layout.maxShape !== undefined || request.stream || request.big;
-  if (layout.chunks === undefined && needsChunks) layout.chunks = defaultChunks(dtype, shape);
+  const chosen = chunksFor({ dtype, shape, ...layout }, capabilities, request.stream || request.big);
+  if (chosen !== undefined) layout.chunks = chosen;
 
   if (layout.chunks !== undefined) {
     if (layout.chunks.length !== rank || !layout.chunks.every((c) => Number.isSafeInteger(c) && c > 0)) {

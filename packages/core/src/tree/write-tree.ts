@@ -22,7 +22,7 @@ import type { DataStream, DatasetNode, GroupNode, LinkNode } from './nodes.js';
 import { isDataStream, isDatasetHandle } from './nodes.js';
 import { errorAt } from './error-context.js';
 import { isValidChildName, joinPath, normalizePath } from './paths.js';
-import { concatRows, emptyArray, sliceRows } from './row-slabs.js';
+import { concatRows, emptyArray, rowRuns } from './row-slabs.js';
 import { arrayBytes, isFixedWidth } from './sizes.js';
 import { DEFAULT_BLOCK_BYTES } from './stored-dataset.js';
 import type { ChunksOption, CompressionOption, WriteWarning } from './write-layout.js';
@@ -324,23 +324,9 @@ class TreeWriteJob {
    * is written by two calls (a backend would have to read it back and encode it twice).
    */
   async #writeRows(path: string, start: readonly number[], data: NdArray, chunkRows?: number): Promise<void> {
-    const rows = data.shape[0] ?? 1;
-    const rowBytes = arrayBytes(data.dtype, data.shape.slice(1));
-    const perCall = Math.max(1, Math.floor(this.#maxCallBytes / Math.max(1, rowBytes)));
-    if (data.shape.length === 0 || rows <= perCall) {
-      await this.#writer.writeData(path, start, data);
-      return await this.#progress(path, arrayBytes(data.dtype, data.shape));
-    }
-    const first = start[0]!;
-    for (let from = 0; from < rows;) {
-      let to = Math.min(rows, from + perCall);
-      if (chunkRows !== undefined && chunkRows <= perCall && to < rows) {
-        const boundary = Math.floor((first + to) / chunkRows) * chunkRows - first;
-        if (boundary > from) to = boundary;
-      }
-      await this.#writer.writeData(path, [first + from, ...start.slice(1)], sliceRows(data, from, to));
-      await this.#progress(path, (to - from) * rowBytes);
-      from = to;
+    for (const run of rowRuns(start, data, this.#maxCallBytes, { chunkRows })) {
+      await this.#writer.writeData(path, run.start, run.data);
+      await this.#progress(path, arrayBytes(run.data.dtype, run.data.shape));
     }
   }
 
