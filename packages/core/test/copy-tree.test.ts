@@ -146,7 +146,40 @@ describe('copyTree', () => {
     expect(chooser).toHaveBeenCalledWith('/acquisition/zstd', 'float32', [50, 4]);
   });
 
-  it('retries without compression when the target refuses it at creation', async () => {
+  it('writes variable-length text uncompressed where the target cannot compress it', async () => {
+    const volume = new MemoryVolume();
+    const { result, target } = await copyInto(volume, 'dst', { textCompression: false });
+    expect(result.warnings).toEqual([
+      {
+        path: '/acquisition/names',
+        code: 'compression-dropped',
+        message: 'the target cannot compress variable-length text; written uncompressed',
+      },
+    ]);
+    expect(await target.stat('/acquisition/names')).toMatchObject({ chunks: [2] });
+    expect(((await target.stat('/acquisition/names')) as DatasetInfo).compression).toBeUndefined();
+    expect(await target.stat('/acquisition/zstd')).toMatchObject({ compression: { codec: 'zstd' } });
+  });
+
+  it('writes blosc data uncompressed where the target lacks its inner compressor', async () => {
+    const volume = new MemoryVolume();
+    const reader = await source(volume);
+    const writer = MemoryBackend.create(volume, 'dst', 'w-', {
+      capabilities: { compression: ['blosc'], bloscCompressors: ['lz4'] },
+    });
+    const result = await copyTree(reader, writer, {
+      compression: { codec: 'blosc', cname: 'snappy', level: 5 },
+    });
+    expect(result.warnings.map((w) => [w.path, w.code, w.message])).toContainEqual([
+      '/acquisition/zstd',
+      'compression-dropped',
+      'blosc compressor snappy is not available; written uncompressed',
+    ]);
+    expect(((await writer.stat('/acquisition/zstd')) as DatasetInfo).compression).toBeUndefined();
+    await writer.abort();
+  });
+
+  it('decides compression from capabilities alone: a target refusing it at creation fails the copy', async () => {
     const volume = new MemoryVolume();
     const reader = await source(volume);
     const writer = MemoryBackend.create(volume, 'dst');
@@ -161,15 +194,10 @@ describe('copyTree', () => {
       }
       return create(path, definition, attrs, data);
     });
-    const result = await copyTree(reader, writer);
-    expect(result.warnings).toEqual([
-      {
-        path: '/acquisition/names',
-        code: 'compression-dropped',
-        message: '/acquisition/names: variable-length data cannot be compressed; written uncompressed',
-      },
-    ]);
-    expect(((await writer.stat('/acquisition/names')) as DatasetInfo).compression).toBeUndefined();
+    await expect(copyTree(reader, writer)).rejects.toSatisfy(
+      (e: unknown) => e instanceof UnsupportedError && e.path === '/acquisition/names',
+    );
+    expect(writer.aborted).toBe(true);
   });
 
   it('aborts the target when the source cannot be read', async () => {

@@ -10,6 +10,7 @@ import { DEFAULT_MAX_CALL_BYTES } from '@nwbjs/core';
 export const HDF5_CAPABILITIES: StorageCapabilities = Object.freeze({
   compression: Object.freeze(['gzip'] as const),
   shuffle: false,
+  textCompression: false,
   externalLinks: true,
   compound: true,
   regionReferences: true,

@@ -46,7 +46,7 @@ import {
   shapeSize,
   typedArrayFor,
 } from '@nwbjs/core';
-import { SUPPORTED_CODECS, compressionFromMetadata, compressionMetadata } from './codecs.js';
+import { BLOSC_CNAMES, SUPPORTED_CODECS, compressionFromMetadata, compressionMetadata } from './codecs.js';
 import type { ChunkValues } from './conventions/elements.js';
 import { decodeElements, encodeElements } from './conventions/elements.js';
 import { RESERVED_ATTRIBUTES, attributeFromJson, attributeToJson } from './conventions/attributes.js';
@@ -72,6 +72,7 @@ const MAX_IN_FLIGHT_BYTES = 64 * 1024 * 1024;
 
 const CAPABILITIES: StorageCapabilities = {
   compression: SUPPORTED_CODECS,
+  bloscCompressors: BLOSC_CNAMES,
   shuffle: true,
   externalLinks: true,
   compound: true,

@@ -115,10 +115,10 @@ export async function compressorFromMetadata(
 }
 
 /** Blosc's inner compressors that numcodecs' WASM build has. */
-const BLOSC_CNAMES = new Set(['blosclz', 'lz4', 'lz4hc', 'zlib', 'zstd']);
+export const BLOSC_CNAMES: readonly string[] = ['blosclz', 'lz4', 'lz4hc', 'zlib', 'zstd'];
 
 function bloscCname(cname: unknown, path: string): string {
-  if (typeof cname === 'string' && BLOSC_CNAMES.has(cname)) return cname;
+  if (typeof cname === 'string' && BLOSC_CNAMES.includes(cname)) return cname;
   throw new UnsupportedError(`blosc compressor ${JSON.stringify(cname)} is not supported`, {
     path,
     feature: `compression:blosc-${String(cname)}`,

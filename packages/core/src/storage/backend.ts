@@ -28,7 +28,10 @@ export function emptyAttributes(): Attributes {
   return Object.create(null) as Attributes;
 }
 
-/** How a dataset's chunks are compressed. Backends refuse codecs they lack with an UnsupportedError. */
+/**
+ * How a dataset's chunks are compressed. Backends refuse codecs they lack with an UnsupportedError;
+ * writeTree asks for none of those (it decides from {@link StorageCapabilities}).
+ */
 export interface Compression {
   /** `gzip` is deflate (HDF5 filter 1, Zarr `zlib`/`gzip`); the rest are the usual plugin codecs. */
   codec: 'gzip' | 'zstd' | 'blosc' | 'lz4' | 'bz2' | 'lzf';
@@ -109,6 +112,16 @@ export interface LinkTarget {
 export interface StorageCapabilities {
   /** Codecs `createDataset` accepts. */
   readonly compression: readonly Compression['codec'][];
+  /**
+   * Blosc's inner compressors (`compression.cname`) `createDataset` accepts, where it accepts
+   * blosc; absent: any. writeTree writes data asking for another one uncompressed, with a warning.
+   */
+  readonly bloscCompressors?: readonly string[];
+  /**
+   * Whether variable-length text (text without `textLength`) can be compressed; absent: it can.
+   * writeTree writes such text uncompressed, with a warning, where it cannot.
+   */
+  readonly textCompression?: boolean;
   /** Whether `compression.shuffle` is honoured together with a codec. */
   readonly shuffle: boolean;
   /** Whether external links can be created. */

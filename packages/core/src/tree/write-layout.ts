@@ -15,7 +15,7 @@ export interface WriteWarning {
   readonly path: string;
   /**
    * `compression-fallback`: the codec is missing, gzip was used; `compression-dropped`: no codec
-   * available, written uncompressed; `shuffle-dropped`: the target cannot shuffle; `chunks-replaced`:
+   * available (or the target cannot compress this data), written uncompressed; `shuffle-dropped`: the target cannot shuffle; `chunks-replaced`:
    * the given chunk shape did not fit the dataset; `max-shape-dropped`: the given maxShape did not;
    * `dataset-skipped`: the target cannot store the dataset at all (region references in Zarr), so
    * it was left out.
@@ -58,6 +58,8 @@ export interface LayoutRequest {
   stream: boolean;
   /** The dataset is written in several calls, so it must be chunked. */
   big: boolean;
+  /** For text: the data's `textLength` (fixed-length text), when it has one. */
+  textLength?: number;
 }
 
 /** The layout to create a dataset with. `warn` is told about every forced change. */
@@ -127,6 +129,18 @@ export function resolveLayout(
     }
   }
 
+  if (
+    layout.compression !== undefined &&
+    capabilities.textCompression === false &&
+    isVariableLengthText(dtype, request.textLength)
+  ) {
+    warn({
+      path,
+      code: 'compression-dropped',
+      message: 'the target cannot compress variable-length text; written uncompressed',
+    });
+    delete layout.compression;
+  }
   if (layout.compression !== undefined) {
     const fitted = fitCompression(path, layout.compression, capabilities, warn);
     if (fitted === undefined) delete layout.compression;
@@ -135,13 +149,25 @@ export function resolveLayout(
   return layout;
 }
 
+/** Text stored variable-length: all text but ASCII with a `textLength` (see `NdArray.textLength`). */
+function isVariableLengthText(dtype: DType, textLength: number | undefined): boolean {
+  if (dtype !== 'utf8' && dtype !== 'ascii') return false;
+  return !(
+    dtype === 'ascii' &&
+    textLength !== undefined &&
+    Number.isSafeInteger(textLength) &&
+    textLength > 0
+  );
+}
+
 function fitsMaxShape(shape: readonly number[], maxShape: readonly (number | null)[]): boolean {
   return maxShape.length === shape.length && maxShape.every((m, axis) => m === null || m >= shape[axis]!);
 }
 
 /**
  * The compression the target can do: the same codec if it has it, else gzip at the same level
- * (clamped to 0-9) if it has gzip, else none. Shuffle is dropped where the target cannot shuffle.
+ * (clamped to 0-9) if it has gzip, else none; none when blosc asks for an inner compressor the
+ * target lacks. Shuffle is dropped where the target cannot shuffle.
  */
 export function fitCompression(
   path: string,
@@ -170,6 +196,15 @@ export function fitCompression(
     });
   }
   if (fitted.codec !== 'blosc') delete fitted.cname;
+  const cnames = capabilities.bloscCompressors;
+  if (fitted.cname !== undefined && cnames !== undefined && !cnames.includes(fitted.cname)) {
+    warn({
+      path,
+      code: 'compression-dropped',
+      message: `blosc compressor ${fitted.cname} is not available; written uncompressed`,
+    });
+    return undefined;
+  }
   if (fitted.shuffle === true && fitted.codec !== 'blosc' && !capabilities.shuffle) {
     delete fitted.shuffle;
     warn({ path, code: 'shuffle-dropped', message: 'the target cannot shuffle together with a codec' });

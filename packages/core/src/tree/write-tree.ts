@@ -17,7 +17,7 @@ import {
 import type { CompoundRow, NdArray, ObjectRef } from '../storage/values.js';
 import { isObjectRef, shapeSize } from '../storage/values.js';
 import { checkArrayData, checkWholeData } from '../storage/checks.js';
-import { ValidationError, isNWBError } from '../errors.js';
+import { ValidationError } from '../errors.js';
 import type { DataStream, DatasetNode, GroupNode, LinkNode } from './nodes.js';
 import { isDataStream, isDatasetHandle } from './nodes.js';
 import { errorAt } from './error-context.js';
@@ -194,31 +194,31 @@ class TreeWriteJob {
     if (isDataStream(value)) return this.#writeStream(path, node, value, attrs);
     const bytes = arrayBytes(value.dtype, value.shape);
     const inParts = isFixedWidth(value.dtype) && value.shape.length > 0 && bytes > this.#maxCallBytes;
-    const definition = this.#definition(path, node, value.dtype, value.shape, {
-      stream: false,
-      big: inParts,
-    });
+    const how = { stream: false, big: inParts };
     if (isDatasetHandle(value)) {
       if (!inParts) {
         const data =
           shapeSize(value.shape) === 0
             ? emptyArray(value.dtype, value.shape)
             : checkWholeData(path, value, await value.read());
-        await this.#create(path, definition, attrs, data);
+        const definition = this.#definition(path, node, data, how);
+        await this.#writer.createDataset(path, definition, attrs, data);
         return this.#progress(path, bytes);
       }
-      await this.#create(path, definition, attrs);
+      const definition = this.#definition(path, node, value, how);
+      await this.#writer.createDataset(path, definition, attrs);
       const target = Math.min(this.#options.blockBytes ?? DEFAULT_BLOCK_BYTES, this.#maxCallBytes);
       for await (const block of value.blocks(target))
         await this.#writeRows(path, block.start, block.data, definition.chunks?.[0]);
       return;
     }
     checkArrayData(path, value);
+    const definition = this.#definition(path, node, value, how);
     if (!inParts) {
-      await this.#create(path, definition, attrs, value);
+      await this.#writer.createDataset(path, definition, attrs, value);
       return this.#progress(path, bytes);
     }
-    await this.#create(path, definition, attrs);
+    await this.#writer.createDataset(path, definition, attrs);
     await this.#writeRows(
       path,
       value.shape.map(() => 0),
@@ -232,14 +232,14 @@ class TreeWriteJob {
     if (shape.length === 0) {
       throw new ValidationError('a stream needs at least one axis', { path, rule: 'stream-shape' });
     }
-    const definition = this.#definition(path, node, dtype, shape, { stream: true, big: false });
+    const definition = this.#definition(path, node, stream, { stream: true, big: false });
     if (!isFixedWidth(dtype)) {
       // Variable-length data cannot be written by slice everywhere (h5wasm): gather it, write once.
       const data = await collectStream(path, stream);
-      await this.#create(path, definition, attrs, data);
+      await this.#writer.createDataset(path, definition, attrs, data);
       return this.#progress(path, arrayBytes(dtype, shape));
     }
-    await this.#create(path, definition, attrs);
+    await this.#writer.createDataset(path, definition, attrs);
     let row = 0;
     let index = 0;
     for await (const slab of stream.slabs) {
@@ -270,52 +270,30 @@ class TreeWriteJob {
     else data = checkArrayData(path, value);
     const attrs = emptyAttributes();
     for (const [name, attr] of Object.entries(node.attrs)) attrs[name] = this.#withObjectIds(attr);
-    const definition = this.#definition(path, node, value.dtype, value.shape, {
+    const definition = this.#definition(path, node, data, {
       stream: isDataStream(value),
       big: false,
     });
-    await this.#create(path, definition, attrs, this.#withObjectIds(data));
+    await this.#writer.createDataset(path, definition, attrs, this.#withObjectIds(data));
     await this.#progress(path, arrayBytes(value.dtype, value.shape));
   }
 
+  /** The definition to create a dataset of `data`'s dtype and shape with (and its textLength, if any). */
   #definition(
     path: string,
     node: DatasetNode,
-    dtype: DType,
-    shape: readonly number[],
+    data: { dtype: DType; shape: readonly number[]; textLength?: number },
     how: { stream: boolean; big: boolean },
   ): DatasetDefinition {
+    const { dtype, shape, textLength } = data;
     const source: DatasetLayout | undefined = isDatasetHandle(node.value) ? node.value.layout : undefined;
     const layout = resolveLayout(
-      { path, dtype, shape, nodeLayout: node.layout, sourceLayout: source, ...how },
+      { path, dtype, shape, nodeLayout: node.layout, sourceLayout: source, ...how, textLength },
       { chunks: this.#options.chunks, compression: this.#options.compression },
       this.#writer.capabilities,
       (warning) => this.#warn(warning),
     );
     return { dtype, shape, ...layout };
-  }
-
-  /** Creates a dataset; a codec the backend turns down at creation is dropped, with a warning. */
-  async #create(
-    path: string,
-    definition: DatasetDefinition,
-    attrs: Attributes,
-    data?: NdArray,
-  ): Promise<void> {
-    try {
-      await this.#writer.createDataset(path, definition, attrs, data);
-    } catch (error) {
-      if (
-        definition.compression === undefined ||
-        !isNWBError(error, 'UnsupportedError') ||
-        !error.feature.startsWith('compression')
-      ) {
-        throw error;
-      }
-      this.#warn({ path, code: 'compression-dropped', message: `${error.message}; written uncompressed` });
-      const { compression: _dropped, ...plain } = definition;
-      await this.#writer.createDataset(path, plain, attrs, data);
-    }
   }
 
   /**
