@@ -291,3 +291,8 @@ export function stringifyJson(value: JsonOut, indent = 4, sortKeys = true): stri
     }
   }
 }
+
+/** A JSON value as a reader sees it once stored (so a writer reads back what it will store). */
+export function toJsonValue(value: JsonOut): JsonValue {
+  return parseJson(stringifyJson(value, 0, false));
+}

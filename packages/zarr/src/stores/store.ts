@@ -63,3 +63,11 @@ export function storeName(store: Readable): string {
 export function prefixOf(path: string): AbsolutePath {
   return (path === '/' ? '/' : `${path}/`) as AbsolutePath;
 }
+
+/**
+ * `: why` for a store's own refusals (a key outside the store), which say more than the error
+ * that wraps them; nothing for other failures.
+ */
+export function causeDetail(cause: unknown): string {
+  return (cause as { code?: unknown }).code === 'EOUTSIDESTORE' ? `: ${(cause as Error).message}` : '';
+}

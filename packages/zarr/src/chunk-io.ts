@@ -1,0 +1,116 @@
+/**
+ * One chunk of an array: its store key, reading and decoding it (filters and compressor, then the
+ * element codec), encoding and storing it, and the chunk an unwritten one reads as.
+ */
+import type { AbsolutePath } from '@zarrita/storage';
+import type { NumericArray } from '@nwbjs/core';
+import { BackendError, InvalidFileError, isNWBError, isTextDType, typedArrayFor } from '@nwbjs/core';
+import type { ChunkValues } from './conventions/elements.js';
+import { decodeElements, encodeElements } from './conventions/elements.js';
+import { fillNumber } from './fill-values.js';
+import type { ArrayRecord } from './metadata.js';
+import { codecsOf } from './metadata.js';
+import { keyOf } from './stores/keys.js';
+import type { StagingStore, ZarrStore } from './stores/store.js';
+import { causeDetail } from './stores/store.js';
+
+/**
+ * Whether a caller of {@link readChunk} only reads the chunk (`share`), or keeps or changes it
+ * (`own`, so it must not be a view of bytes a store keeps).
+ */
+export type ChunkUse = 'share' | 'own';
+
+/** Reads one chunk of `count` elements for `use`; undefined when it was never written. */
+export type ChunkReader = (
+  record: ArrayRecord,
+  index: readonly number[],
+  count: number,
+  use: ChunkUse,
+) => Promise<ChunkValues | undefined>;
+
+/** The store key of the chunk at `index` (`0` for a scalar). */
+export function chunkKey(record: ArrayRecord, index: readonly number[]): AbsolutePath {
+  return keyOf(record.path, index.length === 0 ? '0' : index.join(record.separator));
+}
+
+/**
+ * Reads and decodes one chunk of `count` elements (undefined when it was never written). A numeric
+ * chunk may be a view over the bytes the store returned: with `share` the caller only reads it;
+ * with `own` it is copied unless those bytes are new (decoded by a codec, or from a store whose
+ * values are fresh, see `ZarrBackendInit.freshValues`), never shared with a store's own values.
+ */
+export async function readChunk(
+  store: ZarrStore,
+  record: ArrayRecord,
+  index: readonly number[],
+  count: number,
+  use: ChunkUse,
+  freshValues: boolean,
+): Promise<ChunkValues | undefined> {
+  const key = chunkKey(record, index);
+  let bytes: Uint8Array | undefined;
+  try {
+    bytes = await store.get(key);
+  } catch (cause) {
+    throw new BackendError(`could not read chunk ${key.slice(1)}${causeDetail(cause)}`, {
+      path: record.path,
+      backend: 'zarr',
+      cause,
+    });
+  }
+  if (bytes === undefined) return undefined;
+  const { filters, compressor } = await codecsOf(record);
+  try {
+    const expected =
+      record.element.kind === 'numeric' || record.element.kind === 'structured'
+        ? count * record.element.itemSize
+        : undefined;
+    let b = compressor === undefined ? bytes : await compressor.decode(bytes, expected);
+    for (let i = filters.length - 1; i >= 0; i--) b = await filters[i]!.decode(b);
+    const fresh = b.buffer !== bytes.buffer || freshValues;
+    return decodeElements(record.element, b, count, use === 'own' && !fresh);
+  } catch (cause) {
+    const detail = cause instanceof Error ? cause.message : String(cause);
+    throw new InvalidFileError(`chunk ${key.slice(1)} is corrupt: ${detail}`, { path: record.path, cause });
+  }
+}
+
+/** Encodes one chunk and stores it; the chunk's buffer is handed on, not copied. */
+export async function writeChunk(
+  staging: StagingStore,
+  record: ArrayRecord,
+  index: readonly number[],
+  chunk: ChunkValues,
+): Promise<void> {
+  const key = chunkKey(record, index);
+  try {
+    const { filters, compressor } = await codecsOf(record);
+    let b = encodeElements(record.element, chunk, record.chunks);
+    for (const f of filters) b = await f.encode(b);
+    // No copy for uncompressed chunks: writeData gave this chunk a buffer of its own.
+    if (compressor !== undefined) b = await compressor.encode(b);
+    await staging.set(key, b);
+  } catch (cause) {
+    throw isNWBError(cause)
+      ? cause
+      : new BackendError(`could not write chunk ${key.slice(1)}`, {
+          path: record.path,
+          backend: 'zarr',
+          cause,
+        });
+  }
+}
+
+/** What a chunk never written holds: the fill value, empty text, or missing objects. */
+export function fillChunk(record: ArrayRecord, count: number): ChunkValues {
+  if (record.element.kind === 'structured') return new Array<unknown>(count).fill({});
+  if (record.element.kind !== 'numeric')
+    return new Array<unknown>(count).fill(isTextDType(record.dtype) ? '' : undefined);
+  const out = new (typedArrayFor(record.element.dtype))(count) as NumericArray;
+  const fill = fillNumber(record.fill);
+  if (fill !== 0) {
+    if (out instanceof BigInt64Array || out instanceof BigUint64Array) out.fill(BigInt(Math.trunc(fill)));
+    else out.fill(fill);
+  }
+  return out;
+}
