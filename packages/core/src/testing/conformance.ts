@@ -929,6 +929,33 @@ export function describeStorageConformance(name: string, target: ConformanceTarg
         ).rejects.toSatisfy(isNWBError);
         await writer.abort();
       });
+
+      it("refuses bad input as core's checks do: a ValidationError naming the path and the rule", async () => {
+        const writer = await target.create();
+        const rule = (expected: string) => (e: unknown) =>
+          isNWBError(e, 'ValidationError') && e.rule === expected && e.path === '/d';
+        const ints = (shape: number[]) => ndarray('int32', shape, new Int32Array(shapeSize(shape)));
+        await expect(
+          writer.createDataset('/d', { dtype: 'int32', shape: [4, 2], chunks: [2] }),
+        ).rejects.toSatisfy(rule('dataset-layout'));
+        await expect(
+          writer.createDataset(
+            '/d',
+            { dtype: 'int32', shape: [4] },
+            {},
+            ndarray('int16', [4], new Int16Array(4)),
+          ),
+        ).rejects.toSatisfy(rule('dataset-dtype'));
+        await expect(
+          writer.createDataset('/d', { dtype: 'int32', shape: [4] }, {}, ints([2, 2])),
+        ).rejects.toSatisfy(rule('dataset-shape'));
+        await writer.createDataset('/d', { dtype: 'int32', shape: [4, 2], chunks: [2, 2] }, {}, ints([4, 2]));
+        await expect(writer.writeData('/d', [3, 1], ints([1, 2]))).rejects.toSatisfy(rule('block-bounds'));
+        await expect(writer.writeData('/d', [0], ints([1, 2]))).rejects.toSatisfy(rule('block-bounds'));
+        const outside = { start: [3, 0], count: [2, 2], step: [1, 1], dropped: [false, false] };
+        await expect(writer.readData('/d', outside)).rejects.toSatisfy(rule('selection-bounds'));
+        await writer.abort();
+      });
     });
 
     describe('tree round trip', () => {
