@@ -13,3 +13,6 @@ export {
 } from './validate.js';
 export { main, type CliIo } from './main.js';
 export { terminalProgress, silentProgress, type ProgressReporter } from './progress.js';
+export type { Format, ReadOptions } from './formats.js';
+export type { TreeCounts } from './tree-stats.js';
+export type { ExternalFilesReport } from './external-files.js';

@@ -100,7 +100,7 @@ export class Hdf5MemoryWriter extends Hdf5Backend {
    * Closes the file if it is still open, and returns its bytes (the same array on every call).
    * Throws a BackendError if the file was aborted or failed to close.
    */
-  async toBytes(): Promise<Uint8Array> {
+  async toBytes(): Promise<Uint8Array<ArrayBuffer>> {
     await this.close();
     const bytes = this.#output.bytes;
     if (bytes === undefined) throw backendError(this.location, 'the file was aborted, so it has no bytes');
@@ -111,7 +111,7 @@ export class Hdf5MemoryWriter extends Hdf5Backend {
 /** @internal Takes a closed in-memory file's bytes and frees its scratch file. */
 export class MemoryOutput implements FileStorage {
   /** The finished file, once closed. */
-  bytes: Uint8Array | undefined;
+  bytes: Uint8Array<ArrayBuffer> | undefined;
   readonly #module: H5Module;
   readonly #path: string;
 

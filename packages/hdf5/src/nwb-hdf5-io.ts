@@ -70,7 +70,7 @@ export class NWBHDF5IO extends NWBIO<string, undefined, Hdf5Backend> {
    * For an IO made by {@link NWBHDF5IO.inMemory}: closes the file (if still open) and returns its
    * bytes. A BackendError for any other IO, or if nothing was written.
    */
-  async toBytes(): Promise<Uint8Array> {
+  async toBytes(): Promise<Uint8Array<ArrayBuffer>> {
     const backend = await this.openedBackend;
     if (!(backend instanceof Hdf5MemoryWriter)) {
       throw backendError(

@@ -13,7 +13,7 @@ export type { ListableStore, StagingStore, ZarrStore } from './stores/store.js';
 export { decodePickledArray, PickleError } from './pickle.js';
 export type { PickledArray, PickledElement } from './pickle.js';
 export { registerZarritaCodecs } from './zarrita-codecs.js';
-export { setCodecWorkers } from '#platform/codec-pool.js';
+export { setCodecWorkers } from './codec-workers.js';
 export { NWBZarrIO } from './nwb-zarr-io.js';
 export { zarrDescriptor } from './descriptor.js';
 export { DEFAULT_ZARR_COMPRESSION } from './default-compression.js';

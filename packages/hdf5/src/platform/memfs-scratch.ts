@@ -23,7 +23,7 @@ export const memfsScratch: ScratchFiles = {
     return path;
   },
   reserve: (module) => freshPath(module),
-  read: (module, path) => module.FS.readFile(path),
+  read: (module, path) => module.FS.readFile(path) as Uint8Array<ArrayBuffer>,
   remove(module, path) {
     if (module.FS.analyzePath(path, false).exists) module.FS.unlink(path);
   },

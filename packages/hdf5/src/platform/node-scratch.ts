@@ -28,7 +28,10 @@ export const nodeScratch: ScratchFiles = {
   reserve: () => freshPath(),
   read(_module, path) {
     const buffer = readFileSync(path);
-    return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+    // A Buffer may be a view of a shared pool; the bytes handed out must own their ArrayBuffer.
+    return buffer.byteOffset === 0 && buffer.byteLength === buffer.buffer.byteLength
+      ? new Uint8Array(buffer.buffer as ArrayBuffer)
+      : new Uint8Array(buffer);
   },
   remove(_module, path) {
     rmSync(dirname(path), { recursive: true, force: true });

@@ -47,7 +47,7 @@ export interface ScratchFiles {
   /** A fresh path where HDF5 can create a new file. */
   reserve(module: H5Module): string;
   /** The whole content of the file at `path` (which HDF5 has closed). */
-  read(module: H5Module, path: string): Uint8Array;
+  read(module: H5Module, path: string): Uint8Array<ArrayBuffer>;
   /** Removes the file at `path` and anything made for it; does nothing if it is gone. */
   remove(module: H5Module, path: string): void;
 }

@@ -6,6 +6,7 @@
  * own entry: `@zarrita/storage`'s main entry also loads its file-system store, which needs node:fs.
  */
 import FetchStore from '@zarrita/storage/fetch';
+import type { ZarrStore } from './store.js';
 
 /** Options of the stores opened from an http(s) URL. */
 export interface HttpStoreOptions {
@@ -130,7 +131,11 @@ export function describeFetchFailure(error: unknown, url: string): string {
   return String(error);
 }
 
-/** A read-only store at an http(s) URL, on zarrita's FetchStore and {@link checkedFetch}. */
-export function fetchStore(url: string | URL, options: HttpStoreOptions = {}): FetchStore {
+/**
+ * A read-only store at an http(s) URL, on zarrita's FetchStore and {@link checkedFetch}. Typed as
+ * the package's own store type, so that the published types do not name `@zarrita/storage/fetch`,
+ * a subpath that `moduleResolution: node10` cannot resolve.
+ */
+export function fetchStore(url: string | URL, options: HttpStoreOptions = {}): ZarrStore {
   return new FetchStore(url, { fetch: checkedFetch(options) });
 }
