@@ -1,3 +1,6 @@
+/** Latency added to every answer of the remote cases' server, in ms: none, and a far server's. */
+const REMOTE_LATENCIES_MS = [0, 100];
+
 /**
  * Runs the cases of issue #6 and collects a {@link BenchReport}. Every measured run is a child
  * process of its own (ours: Node, theirs: Python), alternating sides so that drift in the machine's
@@ -210,40 +213,47 @@ async function benchIn(
     }
   }
 
-  // 4. Remote reads over HTTP of the Zarr stores ours wrote.
+  // 4. Remote reads over HTTP of the Zarr stores ours wrote: at 127.0.0.1's own speed, and with
+  // latency added to every answer, where round trips (not requests) decide how long opening takes.
   if (only.has('remote')) {
-    const server = await serveDirectory(dir);
-    try {
-      const picks = randomFrames(frames, options.remoteFrames, 777);
-      for (const { gzip, label } of variants) {
-        const name = path.basename(ours('zarr', gzip));
-        log(`zarr-remote-${gzip ? 'gzip' : 'raw'}: ${picks.length} random frames over HTTP, ${label}`);
-        const before = { requests: server.requests, bytes: server.bytes };
-        const r = await runJob(
-          'ours',
-          { kind: 'remote-frames', url: `${server.url}/${name}`, frames: picks },
-          options.python,
-        );
-        const x = r.extra ?? {};
-        remote.push({
-          id: `zarr-remote-${gzip ? 'gzip' : 'raw'}`,
-          title: `Zarr over HTTP, ${picks.length} random frames, ${label}`,
-          frames: picks.length,
-          chunkBytes: await medianChunkBytes(path.join(ours('zarr', gzip), 'acquisition', 'movie', 'data')),
-          msPerFrame: (r.seconds * 1000) / picks.length,
-          requestsPerFrame: (x.frameRequests ?? 0) / picks.length,
-          bytesPerFrame: (x.frameBytes ?? 0) / picks.length,
-          openSeconds: x.openSeconds ?? 0,
-          openRequests: x.openRequests ?? 0,
-          openBytes: x.openBytes ?? 0,
-          serverRequests: server.requests - before.requests,
-          serverBytes: server.bytes - before.bytes,
-          peakRssBytes: r.peakRssBytes,
-          theirs: { unavailable: 'zarr-python over HTTP needs fsspec and aiohttp, not installed' },
-        });
+    const picks = randomFrames(frames, options.remoteFrames, 777);
+    for (const latencyMs of REMOTE_LATENCIES_MS) {
+      const server = await serveDirectory(dir, latencyMs);
+      try {
+        for (const { gzip, label } of variants) {
+          const id = `zarr-remote-${gzip ? 'gzip' : 'raw'}${latencyMs > 0 ? `-${latencyMs}ms` : ''}`;
+          const name = path.basename(ours('zarr', gzip));
+          log(`${id}: ${picks.length} random frames over HTTP, ${label}, ${latencyMs} ms latency`);
+          const before = { requests: server.requests, bytes: server.bytes };
+          const r = await runJob(
+            'ours',
+            { kind: 'remote-frames', url: `${server.url}/${name}`, frames: picks },
+            options.python,
+          );
+          const x = r.extra ?? {};
+          remote.push({
+            id,
+            title: `Zarr over HTTP, ${picks.length} random frames, ${label}, +${latencyMs} ms`,
+            frames: picks.length,
+            chunkBytes: await medianChunkBytes(path.join(ours('zarr', gzip), 'acquisition', 'movie', 'data')),
+            msPerFrame: (r.seconds * 1000) / picks.length,
+            requestsPerFrame: (x.frameRequests ?? 0) / picks.length,
+            bytesPerFrame: (x.frameBytes ?? 0) / picks.length,
+            latencyMs,
+            openSeconds: x.openSeconds ?? 0,
+            openRequests: x.openRequests ?? 0,
+            openRoundTrips: x.openRoundTrips ?? 0,
+            roundTripsPerFrame: (x.frameRoundTrips ?? 0) / picks.length,
+            openBytes: x.openBytes ?? 0,
+            serverRequests: server.requests - before.requests,
+            serverBytes: server.bytes - before.bytes,
+            peakRssBytes: r.peakRssBytes,
+            theirs: { unavailable: 'zarr-python over HTTP needs fsspec and aiohttp, not installed' },
+          });
+        }
+      } finally {
+        await server.close();
       }
-    } finally {
-      await server.close();
     }
   }
 

@@ -44,8 +44,14 @@ export interface RemoteCase {
   msPerFrame: number;
   requestsPerFrame: number;
   bytesPerFrame: number;
+  /** Latency the server added to every answer, in ms (0: as fast as 127.0.0.1 goes). */
+  latencyMs: number;
   openSeconds: number;
   openRequests: number;
+  /** Round trips opening cost: requests made together count once (see the worker's FetchCounter). */
+  openRoundTrips: number;
+  /** Round trips per frame read. */
+  roundTripsPerFrame: number;
   openBytes: number;
   /** What the server counted over the whole job. */
   serverRequests: number;

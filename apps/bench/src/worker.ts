@@ -68,10 +68,20 @@ async function movieHandle(io: Io): Promise<DatasetHandle> {
 class FetchCounter {
   requests = 0;
   bytes = 0;
+  /**
+   * Round trips so far: the longest chain of requests each started after the one before it had
+   * answered. A request is one deeper than the deepest answered when it starts, so requests made
+   * together count once, and each wait for an answer before asking again counts once more.
+   */
+  roundTrips = 0;
+  #answeredDepth = 0;
   readonly fetch = async (request: Request): Promise<Response> => {
     this.requests++;
+    const depth = this.#answeredDepth + 1;
+    this.roundTrips = Math.max(this.roundTrips, depth);
     const response = await fetch(request);
     const body = new Uint8Array(await response.arrayBuffer());
+    this.#answeredDepth = Math.max(this.#answeredDepth, depth);
     this.bytes += body.byteLength;
     return new Response(body, {
       status: response.status,
@@ -126,6 +136,7 @@ async function run(job: Job): Promise<Omit<JobResult, 'peakRssBytes'>> {
       const openSeconds = (performance.now() - openStarted) / 1000;
       const openRequests = counter.requests;
       const openBytes = counter.bytes;
+      const openRoundTrips = counter.roundTrips;
       const started = performance.now();
       for (const f of job.frames) await data.read([f]);
       const seconds = (performance.now() - started) / 1000;
@@ -136,6 +147,8 @@ async function run(job: Job): Promise<Omit<JobResult, 'peakRssBytes'>> {
           openSeconds,
           openRequests,
           openBytes,
+          openRoundTrips,
+          frameRoundTrips: counter.roundTrips - openRoundTrips,
           frameRequests: counter.requests - openRequests,
           frameBytes: counter.bytes - openBytes,
           frames: job.frames.length,

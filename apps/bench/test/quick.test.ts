@@ -95,8 +95,13 @@ describe('npm run bench -- --quick', () => {
     }
   });
 
-  it('counts requests and bytes per frame over HTTP next to the chunk size', () => {
-    expect(report.remote.map((r) => r.id)).toEqual(['zarr-remote-raw', 'zarr-remote-gzip']);
+  it('counts requests, round trips and bytes per frame over HTTP next to the chunk size', () => {
+    expect(report.remote.map((r) => r.id)).toEqual([
+      'zarr-remote-raw',
+      'zarr-remote-gzip',
+      'zarr-remote-raw-100ms',
+      'zarr-remote-gzip-100ms',
+    ]);
     const raw = report.remote[0]!;
     expect(raw.chunkBytes).toBe(512 * 512);
     expect(raw.requestsPerFrame).toBe(1);
@@ -104,6 +109,14 @@ describe('npm run bench -- --quick', () => {
     expect(raw.serverRequests).toBe(raw.openRequests + raw.frames);
     const gzip = report.remote[1]!;
     expect(gzip.chunkBytes).toBeLessThan(512 * 512);
+    for (const r of report.remote) {
+      // Opening: .zmetadata (with the root .zattrs), then the small metadata datasets, together.
+      expect(r.openRoundTrips, r.id).toBe(2);
+      expect(r.roundTripsPerFrame, r.id).toBe(1);
+    }
+    expect(report.remote[2]!.latencyMs).toBe(100);
+    // Two round trips of 100 ms, not one per dataset.
+    expect(report.remote[2]!.openSeconds).toBeLessThan(1);
   });
 
   it('measures streamed writes at two sizes in both formats, and judges every target', () => {

@@ -5,6 +5,7 @@
  * metadata, one request, as a remote store is.
  */
 import type { OpenMode } from '@nwbjs/core';
+import type { AbsolutePath } from '@zarrita/storage';
 import { BackendError, InvalidFileError, NotFoundError, UnsupportedError } from '@nwbjs/core';
 import { openDirectoryReader, openDirectoryWriter } from '#platform/directory.js';
 import type { ZarrBackendInit } from './backend.js';
@@ -122,10 +123,15 @@ async function openReader(store: ZarrStore, init: ReaderInit): Promise<ZarrBacke
       throw new BackendError(`cannot read ${name}: ${reason}`, { path: '/', backend: 'zarr', cause });
     }
   };
+  // The root's .zattrs is asked for alongside .zmetadata, in the same round trip: hdmf-zarr before
+  // 0.13 left the copy in .zmetadata stale (no .specloc), so reading such a store needs the file.
+  const rootAttrs = Promise.resolve().then(() => store.get('/.zattrs'));
+  rootAttrs.catch(() => undefined); // a failure is reported by the read that uses it, if any
   const zmetadata = await fetchOrSay('/.zmetadata');
   if (zmetadata !== undefined) {
     const index = parseConsolidatedV2(zmetadata);
-    return new ZarrBackend({ store: withConsolidatedIndex(store as never, index), ...init });
+    const answered = withAnswer(store, '/.zattrs', rootAttrs);
+    return new ZarrBackend({ store: withConsolidatedIndex(answered as never, index), ...init });
   }
   const zgroup = await fetchOrSay('/.zgroup');
   if (zgroup === undefined) {
@@ -136,6 +142,16 @@ async function openReader(store: ZarrStore, init: ReaderInit): Promise<ZarrBacke
   }
   parseMetadataBytes(zgroup, '.zgroup', '/');
   return new ZarrBackend({ store, ...init });
+}
+
+/** `store`, with `key` answered by a request already made (`answer`). */
+function withAnswer(store: ZarrStore, key: AbsolutePath, answer: Promise<Uint8Array | undefined>): ZarrStore {
+  const wrapped: ZarrStore = {
+    get: async (asked, options) => (asked === key ? answer : store.get(asked, options)),
+  };
+  if ('getRange' in store && typeof store.getRange === 'function')
+    Object.assign(wrapped, { getRange: store.getRange.bind(store) });
+  return wrapped;
 }
 
 function zarrV3Unsupported(): UnsupportedError {

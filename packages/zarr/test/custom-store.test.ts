@@ -84,7 +84,8 @@ describe('a store of the caller', () => {
       get: async (key: AbsolutePath) => (asked.push(key), store.committed.get(key)),
     };
     const rr = await openZarr(remote);
-    expect(asked).toEqual(['/.zmetadata']);
+    // The root .zattrs is asked for alongside (for stores whose .zmetadata copy of it is stale).
+    expect(asked.sort()).toEqual(['/.zattrs', '/.zmetadata']);
     expect((await rr.readAttributes('/acquisition'))['note']?.data).toEqual(['custom']);
     await rr.close();
   });

@@ -38,17 +38,18 @@ beforeAll(async () => {
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
 describe('remote store over HTTP', () => {
-  it('opens with one request and reads one frame from only the chunks it touches', async () => {
+  it('opens with one round trip and reads one frame from only the chunks it touches', async () => {
     log.length = 0;
     const reader = await openZarr(base);
-    expect(log.map((r) => r.url)).toEqual(['.zmetadata']);
+    // .zmetadata, and the root .zattrs alongside it: hdmf-zarr 0.6's .zmetadata is stale there (it
+    // lacks .specloc), and asking for it at once costs no round trip of its own.
+    expect(log.map((r) => r.url).sort()).toEqual(['.zattrs', '.zmetadata']);
     log.length = 0;
     const at = '/acquisition/ImageSeries/data';
     const info = await reader.stat(at);
     expect(info).toMatchObject({ kind: 'dataset', shape: [200, 50, 50, 3], chunks: [100, 25, 50, 3] });
-    // Metadata comes from .zmetadata; only the root .zattrs is fetched, because hdmf-zarr 0.6's
-    // .zmetadata is stale there (it lacks .specloc).
-    expect(log.map((r) => r.url)).toEqual(['.zattrs']);
+    // Metadata comes from .zmetadata and the .zattrs already fetched: nothing more.
+    expect(log.map((r) => r.url)).toEqual([]);
     log.length = 0;
     const frame = await reader.readData(at, toHyperslab([200, 50, 50, 3], [150]));
     expect(frame.shape).toEqual([50, 50, 3]);

@@ -6,7 +6,7 @@
  */
 import { emptyAttributes } from '../storage/backend.js';
 import type { NdArray } from '../storage/values.js';
-import type { DatasetNode, GroupNode, TreeNode } from '../tree/nodes.js';
+import type { DatasetHandle, DatasetNode, GroupNode, TreeNode } from '../tree/nodes.js';
 import { isDataStream, isDatasetHandle } from '../tree/nodes.js';
 import { baseName, joinPath } from '../tree/paths.js';
 import { MappingError, ValidationError, isNWBError } from '../errors.js';
@@ -26,6 +26,7 @@ import { ProcessingModule } from '../model/processing-module.js';
 import { Subject } from '../model/subject.js';
 import type { ModelContext } from '../model/validation.js';
 import { Picker } from './picker.js';
+import { prefetchSmallDatasets } from './prefetch.js';
 import { coreTypes } from './registry.js';
 import type { FromTreeContext } from './type-mapper.js';
 import { stringOf, stringsOf } from './values.js';
@@ -45,9 +46,11 @@ class FileReader {
   readonly #warnings: ValidationError[] = [];
   readonly #built = new Map<string, Promise<NamedObject>>();
   readonly #building = new Set<string>();
+  readonly #prefetched: Map<DatasetHandle, Promise<NdArray>>;
 
   constructor(root: GroupNode) {
     this.#root = root;
+    this.#prefetched = prefetchSmallDatasets(root);
   }
 
   #warn(path: string, rule: string, message: string): void {
@@ -301,7 +304,7 @@ class FileReader {
     if (isDataStream(value)) throw new MappingError('cannot read metadata from a stream', { path });
     if (!isDatasetHandle(value)) return value;
     try {
-      return await value.read();
+      return await (this.#prefetched.get(value) ?? value.read());
     } catch (error) {
       if (isNWBError(error)) throw error;
       throw new MappingError('reading failed', { path, cause: error });
