@@ -5,6 +5,7 @@ import {
   checkArrayData,
   checkBlock,
   checkDefinition,
+  checkResize,
   checkSelection,
   checkWholeData,
   ndarray,
@@ -106,5 +107,21 @@ describe('checkSelection', () => {
     expect(ruleOf(() => checkSelection('/d', [10], slab([0], [2], [0])))).toBe('selection-bounds');
     expect(ruleOf(() => checkSelection('/d', [10], slab([8], [2], [2])))).toBe('selection-bounds');
     expect(ruleOf(() => checkSelection('/d', [10], slab([-1], [1], [1])))).toBe('selection-bounds');
+  });
+});
+
+describe('checkResize', () => {
+  it('resizes a chunked dataset within its maxShape; one without keeps its shape', () => {
+    checkResize('/d', { shape: [4, 2], chunks: [2, 2], maxShape: [null, 2] }, [100, 2]);
+    checkResize('/d', { shape: [4, 2], chunks: [2, 2] }, [3, 2]);
+  });
+
+  it('refuses unchunked datasets, another rank, and shapes beyond maxShape', () => {
+    expect(ruleOf(() => checkResize('/d', { shape: [4] }, [5]))).toBe('dataset-layout');
+    const grow = { shape: [4, 2], chunks: [2, 2], maxShape: [null, 2] };
+    expect(ruleOf(() => checkResize('/d', grow, [5]))).toBe('resize-bounds');
+    expect(ruleOf(() => checkResize('/d', grow, [5, 3]))).toBe('resize-bounds');
+    expect(ruleOf(() => checkResize('/d', grow, [-1, 2]))).toBe('resize-bounds');
+    expect(ruleOf(() => checkResize('/d', { shape: [4], chunks: [2] }, [5]))).toBe('resize-bounds');
   });
 });

@@ -24,6 +24,7 @@ import {
   checkArrayData,
   checkBlock,
   checkDefinition,
+  checkResize,
   checkSelection,
   checkWholeData,
 } from '../src/storage/checks.js';
@@ -319,16 +320,7 @@ export class MemoryBackend implements StorageWriter {
   async resize(path: string, shape: readonly number[]): Promise<void> {
     this.#checkWritable();
     const node = this.#dataset(path);
-    const fail = (message: string) => new BackendError(message, { path, backend: this.format });
-    const { chunks, maxShape } = node.layout;
-    if (chunks === undefined || maxShape === undefined)
-      throw fail('only a chunked dataset with a maxShape can be resized');
-    if (shape.length !== node.shape.length || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
-      throw fail(`invalid shape [${shape.join(', ')}]`);
-    }
-    if (shape.some((d, axis) => maxShape[axis] !== null && d > maxShape[axis]!)) {
-      throw fail(`shape [${shape.join(', ')}] exceeds maxShape [${maxShape.join(', ')}]`);
-    }
+    checkResize(path, { shape: node.shape, ...node.layout }, shape);
     const data = allocate(node.dtype, shapeSize(shape), node.layout.fillValue);
     const common = shape.map((d, axis) => Math.min(d, node.shape[axis]!));
     const zeros = shape.map(() => 0);

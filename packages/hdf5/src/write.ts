@@ -10,6 +10,7 @@ import {
   checkArrayData,
   checkBlock,
   checkDefinition,
+  checkResize,
   checkWholeData,
   DEFAULT_MAX_CALL_BYTES,
   chunksFor,
@@ -269,17 +270,7 @@ export function resizeDataset(file: Hdf5File, rawPath: string, shape: readonly n
   const path = normalizePath(rawPath);
   if (path === undefined || file.kindOf(path)?.kind !== 'dataset') throw notFound(rawPath, 'no such dataset');
   const info = datasetInfo(file, path);
-  if (info.chunks === undefined) throw backendError(path, 'only chunked datasets can be resized');
-  const max = info.maxShape ?? info.shape;
-  const fits =
-    shape.length === info.shape.length &&
-    shape.every((d, axis) => Number.isSafeInteger(d) && d >= 0 && (max[axis] === null || d <= max[axis]!));
-  if (!fits) {
-    throw backendError(
-      path,
-      `shape [${shape.join(', ')}] is not within maxShape [${max.map(String).join(', ')}]`,
-    );
-  }
+  checkResize(path, info, shape);
   const status = guard(path, 'resizing', () =>
     file.module.resize_dataset(file.fileId, path, shape.map(BigInt)),
   );

@@ -27,6 +27,7 @@ import {
   baseName,
   checkBlock,
   checkDefinition,
+  checkResize,
   checkSelection,
   checkWholeData,
   emptyAttributes,
@@ -267,17 +268,7 @@ export class ZarrBackend implements StorageWriter {
     const nodes = this.#writer(path);
     const record = nodes.get(path);
     if (record?.kind !== 'array') throw new NotFoundError('no such dataset', { path });
-    if (record.scalar || shape.length !== record.shape.length)
-      throw new ValidationError('resize cannot change the rank', { path, rule: 'resize-rank' });
-    shape.forEach((d, axis) => {
-      const max = record.maxShape?.[axis];
-      if (!Number.isSafeInteger(d) || d < 0 || (max !== undefined && max !== null && d > max)) {
-        throw new ValidationError(`shape [${shape.join(', ')}] exceeds maxShape`, {
-          path,
-          rule: 'max-shape',
-        });
-      }
-    });
+    checkResize(path, datasetInfo(record), shape);
     record.shape = [...shape];
   }
 

@@ -1,6 +1,6 @@
 /**
  * The checks every writer and reader of the storage interface makes before it touches storage: a
- * dataset's definition, data given whole or as a block, and a selection to read. They are decided
+ * dataset's definition, data given whole or as a block, a new shape, and a selection to read. They are decided
  * here once, so that both backends (and writeTree) refuse the same input with the same error: a
  * ValidationError naming the object's path and the rule broken.
  */
@@ -127,6 +127,35 @@ export function checkSelection(path: string, shape: readonly number[], slab: Hyp
         `does not fit shape ${list(shape)}`,
       { path, rule: 'selection-bounds' },
     );
+  }
+}
+
+/**
+ * Checks a new shape for a dataset: it must be chunked (rule `dataset-layout`), and the shape of
+ * the same rank, whole non-negative extents, within its maxShape; a dataset without a maxShape
+ * keeps its shape (rule `resize-bounds`).
+ */
+export function checkResize(
+  path: string,
+  dataset: {
+    readonly shape: readonly number[];
+    readonly chunks?: readonly number[];
+    readonly maxShape?: readonly (number | null)[];
+  },
+  shape: readonly number[],
+): void {
+  if (dataset.chunks === undefined) {
+    throw new ValidationError('only a chunked dataset can be resized', { path, rule: 'dataset-layout' });
+  }
+  const max = dataset.maxShape ?? dataset.shape;
+  const fits =
+    shape.length === dataset.shape.length &&
+    shape.every((d, axis) => Number.isSafeInteger(d) && d >= 0 && (max[axis] === null || d <= max[axis]!));
+  if (!fits) {
+    throw new ValidationError(`shape ${list(shape)} is not within maxShape ${list(max.map(String))}`, {
+      path,
+      rule: 'resize-bounds',
+    });
   }
 }
 

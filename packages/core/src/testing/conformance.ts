@@ -952,6 +952,7 @@ export function describeStorageConformance(name: string, target: ConformanceTarg
         await writer.createDataset('/d', { dtype: 'int32', shape: [4, 2], chunks: [2, 2] }, {}, ints([4, 2]));
         await expect(writer.writeData('/d', [3, 1], ints([1, 2]))).rejects.toSatisfy(rule('block-bounds'));
         await expect(writer.writeData('/d', [0], ints([1, 2]))).rejects.toSatisfy(rule('block-bounds'));
+        await expect(writer.resize('/d', [5, 2])).rejects.toSatisfy(rule('resize-bounds'));
         const outside = { start: [3, 0], count: [2, 2], step: [1, 1], dropped: [false, false] };
         await expect(writer.readData('/d', outside)).rejects.toSatisfy(rule('selection-bounds'));
         await writer.abort();
