@@ -125,4 +125,56 @@ describe('readTree', () => {
     expect((error as Error).message).toMatch(/^\/acquisition\/g1\/a: readAttributes failed/);
     expect((error as Error).cause).toBeInstanceOf(Error);
   });
+
+  it('reads a group seen again (same identity) as a link to where it was first seen, nearest the root', async () => {
+    const reader = await store(2);
+    // As an HDF5 file with hard links /acquisition/g1/loop -> /acquisition/g1 and /acquisition/g0/up -> /.
+    const aliases: Record<string, string> = {
+      '/acquisition/g1/loop': '/acquisition/g1',
+      '/acquisition/g0/up': '/',
+    };
+    const withLinks: StorageReader = {
+      ...reader,
+      format: reader.format,
+      location: reader.location,
+      capabilities: reader.capabilities,
+      stat: async (path) => {
+        const alias = aliases[path];
+        const info = await reader.stat(alias ?? path);
+        return info?.kind === 'group' ? { kind: 'group', path, identity: alias ?? path } : info;
+      },
+      list: async (path) => {
+        const names = await reader.list(path.replace(/^\/acquisition\/g1\/loop/, '/acquisition/g1'));
+        if (path === '/acquisition/g1') return [...names, 'loop'];
+        if (path === '/acquisition/g0') return [...names, 'up'];
+        return names;
+      },
+      readAttributes: (path) => reader.readAttributes(aliases[path] ?? path),
+      readData: (path, slab, options) => reader.readData(path, slab, options),
+      close: () => reader.close(),
+    };
+    const tree = await readTree(withLinks);
+    const g0 = tree.children.get('acquisition')!;
+    expect(g0.kind === 'group' && g0.children.get('g1')?.kind).toBe('group');
+    const g1 = g0.kind === 'group' ? g0.children.get('g1') : undefined;
+    expect(g1?.kind === 'group' && g1.children.get('loop')).toEqual({
+      kind: 'link',
+      target: '/acquisition/g1',
+    });
+    const first = g0.kind === 'group' ? g0.children.get('g0') : undefined;
+    expect(first?.kind === 'group' && first.children.get('up')).toEqual({ kind: 'link', target: '/' });
+  });
+
+  it('refuses groups nested deeper than maxDepth, naming the group', async () => {
+    const volume = new MemoryVolume();
+    const w = MemoryBackend.create(volume, 'deep');
+    let path = '';
+    for (let i = 0; i < 6; i++) await w.createGroup((path += '/g'));
+    await w.close();
+    const reader = await MemoryBackend.open(volume, 'deep');
+    await expect(readTree(reader, { maxDepth: 6 })).resolves.toBeDefined();
+    await expect(readTree(reader, { maxDepth: 5 })).rejects.toThrow(
+      /^\/g\/g\/g\/g\/g\/g: groups nest deeper than 5 levels/,
+    );
+  });
 });

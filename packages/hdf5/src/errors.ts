@@ -38,6 +38,13 @@ export function guard<T>(path: string, what: string, fn: () => T): T {
 /** An nwbjs error for `error`, raised while doing `what` at `path`. */
 export function wrapError(error: unknown, path: string, what: string): Error {
   if (isNWBError(error)) return error;
+  // HDF5 walks the group tree recursively for some calls (naming what a reference points at); a
+  // tree nested thousands deep overflows the stack of the WebAssembly build.
+  if (error instanceof RangeError && /call stack/i.test(error.message))
+    return new BackendError(
+      `${what} failed: the file's groups nest too deeply for the HDF5 library (it ran out of stack)`,
+      { path, cause: error, backend: FORMAT },
+    );
   return new BackendError(`${what} failed: ${hdf5Reason(error)}`, { path, cause: error, backend: FORMAT });
 }
 

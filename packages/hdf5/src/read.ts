@@ -50,7 +50,7 @@ export function statPath(file: Hdf5File, rawPath: string): NodeInfo | undefined 
   if (kind === undefined) return undefined;
   switch (kind.kind) {
     case 'group':
-      return { kind: 'group', path };
+      return { kind: 'group', path, identity: groupIdentity(file, path) };
     case 'dataset':
       return datasetInfo(file, path);
     case 'soft':
@@ -61,6 +61,17 @@ export function statPath(file: Hdf5File, rawPath: string): NodeInfo | undefined 
       // Named datatypes and user-defined links are not part of the storage model.
       return undefined;
   }
+}
+
+/**
+ * What is the same for every path to a group: its object header address, as an object reference
+ * holds it. Hard links can put one group at several paths, even inside itself (a cycle).
+ */
+function groupIdentity(file: Hdf5File, path: string): string {
+  const bytes = guard(path, "finding the group's address", () =>
+    file.module.create_object_reference(file.fileId, path),
+  );
+  return Array.from(bytes as ArrayLike<number>, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 /** The description of the dataset at `path` (a fresh copy: callers may keep or change it). */

@@ -9,6 +9,7 @@
  *
  * A case never needs anything but Node and the repository: HDF5 inputs are made with h5wasm.
  */
+import { execFile } from 'node:child_process';
 import { cp, mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readTree, writeTree, type GroupNode, type NdArray, type TreeNode } from '@nwbjs/core';
@@ -226,6 +227,93 @@ async function withH5(file: string, edit: (f: H5File) => void): Promise<void> {
   }
 }
 
+/**
+ * Runs a Python script with h5py (Debian's python3-h5py, which scripts/install-interop-deps.sh
+ * installs) on `file`: h5wasm names groups by full path, which makes deep trees slow to build.
+ */
+function h5py(file: string, script: string): Promise<void> {
+  const program = `import h5py, sys\nf = h5py.File(sys.argv[1], 'a')\n${script}\nf.close()\n`;
+  return new Promise((done, fail) => {
+    execFile('/usr/bin/python3', ['-Es', '-c', program, file], { timeout: 120_000 }, (error, _out, err) => {
+      if (error) fail(new Error(`h5py (run scripts/install-interop-deps.sh): ${err || error.message}`));
+      else done();
+    });
+  });
+}
+
+/** A case on a copy of static_images.nwb changed by an h5py script; `run` builds the argv. */
+function hdf5Case(
+  name: string,
+  script: string,
+  command: 'convert' | 'inspect' | 'validate',
+  expect: Expectation,
+  more: { timeLimit?: number; output?: string; check?: (output: string) => Promise<void> } = {},
+): HostileCase {
+  const output = more.output ?? 'out/out.nwb.zarr';
+  return {
+    name,
+    expect,
+    ...(more.timeLimit === undefined ? {} : { timeLimit: more.timeLimit }),
+    build: async (dir) => {
+      const input = await fixture(dir, 'static_images.nwb', 'in.nwb');
+      await h5py(input, script);
+      const built = commandCase(dir, input, command, output);
+      const check = more.check;
+      return check === undefined ? built : { ...built, check: () => check(join(dir, output)) };
+    },
+  };
+}
+
+/** Asserts that the cycles of CYCLE were written as soft links to where each group was first seen. */
+async function expectCycleLinks(output: string): Promise<void> {
+  const reader = await openZarr(output, 'r');
+  try {
+    for (const [path, target] of [
+      ['/analysis/loop/self', '/analysis/loop'],
+      ['/analysis/back', '/'],
+    ] as const) {
+      const info = await reader.stat(path);
+      if (info?.kind !== 'link' || info.target !== target)
+        throw new Error(`${path} is ${JSON.stringify(info)}, not a link to ${target}`);
+    }
+  } finally {
+    await reader.close();
+  }
+}
+
+/** How to run `command` on `input` (a conversion writes `output`, relative to the case's directory). */
+function commandCase(
+  dir: string,
+  input: string,
+  command: 'convert' | 'inspect' | 'validate',
+  output: string,
+): BuiltCase {
+  if (command === 'convert') {
+    const out = join(dir, output);
+    return {
+      argv: [input, out, '--quiet'],
+      api: async () => {
+        await rm(out, { recursive: true, force: true });
+        return libConvert(input, out);
+      },
+      mayCreate: [output],
+    };
+  }
+  return {
+    argv: [command, input],
+    api: async () => {
+      const lib = await import('../../src/index.js');
+      return command === 'inspect' ? lib.inspect(input) : lib.validate(input);
+    },
+    mayCreate: [],
+  };
+}
+
+const CYCLE =
+  "f['analysis'].create_group('loop')\nf['analysis/loop']['self'] = f['analysis/loop']\nf['analysis']['back'] = f['/']";
+const DEEP = "g = f['analysis']\nfor i in range(10000):\n    g = g.create_group('g')";
+const WIDE = "g = f['analysis']\nfor i in range(100000):\n    g.create_group(f'g{i}')";
+
 /** The corpus. */
 export const CASES: HostileCase[] = [
   {
@@ -343,5 +431,45 @@ export const CASES: HostileCase[] = [
         };
       },
     })),
+  ),
+  ...(['convert', 'inspect', 'validate'] as const).map((command) =>
+    hdf5Case(
+      `HDF5 hard links making group cycles (/analysis/loop/self, /analysis/back -> /): ${command}`,
+      CYCLE,
+      command,
+      { code: 0 },
+      command === 'convert' ? { check: expectCycleLinks } : {},
+    ),
+  ),
+  ...(['convert', 'inspect'] as const).map((command) =>
+    hdf5Case(`HDF5 groups nested 10 000 deep: ${command}`, DEEP, command, {
+      code: 1,
+      // The root's .specloc reference is resolved first, by HDF5 walking the tree.
+      message: /\/@\.specloc: .*groups nest too deeply for the HDF5 library/,
+    }),
+  ),
+  {
+    name: 'Zarr groups nested 1 100 deep',
+    timeLimit: 60_000,
+    expect: { code: 1, message: /\/analysis(\/g){1000}: groups nest deeper than 1000 levels/ },
+    build: async (dir) => {
+      const input = await fixture(dir, 'static_images.nwb.zarr', 'in.nwb.zarr');
+      let at = join(input, 'analysis');
+      for (let i = 0; i < 1100; i++) {
+        at = join(at, 'g');
+        await mkdir(at);
+        await writeFile(join(at, '.zgroup'), '{"zarr_format": 2}');
+      }
+      await rm(join(input, '.zmetadata'));
+      return commandCase(dir, input, 'convert', 'out/out.nwb');
+    },
+  },
+  // To HDF5: to Zarr, 200 000 small files take most of a minute on a busy disk by themselves.
+  hdf5Case(
+    'HDF5 with 100 000 empty groups converts in a minute',
+    WIDE,
+    'convert',
+    { code: 0 },
+    { timeLimit: 60_000, output: 'out/out.nwb' },
   ),
 ];

@@ -72,6 +72,12 @@ export interface GroupInfo {
   readonly kind: 'group';
   /** Absolute path. */
   readonly path: string;
+  /**
+   * The same for every path that reaches this group, where a format lets one group sit at several
+   * paths (HDF5 hard links: its object address). Walkers use it to see a group again, which is how
+   * a hard link that makes a cycle is told apart; absent where each group has one path.
+   */
+  readonly identity?: string;
 }
 
 /** A dataset, as `stat` reports it. */

@@ -3,9 +3,9 @@
  * {@link StoredDataset} handles and links stay links, so reading a tree costs a few metadata calls
  * per object and never touches dataset contents.
  */
-import type { Attributes, StorageReader } from '../storage/backend.js';
+import { emptyAttributes, type StorageReader } from '../storage/backend.js';
 import { BackendError, InvalidFileError, isNWBError } from '../errors.js';
-import type { GroupNode, TreeNode } from './nodes.js';
+import type { DatasetNode, GroupNode, TreeNode } from './nodes.js';
 import { groupNode, linkNode } from './nodes.js';
 import { isValidChildName, joinPath } from './paths.js';
 import { StoredDataset } from './stored-dataset.js';
@@ -16,15 +16,30 @@ export interface ReadTreeOptions {
   path?: string;
   /** How many metadata calls may be in flight at once (default 16). */
   concurrency?: number;
+  /** How deep groups may nest below the root (default {@link MAX_TREE_DEPTH}); deeper is an error. */
+  maxDepth?: number;
 }
+
+/**
+ * How deep groups may nest by default. NWB files nest a few levels; a file nesting thousands is
+ * broken or hostile, and everything that walks a tree would pay for it.
+ */
+export const MAX_TREE_DEPTH = 1000;
 
 /**
  * Reads the structure of a store: every group with its attributes, every dataset as a lazy handle
  * with its attributes, every link as a {@link LinkNode} (not followed). Calls only `stat`, `list`
  * and `readAttributes`, never `readData`.
+ *
+ * The tree is read level by level (no recursion), each level's calls concurrently. A group seen
+ * again at another path (an HDF5 hard link, told by `GroupInfo.identity`) becomes a link to where
+ * it was first seen, nearest the root first, as HDF5's own tools show it: so a hard link that makes
+ * a cycle reads as a link, not forever. Groups nesting deeper than `maxDepth` are an
+ * InvalidFileError naming the group.
  */
 export async function readTree(reader: StorageReader, options: ReadTreeOptions = {}): Promise<GroupNode> {
   const rootPath = options.path ?? '/';
+  const maxDepth = options.maxDepth ?? MAX_TREE_DEPTH;
   const limit = limiter(Math.max(1, options.concurrency ?? 16));
   const call = <T>(path: string, what: string, fn: () => Promise<T>): Promise<T> =>
     limit(fn).catch((error: unknown) => {
@@ -37,54 +52,91 @@ export async function readTree(reader: StorageReader, options: ReadTreeOptions =
   if (info.kind !== 'group')
     throw new InvalidFileError(`expected a group, found a ${info.kind}`, { path: rootPath });
 
-  const readGroup = async (path: string, attrs: Attributes): Promise<GroupNode> => {
-    const names = await call(path, 'list', () => reader.list(path));
-    const children = await Promise.all(
-      names.map(async (name): Promise<[string, TreeNode]> => {
+  const root = groupNode(await call(rootPath, 'readAttributes', () => reader.readAttributes(rootPath)));
+  /** Where each group with an identity was first seen. */
+  const seen = new Map<string, string>();
+  if (info.identity !== undefined) seen.set(info.identity, rootPath);
+  let level: [string, GroupNode][] = [[rootPath, root]];
+  for (let depth = 1; level.length > 0; depth++) {
+    // Every child of every group of this level: listed and stat'ed concurrently, then placed in
+    // order, so which path of a group counts as first does not depend on timing.
+    const listed = await Promise.all(
+      level.map(async ([path, node]) => {
+        const names = await call(path, 'list', () => reader.list(path));
+        const infos = await Promise.all(
+          names.map(async (name) => {
+            if (!isValidChildName(name))
+              throw new InvalidFileError(`invalid child name ${JSON.stringify(name)}`, { path });
+            const childPath = joinPath(path, name);
+            const child = await call(childPath, 'stat', () => reader.stat(childPath));
+            if (child === undefined) throw new InvalidFileError('listed but missing', { path: childPath });
+            return child;
+          }),
+        );
+        return { path, node, names, infos };
+      }),
+    );
+    const next: [string, GroupNode][] = [];
+    const withAttrs: [string, GroupNode | DatasetNode][] = [];
+    for (const { path, node, names, infos } of listed) {
+      names.forEach((name, i) => {
+        const child = infos[i]!;
         const childPath = joinPath(path, name);
-        if (!isValidChildName(name))
-          throw new InvalidFileError(`invalid child name ${JSON.stringify(name)}`, { path });
-        const child = await call(childPath, 'stat', () => reader.stat(childPath));
-        if (child === undefined) throw new InvalidFileError('listed but missing', { path: childPath });
+        let made: TreeNode;
         switch (child.kind) {
           case 'link':
-            return [name, linkNode(child.target, child.file)];
-          case 'dataset': {
-            const childAttrs = await call(childPath, 'readAttributes', () =>
-              reader.readAttributes(childPath),
-            );
-            return [name, { kind: 'dataset', attrs: childAttrs, value: new StoredDataset(reader, child) }];
-          }
+            made = linkNode(child.target, child.file);
+            break;
+          case 'dataset':
+            made = { kind: 'dataset', attrs: emptyAttributes(), value: new StoredDataset(reader, child) };
+            withAttrs.push([childPath, made]);
+            break;
           case 'group': {
-            const childAttrs = await call(childPath, 'readAttributes', () =>
-              reader.readAttributes(childPath),
-            );
-            return [name, await readGroup(childPath, childAttrs)];
+            const first = child.identity === undefined ? undefined : seen.get(child.identity);
+            if (first !== undefined) {
+              made = linkNode(first);
+              break;
+            }
+            if (child.identity !== undefined) seen.set(child.identity, childPath);
+            if (depth > maxDepth)
+              throw new InvalidFileError(
+                `groups nest deeper than ${maxDepth} levels, more than nwbjs reads`,
+                { path: childPath },
+              );
+            made = groupNode();
+            withAttrs.push([childPath, made]);
+            next.push([childPath, made]);
+            break;
           }
           default:
             throw new InvalidFileError(
               `unknown node kind ${JSON.stringify((child as { kind: unknown }).kind)}`,
-              {
-                path: childPath,
-              },
+              { path: childPath },
             );
         }
+        node.children.set(name, made);
+      });
+    }
+    await Promise.all(
+      withAttrs.map(async ([path, node]) => {
+        node.attrs = await call(path, 'readAttributes', () => reader.readAttributes(path));
       }),
     );
-    return groupNode(attrs, children);
-  };
-
-  const rootAttrs = await call(rootPath, 'readAttributes', () => reader.readAttributes(rootPath));
-  return readGroup(rootPath, rootAttrs);
+    level = next;
+  }
+  return root;
 }
 
 /**
  * A concurrency limit: runs at most `max` of the given functions at once. Only leaf calls go
- * through it (never a call that waits on others), so recursion cannot deadlock.
+ * through it (never a call that waits on others), so it cannot deadlock.
  */
 function limiter(max: number): <T>(fn: () => Promise<T>) => Promise<T> {
   let active = 0;
-  const waiting: Array<() => void> = [];
+  // A queue read from `head`: Array.prototype.shift moves every element, which made a group of
+  // 100 000 children take minutes.
+  let waiting: Array<() => void> = [];
+  let head = 0;
   return async <T>(fn: () => Promise<T>): Promise<T> => {
     // A finishing call hands its slot straight to the next waiter, so the count never overshoots.
     if (active < max) active++;
@@ -92,9 +144,14 @@ function limiter(max: number): <T>(fn: () => Promise<T>) => Promise<T> {
     try {
       return await fn();
     } finally {
-      const next = waiting.shift();
-      if (next !== undefined) next();
-      else active--;
+      if (head < waiting.length) {
+        const next = waiting[head++]!;
+        if (head === waiting.length || head > 4096) {
+          waiting = waiting.slice(head);
+          head = 0;
+        }
+        next();
+      } else active--;
     }
   };
 }
