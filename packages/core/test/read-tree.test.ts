@@ -139,10 +139,10 @@ describe('readTree', () => {
       location: reader.location,
       capabilities: reader.capabilities,
       stat: async (path) => {
-        const alias = aliases[path];
-        const info = await reader.stat(alias ?? path);
-        return info?.kind === 'group' ? { kind: 'group', path, identity: alias ?? path } : info;
+        const info = await reader.stat(aliases[path] ?? path);
+        return info?.kind === 'group' ? { kind: 'group', path } : info;
       },
+      groupIdentity: async (path) => aliases[path] ?? path,
       list: async (path) => {
         const names = await reader.list(path.replace(/^\/acquisition\/g1\/loop/, '/acquisition/g1'));
         if (path === '/acquisition/g1') return [...names, 'loop'];

@@ -21,7 +21,7 @@ import { FORMAT, backendError, hdf5Reason, wrapError } from './errors.js';
 import { Hdf5File } from './file-handle.js';
 import type { H5Module } from './module.js';
 import type { PathFiles } from './platform/types.js';
-import { listGroup, readAttributes, readData, statPath } from './read.js';
+import { groupIdentity, listGroup, readAttributes, readData, statPath } from './read.js';
 import { createDataset, createGroup, createLink, resizeDataset, setAttribute, writeData } from './write.js';
 
 export { HDF5_CAPABILITIES };
@@ -68,6 +68,11 @@ export class Hdf5Backend implements StorageWriter {
 
   async list(path: string): Promise<string[]> {
     return this.#read(path, 'list', () => listGroup(this.#file, path));
+  }
+
+  /** The group's object header address: the same through every hard link to it. */
+  async groupIdentity(path: string): Promise<string | undefined> {
+    return this.#read(path, 'finding the group', () => groupIdentity(this.#file, path));
   }
 
   async readAttributes(path: string): Promise<Attributes> {

@@ -50,7 +50,7 @@ export function statPath(file: Hdf5File, rawPath: string): NodeInfo | undefined 
   if (kind === undefined) return undefined;
   switch (kind.kind) {
     case 'group':
-      return { kind: 'group', path, identity: groupIdentity(file, path) };
+      return { kind: 'group', path };
     case 'dataset':
       return datasetInfo(file, path);
     case 'soft':
@@ -67,7 +67,7 @@ export function statPath(file: Hdf5File, rawPath: string): NodeInfo | undefined 
  * What is the same for every path to a group: its object header address, as an object reference
  * holds it. Hard links can put one group at several paths, even inside itself (a cycle).
  */
-function groupIdentity(file: Hdf5File, path: string): string {
+export function groupIdentity(file: Hdf5File, path: string): string {
   const bytes = guard(path, "finding the group's address", () =>
     file.module.create_object_reference(file.fileId, path),
   );

@@ -72,12 +72,6 @@ export interface GroupInfo {
   readonly kind: 'group';
   /** Absolute path. */
   readonly path: string;
-  /**
-   * The same for every path that reaches this group, where a format lets one group sit at several
-   * paths (HDF5 hard links: its object address). Walkers use it to see a group again, which is how
-   * a hard link that makes a cycle is told apart; absent where each group has one path.
-   */
-  readonly identity?: string;
 }
 
 /** A dataset, as `stat` reports it. */
@@ -169,6 +163,13 @@ export interface StorageReader {
   stat(path: string): Promise<NodeInfo | undefined>;
   /** Names of a group's children (groups, datasets and links), sorted. */
   list(path: string): Promise<string[]>;
+  /**
+   * Optional: what is the same for every path that reaches the group at `path`, where a format
+   * lets one group sit at several paths (HDF5 hard links: its object address). Walkers use it to
+   * see a group again, which is how a hard link that makes a cycle is told apart. Backends where
+   * each group has one path leave it out.
+   */
+  groupIdentity?(path: string): Promise<string | undefined>;
   /** The attributes of a group or dataset; reserved storage attributes are not included. */
   readAttributes(path: string): Promise<Attributes>;
   /**

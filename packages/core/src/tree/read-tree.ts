@@ -32,7 +32,7 @@ export const MAX_TREE_DEPTH = 1000;
  * and `readAttributes`, never `readData`.
  *
  * The tree is read level by level (no recursion), each level's calls concurrently. A group seen
- * again at another path (an HDF5 hard link, told by `GroupInfo.identity`) becomes a link to where
+ * again at another path (an HDF5 hard link, told by `StorageReader.groupIdentity`) becomes a link to where
  * it was first seen, nearest the root first, as HDF5's own tools show it: so a hard link that makes
  * a cycle reads as a link, not forever. Groups nesting deeper than `maxDepth` are an
  * InvalidFileError naming the group.
@@ -55,7 +55,12 @@ export async function readTree(reader: StorageReader, options: ReadTreeOptions =
   const root = groupNode(await call(rootPath, 'readAttributes', () => reader.readAttributes(rootPath)));
   /** Where each group with an identity was first seen. */
   const seen = new Map<string, string>();
-  if (info.identity !== undefined) seen.set(info.identity, rootPath);
+  const identityOf = (path: string): Promise<string | undefined> =>
+    reader.groupIdentity === undefined
+      ? Promise.resolve(undefined)
+      : call(path, 'groupIdentity', () => reader.groupIdentity!(path));
+  const rootIdentity = await identityOf(rootPath);
+  if (rootIdentity !== undefined) seen.set(rootIdentity, rootPath);
   let level: [string, GroupNode][] = [[rootPath, root]];
   for (let depth = 1; level.length > 0; depth++) {
     // Every child of every group of this level: listed and stat'ed concurrently, then placed in
@@ -70,7 +75,7 @@ export async function readTree(reader: StorageReader, options: ReadTreeOptions =
             const childPath = joinPath(path, name);
             const child = await call(childPath, 'stat', () => reader.stat(childPath));
             if (child === undefined) throw new InvalidFileError('listed but missing', { path: childPath });
-            return child;
+            return { child, identity: child.kind === 'group' ? await identityOf(childPath) : undefined };
           }),
         );
         return { path, node, names, infos };
@@ -80,7 +85,7 @@ export async function readTree(reader: StorageReader, options: ReadTreeOptions =
     const withAttrs: [string, GroupNode | DatasetNode][] = [];
     for (const { path, node, names, infos } of listed) {
       names.forEach((name, i) => {
-        const child = infos[i]!;
+        const { child, identity } = infos[i]!;
         const childPath = joinPath(path, name);
         let made: TreeNode;
         switch (child.kind) {
@@ -92,12 +97,12 @@ export async function readTree(reader: StorageReader, options: ReadTreeOptions =
             withAttrs.push([childPath, made]);
             break;
           case 'group': {
-            const first = child.identity === undefined ? undefined : seen.get(child.identity);
+            const first = identity === undefined ? undefined : seen.get(identity);
             if (first !== undefined) {
               made = linkNode(first);
               break;
             }
-            if (child.identity !== undefined) seen.set(child.identity, childPath);
+            if (identity !== undefined) seen.set(identity, childPath);
             if (depth > maxDepth)
               throw new InvalidFileError(
                 `groups nest deeper than ${maxDepth} levels, more than nwbjs reads`,
