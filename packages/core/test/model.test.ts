@@ -65,6 +65,7 @@ const handle = (shape: number[], dtype: DatasetHandle['dtype'] = 'uint8'): Datas
   blocks: () => ({
     [Symbol.asyncIterator]: () => ({ next: () => Promise.reject(new Error('must not be read')) }),
   }),
+  [Symbol.asyncIterator]: () => ({ next: () => Promise.reject(new Error('must not be read')) }),
 });
 const stream = (shape: number[], dtype: DataStream['dtype'] = 'uint8'): DataStream => ({
   kind: 'stream',

@@ -38,7 +38,7 @@ export class Image extends NWBObject {
   /** Throws a ValidationError when the shape does not suit the type or the pixels are not numbers. */
   constructor(options: ImageOptions, context: ModelContext = {}) {
     super(options, context);
-    this.data = toDatasetValue(options.data);
+    this.data = toDatasetValue(options.data, options.name);
     this.resolution = options.resolution;
     this.description = options.description;
     this.dataLayout = options.dataLayout;

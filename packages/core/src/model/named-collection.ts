@@ -2,8 +2,9 @@
  * A collection of named children (acquisition, a processing module, an Images) that refuses a
  * second child of the same name, as a group cannot hold two.
  */
-import { ValidationError } from '../errors.js';
-import type { NamedObject } from './nwb-object.js';
+import { NotFoundError, ValidationError } from '../errors.js';
+import type { NamedObject, NWBObject, NWBObjectClass } from './nwb-object.js';
+import { isNWBType, neurodataTypeOf } from './nwb-object.js';
 
 /** Children by name, in insertion order; adding a taken name throws (rule `unique-name`). */
 export class NamedCollection<T extends NamedObject> implements Iterable<T> {
@@ -29,8 +30,29 @@ export class NamedCollection<T extends NamedObject> implements Iterable<T> {
   }
 
   /** The child named `name`, or undefined. */
-  get(name: string): T | undefined {
-    return this.#items.get(name);
+  get(name: string): T | undefined;
+  /**
+   * The child named `name` if it is a `type` (or extends it), typed so: `acquisition.get('movie',
+   * ImageSeries)` needs no cast. Undefined when absent; a ValidationError (rule `type`) naming the
+   * child when it is of another type.
+   */
+  get<C extends NWBObject>(name: string, type: NWBObjectClass<C>): C | undefined;
+  get(name: string, type?: NWBObjectClass): NamedObject | undefined {
+    const item = this.#items.get(name);
+    if (item === undefined || type === undefined || isNWBType(item, type)) return item;
+    const found = item.neurodataType ?? 'untyped object';
+    throw new ValidationError(`${name} is a ${found}, not a ${neurodataTypeOf(type)}`, {
+      path: `${this.#owner}/${name}`,
+      rule: 'type',
+    });
+  }
+
+  /** Like {@link get}, but a missing child is a NotFoundError naming it. */
+  require<C extends NWBObject>(name: string, type: NWBObjectClass<C>): C {
+    const item = this.get(name, type);
+    if (item === undefined)
+      throw new NotFoundError(`no object named ${JSON.stringify(name)}`, { path: this.#owner });
+    return item;
   }
 
   /** Whether a child is named `name`. */

@@ -97,7 +97,7 @@ export class TimeSeries extends NWBObject {
   constructor(options: TimeSeriesOptions, context: ModelContext = {}) {
     super(options, context);
     if (isNWBType(options.data, TimeSeries)) this.dataSource = options.data;
-    else this.#data = toDatasetValue(options.data);
+    else this.#data = toDatasetValue(options.data, `${options.name}/data`);
     this.unit = options.unit;
     this.resolution = options.resolution ?? -1.0;
     this.conversion = options.conversion ?? 1.0;
@@ -106,7 +106,8 @@ export class TimeSeries extends NWBObject {
     this.startingTime = options.startingTime ?? (options.rate !== undefined ? 0.0 : undefined);
     this.comments = options.comments ?? 'no comments';
     this.description = options.description ?? 'no description';
-    this.control = options.control === undefined ? undefined : toDatasetValue(options.control);
+    this.control =
+      options.control === undefined ? undefined : toDatasetValue(options.control, `${options.name}/control`);
     this.controlDescription =
       options.controlDescription === undefined ? undefined : [...options.controlDescription];
     this.continuity = options.continuity;

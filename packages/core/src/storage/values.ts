@@ -113,6 +113,51 @@ export type CompoundRow = Record<string, number | bigint | boolean | string | Ob
 /** The element storage of an {@link NdArray}, by dtype. */
 export type ArrayData = NumericArray | string[] | ObjectRef[] | RegionRef[] | CompoundRow[];
 
+/** The typed array of each numeric dtype. */
+interface TypedArrays {
+  int8: Int8Array;
+  uint8: Uint8Array;
+  int16: Int16Array;
+  uint16: Uint16Array;
+  int32: Int32Array;
+  uint32: Uint32Array;
+  int64: BigInt64Array;
+  uint64: BigUint64Array;
+  float32: Float32Array;
+  float64: Float64Array;
+}
+
+/**
+ * The element storage `NdArray` uses for a dtype known at compile time: the typed array of a numeric
+ * dtype (`Uint8Array` for `uint8`, `BigInt64Array` for `int64`), `Uint8Array` for bool, strings for
+ * text, references and records otherwise. `ArrayFor<DType>` is every kind ({@link ArrayData}).
+ */
+export type ArrayFor<D extends DType> = DType extends D
+  ? ArrayData
+  : D extends NumericDType
+    ? TypedArrays[D]
+    : D extends 'bool'
+      ? Uint8Array
+      : D extends 'utf8' | 'ascii'
+        ? string[]
+        : D extends 'ref'
+          ? ObjectRef[]
+          : D extends 'region'
+            ? RegionRef[]
+            : CompoundRow[];
+
+/** Whether `array` has dtype `dtype`, narrowing its elements' type (`Uint8Array` for `uint8`). */
+export function hasDType<D extends DType>(
+  array: NdArray,
+  dtype: D,
+): array is NdArray<ArrayFor<D>> & { dtype: D } {
+  return formatDTypeKey(array.dtype) === formatDTypeKey(dtype);
+}
+
+function formatDTypeKey(dtype: DType): string {
+  return typeof dtype === 'string' ? dtype : JSON.stringify(dtype);
+}
+
 /**
  * An n-dimensional array in C (row-major) order. `shape` is `[]` for a scalar (one element).
  *

@@ -24,7 +24,7 @@ import {
 } from '../storage/values.js';
 import { isNWBError } from '../errors.js';
 import type { DataBlock, DatasetHandle, GroupNode, TreeNode } from '../tree/nodes.js';
-import { datasetNode, groupNode, isDatasetHandle, linkNode } from '../tree/nodes.js';
+import { datasetNode, groupNode, handleFrames, isDatasetHandle, linkNode } from '../tree/nodes.js';
 import { readTree } from '../tree/read-tree.js';
 import { StoredDataset } from '../tree/stored-dataset.js';
 import { writeTree } from '../tree/write-tree.js';
@@ -1164,16 +1164,19 @@ function countingReader(reader: StorageReader): { reader: StorageReader; readDat
 
 /** A lazy handle over an array already in memory (as if read from another store). */
 function arrayHandle(path: string, array: NdArray, chunks?: number[]): DatasetHandle {
+  const read = async () => array;
   return {
     kind: 'handle',
     path,
     dtype: array.dtype,
     shape: array.shape,
     layout: chunks === undefined ? {} : { chunks },
-    read: async () => array,
+    read,
     blocks: async function* () {
       yield { start: array.shape.map(() => 0), data: array };
     },
+    // Reads are whole here, so the whole array is its one frame.
+    [Symbol.asyncIterator]: () => handleFrames({ shape: [], read }),
   };
 }
 

@@ -6,7 +6,8 @@
 import { emptyAttributes, type Attributes, type DatasetLayout } from '../storage/backend.js';
 import type { DType } from '../storage/dtype.js';
 import type { Selection } from '../storage/selection.js';
-import type { NdArray } from '../storage/values.js';
+import type { ArrayFor, NdArray } from '../storage/values.js';
+import { hasDType } from '../storage/values.js';
 
 /** A group: attributes and named children, in insertion order. */
 export interface GroupNode {
@@ -50,6 +51,8 @@ export type DatasetValue = NdArray | DatasetHandle | DataStream;
 export interface HandleReadOptions {
   /** A typed array to read into instead of allocating one (see `ReadOptions.out`). */
   out?: NdArray['data'];
+  /** Stops the read: it rejects with the signal's reason (checked before and after reading). */
+  signal?: AbortSignal;
 }
 
 /** One block of a dataset, as chunk iteration yields it: where it starts, and its elements. */
@@ -62,26 +65,59 @@ export interface DataBlock {
 
 /**
  * A lazily read dataset: shape, dtype and layout are known, nothing else is read until asked.
- * `read()` with no selection reads everything.
+ * `read()` with no selection reads everything. `D` is the dtype when known at compile time
+ * (narrow with {@link isHandleOf}), so a read of a `uint8` dataset is typed `Uint8Array`.
+ * `for await (const frame of handle)` reads one index of the first axis at a time.
  */
-export interface DatasetHandle {
+export interface DatasetHandle<D extends DType = DType> {
   /** Always `handle`. */
   readonly kind: 'handle';
   /** Absolute path of the dataset in its file. */
   readonly path: string;
   /** Element type. */
-  readonly dtype: DType;
+  readonly dtype: D;
   /** Extent of each axis. */
   readonly shape: readonly number[];
   /** Chunking, compression and growth as stored. */
   readonly layout: DatasetLayout;
   /** Reads a selection (numpy-style, see `Selection`). */
-  read(selection?: Selection, options?: HandleReadOptions): Promise<NdArray>;
+  read(selection?: Selection, options?: HandleReadOptions): Promise<NdArray<ArrayFor<D>>>;
   /**
    * Iterates the dataset in blocks that follow its chunking along the first axis (whole chunk
    * rows), or in blocks of about `targetBytes` for contiguous data. Each block is read when asked.
    */
   blocks(targetBytes?: number): AsyncIterable<DataBlock>;
+  /** Iterates the frames (indices of the first axis; a scalar is one frame), each read when asked. */
+  [Symbol.asyncIterator](): AsyncIterator<NdArray<ArrayFor<D>>>;
+}
+
+/** Whether `value` is a lazy handle of dtype `dtype` (`isHandleOf(series.data, 'uint8')`). */
+export function isHandleOf<D extends DType>(value: DatasetValue, dtype: D): value is DatasetHandle<D> {
+  return isDatasetHandle(value) && hasDType({ dtype: value.dtype, shape: [], data: [] }, dtype);
+}
+
+/**
+ * The frames of a handle, read one index of the first axis at a time, the next one requested while
+ * the caller works on the current one (a scalar is one frame; an empty dataset has none).
+ */
+export async function* handleFrames<D extends DType>(
+  handle: Pick<DatasetHandle<D>, 'shape' | 'read'>,
+  signal?: AbortSignal,
+): AsyncGenerator<NdArray<ArrayFor<D>>> {
+  if (handle.shape.length === 0) {
+    yield await handle.read(undefined, signal === undefined ? {} : { signal });
+    return;
+  }
+  const count = handle.shape[0]!;
+  const read = (i: number) => handle.read([i], signal === undefined ? {} : { signal });
+  let next = count > 0 ? read(0) : undefined;
+  for (let i = 0; i < count; i++) {
+    const current = next!;
+    next = i + 1 < count ? read(i + 1) : undefined;
+    // A read ahead that the caller never reaches must not be an unhandled rejection.
+    next?.catch(() => undefined);
+    yield await current;
+  }
 }
 
 /**

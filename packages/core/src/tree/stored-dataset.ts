@@ -6,8 +6,10 @@ import type { DatasetInfo, DatasetLayout, StorageReader } from '../storage/backe
 import type { DType } from '../storage/dtype.js';
 import type { Hyperslab, Selection } from '../storage/selection.js';
 import { toHyperslab } from '../storage/selection.js';
-import type { NdArray } from '../storage/values.js';
+import type { ArrayFor, NdArray } from '../storage/values.js';
+import { ValidationError } from '../errors.js';
 import type { DataBlock, DatasetHandle, HandleReadOptions } from './nodes.js';
+import { handleFrames } from './nodes.js';
 import { elementBytes } from './sizes.js';
 
 /** Default size of the blocks {@link StoredDataset.blocks} reads: 16 MiB. */
@@ -20,13 +22,13 @@ export const DEFAULT_BLOCK_BYTES = 16 * 1024 * 1024;
 const WHOLE_CHUNK_SLACK = 4;
 
 /** A {@link DatasetHandle} reading from a {@link StorageReader}. Nothing is read on construction. */
-export class StoredDataset implements DatasetHandle {
+export class StoredDataset<D extends DType = DType> implements DatasetHandle<D> {
   /** Always `handle`. */
   readonly kind = 'handle';
   /** Absolute path of the dataset in its store. */
   readonly path: string;
   /** Element type. */
-  readonly dtype: DType;
+  readonly dtype: D;
   /** Extent of each axis. */
   readonly shape: readonly number[];
   /** Chunking, compression, growth and fill as stored. */
@@ -37,7 +39,7 @@ export class StoredDataset implements DatasetHandle {
   constructor(reader: StorageReader, info: DatasetInfo) {
     this.#reader = reader;
     this.path = info.path;
-    this.dtype = info.dtype;
+    this.dtype = info.dtype as D;
     this.shape = [...info.shape];
     const layout: DatasetLayout = {};
     if (info.chunks !== undefined) layout.chunks = [...info.chunks];
@@ -53,18 +55,30 @@ export class StoredDataset implements DatasetHandle {
   }
 
   /** Reads a selection (numpy-style); with none, the whole dataset. */
-  read(selection?: Selection, options: HandleReadOptions = {}): Promise<NdArray> {
+  async read(selection?: Selection, options: HandleReadOptions = {}): Promise<NdArray<ArrayFor<D>>> {
+    options.signal?.throwIfAborted();
     let slab: Hyperslab;
     try {
       slab = toHyperslab(this.shape, selection);
     } catch (error) {
-      return Promise.reject(new RangeError(`${this.path}: ${(error as Error).message}`, { cause: error }));
+      throw new ValidationError((error as Error).message, {
+        path: this.path,
+        rule: 'selection',
+        cause: error,
+      });
     }
-    return this.#reader.readData(
+    const data = await this.#reader.readData(
       this.path,
       slab,
       options.out === undefined ? undefined : { out: options.out },
     );
+    options.signal?.throwIfAborted();
+    return data as NdArray<ArrayFor<D>>;
+  }
+
+  /** The frames, one index of the first axis at a time (see {@link handleFrames}). */
+  [Symbol.asyncIterator](): AsyncIterator<NdArray<ArrayFor<D>>> {
+    return handleFrames<D>(this);
   }
 
   /**
