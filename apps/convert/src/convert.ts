@@ -7,6 +7,7 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import {
+  InvalidFileError,
   readTree,
   writeTree,
   type Compression,
@@ -17,6 +18,7 @@ import {
   type WriteWarning,
 } from '@nwbjs/core';
 import { UsageError } from './usage-error.js';
+import { danglingLinks, missingRootParts } from './tree-checks.js';
 import { relocateExternalFiles, type ExternalCopies, type ExternalFilesReport } from './external-files.js';
 import {
   isUrl,
@@ -47,6 +49,11 @@ export interface ConvertOptions extends ReadOptions {
   chunks?: readonly number[];
   /** Replace an existing output (otherwise it is an error). */
   overwrite?: boolean;
+  /**
+   * Write a root that calls itself NWBFile but lacks what every NWB file has (identifier,
+   * session_description, session_start_time), with a warning; without it that is an error.
+   */
+  force?: boolean;
   /** Copy external files next to the output instead of rewriting their paths. */
   copyExternal?: boolean;
   progress?: ProgressReporter;
@@ -63,6 +70,8 @@ export interface ConvertSummary {
   warnings: WriteWarning[];
   /** What the conversion could not carry over from the source, in words. */
   notes: string[];
+  /** What is wrong with the source and was written as it is (dangling soft links, a forced root), in words. */
+  problems: string[];
 }
 
 /** Converts `input` to `output` (HDF5 or Zarr either way, or a repack in the same format). */
@@ -106,6 +115,7 @@ export async function convert(
           'specification, as hdmf-zarr < 0.13 wrote them); the output has no cached specification',
       );
     }
+    const problems = sourceProblems(tree, input, options.force ?? false);
     notes.push(...applyChunks(tree, options.chunks));
     const { copies, ...externalFiles } = await relocateExternalFiles(
       tree,
@@ -136,6 +146,7 @@ export async function convert(
       externalFiles,
       warnings,
       notes,
+      problems,
     };
   } catch (error) {
     // Clear the bar so the error message starts its own line.
@@ -146,6 +157,24 @@ export async function convert(
   } finally {
     await reader.close();
   }
+}
+
+/**
+ * What is wrong with the source's tree, in words: dangling soft links (written as they are), and a
+ * root without the required datasets, which is an error unless `force`.
+ */
+function sourceProblems(tree: GroupNode, input: string, force: boolean): string[] {
+  const problems = danglingLinks(tree).map(
+    ({ path, target }) => `${path}: soft link to ${target}, which is not in the file (written as it is)`,
+  );
+  const missing = missingRootParts(tree);
+  if (missing.length > 0) {
+    const what = `the root says NWBFile but has no ${missing.join(', ')}, which every NWB file has`;
+    if (!force)
+      throw new InvalidFileError(`${what}; not written (pass --force to write it anyway)`, { path: input });
+    problems.unshift(`${input}: ${what}; written because of --force, it is not a valid NWB file`);
+  }
+  return problems;
 }
 
 /**

@@ -15,6 +15,7 @@ import {
   type TreeNode,
 } from '@nwbjs/core';
 import { formatBytes } from './format.js';
+import { danglingLinks } from './tree-checks.js';
 import { openReader, type ReadOptions } from './formats.js';
 
 /** One object of an inspected file. */
@@ -31,6 +32,8 @@ export interface InspectEntry {
   bytes?: number;
   /** Link target (`file:path` for external links). */
   target?: string;
+  /** For a soft link, true when its target is not in the file. */
+  dangling?: boolean;
   attributes: string[];
 }
 
@@ -48,6 +51,8 @@ export async function inspect(location: string, options: ReadOptions = {}): Prom
     const tree = await readTree(reader);
     const objects: InspectEntry[] = [];
     describe('/', tree, objects);
+    const dangling = new Set(danglingLinks(tree).map((link) => link.path));
+    for (const entry of objects) if (dangling.has(entry.path)) entry.dangling = true;
     return { location, format: reader.format, objects };
   } finally {
     await reader.close();
@@ -109,7 +114,8 @@ export function formatInspectReport(report: InspectReport): string {
     const name = entry.path === '/' ? '/' : entry.path.slice(entry.path.lastIndexOf('/') + 1);
     const parts = [`${'  '.repeat(depth)}${name}${entry.kind === 'group' && entry.path !== '/' ? '/' : ''}`];
     if (entry.neurodataType) parts.push(`<${entry.neurodataType}>`);
-    if (entry.kind === 'link') parts.push(`-> ${entry.target}`);
+    if (entry.kind === 'link')
+      parts.push(`-> ${entry.target}${entry.dangling ? ' (dangling: not in the file)' : ''}`);
     if (entry.kind === 'dataset') {
       parts.push(`${entry.dtype} (${entry.shape!.join(', ')})`);
       if (entry.chunks) parts.push(`chunks (${entry.chunks.join(', ')})`);

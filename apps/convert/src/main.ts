@@ -30,6 +30,8 @@ Options:
   --copy-external             copy ImageSeries external files next to the output
                               (default: rewrite their relative paths)
   --overwrite                 replace an existing output
+  --force                     write a root that says NWBFile but lacks identifier,
+                              session_description or session_start_time (with a warning)
   --quiet                     no progress bar and no summary
   --timeout SECONDS           an http(s) INPUT's requests give up after this long without an answer
                               (default 30)
@@ -199,6 +201,7 @@ async function runConvert(args: string[], io: Io): Promise<number> {
     chunks: { type: 'string' },
     overwrite: { type: 'boolean' },
     'copy-external': { type: 'boolean' },
+    force: { type: 'boolean' },
     quiet: { type: 'boolean' },
   });
   if (values.help) {
@@ -221,6 +224,7 @@ async function runConvert(args: string[], io: Io): Promise<number> {
     ...readOptions(values),
     overwrite: Boolean(values.overwrite),
     copyExternal: Boolean(values['copy-external']),
+    force: Boolean(values.force),
     progress: !quiet && io.err.isTTY ? terminalProgress(io.err) : silentProgress,
   });
   if (!quiet) {
@@ -238,7 +242,10 @@ async function runConvert(args: string[], io: Io): Promise<number> {
     );
     for (const line of groupWarnings(summary.warnings)) io.err.write(`warning: ${line}\n`);
     for (const note of summary.notes) io.err.write(`note: ${note}\n`);
-  } else {
+  }
+  // What is wrong with what was written is said even when quiet.
+  for (const problem of summary.problems) io.err.write(`warning: ${problem}\n`);
+  if (quiet) {
     // What the output lacks is said even when quiet.
     const lost = summary.warnings.filter((w) => w.code === 'dataset-skipped');
     for (const line of groupWarnings(lost)) io.err.write(`warning: ${line}\n`);

@@ -7,6 +7,7 @@
  */
 import { readTree, treeToNWBFile, validateTree } from '@nwbjs/core';
 import { openReader, type ReadOptions } from './formats.js';
+import { danglingLinks } from './tree-checks.js';
 
 /** One broken rule: the object's path, the rule's name and what is wrong. */
 export interface ValidationProblem {
@@ -42,6 +43,16 @@ export async function validate(location: string, options: ReadOptions = {}): Pro
     // The model and the schema check a few of the same things (a series' timestamps): say each once.
     const seen = new Set(modelProblems.map((p) => `${p.path}\0${p.rule}`));
     const problems = [...modelProblems, ...schemaProblems.filter((p) => !seen.has(`${p.path}\0${p.rule}`))];
+    // Soft links to nothing that the schema does not declare (it reports the ones it does).
+    const reported = new Set(problems.filter((p) => p.rule === 'schema-link-target').map((p) => p.path));
+    for (const { path, target } of danglingLinks(tree)) {
+      if (reported.has(path)) continue;
+      problems.push({
+        path,
+        rule: 'dangling-link',
+        message: `soft link to ${target}, which is not in the file`,
+      });
+    }
     const report: ValidationReport = { location, format: reader.format, problems };
     if (file.nwbVersion !== undefined) report.nwbVersion = file.nwbVersion;
     return report;

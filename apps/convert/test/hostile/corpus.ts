@@ -472,4 +472,63 @@ export const CASES: HostileCase[] = [
     { code: 0 },
     { timeLimit: 60_000, output: 'out/out.nwb' },
   ),
+  ...([false, true] as const).map((force): HostileCase => ({
+    name: `a root that says NWBFile and has nothing else${force ? ', with --force' : ''}`,
+    expect: force
+      ? { code: 0, message: /^warning: .*in\.nwb\.zarr: the root says NWBFile .*written because of --force/m }
+      : {
+          code: 1,
+          message:
+            /in\.nwb\.zarr: the root says NWBFile but has no identifier, session_description, session_start_time.*--force/,
+        },
+    build: async (dir) => {
+      const input = join(dir, 'src/in.nwb.zarr');
+      await mkdir(input);
+      await writeFile(join(input, '.zgroup'), '{"zarr_format": 2}');
+      await writeFile(
+        join(input, '.zattrs'),
+        '{"neurodata_type": "NWBFile", "namespace": "core", "nwb_version": "2.7.0"}',
+      );
+      const output = join(dir, 'out/out.nwb');
+      return {
+        argv: [input, output, ...(force ? ['--force'] : [])],
+        api: async () => {
+          await rm(output, { force: true });
+          return libConvert(input, output, { force });
+        },
+        mayCreate: force ? ['out/out.nwb'] : [],
+      };
+    },
+  })),
+  ...(
+    [
+      [
+        'convert',
+        {
+          code: 0,
+          message:
+            /^warning: \/acquisition\/dangle: soft link to \/general\/devices\/nothing, which is not in the file/m,
+        },
+      ],
+      [
+        'inspect',
+        { code: 0, message: /dangle .*-> \/general\/devices\/nothing \(dangling: not in the file\)/ },
+      ],
+      [
+        'validate',
+        {
+          code: 1,
+          message:
+            /\/acquisition\/dangle: soft link to \/general\/devices\/nothing, which is not in the file \[dangling-link\]/,
+        },
+      ],
+    ] as const
+  ).map(([command, expect]) =>
+    hdf5Case(
+      `a soft link to nothing: ${command}`,
+      "f['acquisition/dangle'] = h5py.SoftLink('/general/devices/nothing')",
+      command,
+      expect,
+    ),
+  ),
 ];
