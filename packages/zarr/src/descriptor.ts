@@ -1,22 +1,23 @@
 /**
- * The Zarr backend as the rest of nwbjs sees it: http(s) URLs and directories holding `.zgroup`,
+ * The Zarr backend as the rest of nwbjs sees it: http(s) URLs and directories holding `.zgroup`
+ * (format 2) or `zarr.json` (format 3, whose content `openZarr` checks),
  * opened with {@link openZarr}, named `.zarr` when created, and written with hdmf-zarr's default
  * compression.
  */
 import type { BackendDescriptor } from '@nwbjs/core';
-import type { ZarrBackend } from './backend.js';
 import { DEFAULT_ZARR_COMPRESSION } from './default-compression.js';
-import type { OpenZarrOptions, ZarrLocation } from './open.js';
+import type { OpenZarrOptions, ZarrLocation, ZarrStorage } from './open.js';
 import { openZarr } from './open.js';
 import { storeName } from './stores/store.js';
 
 /** The Zarr format's descriptor, for NWBIO and apps that pick a format by asking. */
-export const zarrDescriptor: BackendDescriptor<ZarrLocation, OpenZarrOptions, ZarrBackend> = {
+export const zarrDescriptor: BackendDescriptor<ZarrLocation, OpenZarrOptions, ZarrStorage> = {
   format: 'zarr',
   extensions: ['.zarr'],
   headBytes: 0,
   recognizes: async (probe) =>
-    probe.kind === 'url' || (probe.kind === 'directory' && (await probe.has('.zgroup'))),
+    probe.kind === 'url' ||
+    (probe.kind === 'directory' && ((await probe.has('.zgroup')) || (await probe.has('zarr.json')))),
   open: (location, mode, options) => openZarr(location, mode, options),
   describe: (location) =>
     typeof location === 'string' ? location : location instanceof URL ? location.href : storeName(location),

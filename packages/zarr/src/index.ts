@@ -1,12 +1,13 @@
 /**
  * @nwbjs/zarr: the Zarr backend of nwbjs. Reads and writes NWB files in hdmf-zarr's (<= 0.13,
- * Zarr format 2) layout, on disk (Node), in memory and (reading) over HTTP, in Node and in the
+ * Zarr format 2) layout, reads hdmf-zarr >= 0.14's Zarr format 3 layout, on disk (Node), in memory and (reading) over HTTP, in Node and in the
  * browser. The platform-specific parts come through `#platform/...` (see package.json `imports`).
  */
 export { ZarrBackend } from './backend.js';
 export type { ZarrBackendInit } from './backend.js';
 export { openZarr } from './open.js';
-export type { OpenZarrOptions, ZarrLocation } from './open.js';
+export type { OpenZarrOptions, ZarrLocation, ZarrStorage } from './open.js';
+export { ZarrV3Backend } from './v3/backend.js';
 export { DEFAULT_HTTP_TIMEOUT_MS, HttpRequestError } from './stores/fetch-store.js';
 export type { HttpStoreOptions } from './stores/fetch-store.js';
 export type { ListableStore, StagingStore, ZarrStore } from './stores/store.js';

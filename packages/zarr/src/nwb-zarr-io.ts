@@ -1,12 +1,11 @@
 /**
- * NWBZarrIO: read or write a whole NWB file in an hdmf-zarr store, core's {@link NWBIO} on the
+ * NWBZarrIO: read or write a whole NWB file in an hdmf-zarr store (reading: Zarr format 2 or 3), core's {@link NWBIO} on the
  * Zarr descriptor (named after hdmf-zarr's class).
  */
 import type { OpenMode } from '@nwbjs/core';
 import { NWBIO } from '@nwbjs/core';
-import type { ZarrBackend } from './backend.js';
 import { zarrDescriptor } from './descriptor.js';
-import type { OpenZarrOptions, ZarrLocation } from './open.js';
+import type { OpenZarrOptions, ZarrLocation, ZarrStorage } from './open.js';
 
 /**
  * Reads or writes one NWB file in a Zarr store (directory, Map, or URL for reading). Reading
@@ -19,7 +18,7 @@ import type { OpenZarrOptions, ZarrLocation } from './open.js';
  * `compression: 'keep'` writes exactly what each dataset carries, `null` writes nothing
  * compressed, and a Compression applies to every numeric dataset.
  */
-export class NWBZarrIO extends NWBIO<ZarrLocation, OpenZarrOptions, ZarrBackend> {
+export class NWBZarrIO extends NWBIO<ZarrLocation, OpenZarrOptions, ZarrStorage> {
   /** Options of the store's open (HTTP timeouts, chunk concurrency). */
   declare readonly options: OpenZarrOptions;
 

@@ -17,6 +17,11 @@ import { fetchStore, HttpRequestError } from './stores/fetch-store.js';
 import { MapStagingStore, MapStore } from './stores/map-store.js';
 import type { ZarrStore } from './stores/store.js';
 import { isListable, isStaging, storeName } from './stores/store.js';
+import type { ZarrV3Backend } from './v3/backend.js';
+import { openV3Reader, v3RootOf } from './v3/open-v3.js';
+
+/** What {@link openZarr} returns: the format 2 backend, or the format 3 one for a v3 store. */
+export type ZarrStorage = ZarrBackend | ZarrV3Backend;
 
 /**
  * Where a Zarr store lives: a directory path (Node only; refused with an UnsupportedError in a
@@ -45,16 +50,27 @@ export interface OpenZarrOptions extends HttpStoreOptions {
 }
 
 /**
- * Opens an hdmf-zarr store for reading (`'r'`) or writing (`'w-'`: fail if it exists, `'w'`:
+ * Opens an hdmf-zarr store for reading (`'r'`; Zarr format 2 or 3, told apart by the root's
+ * metadata: `.zgroup`, or a `zarr.json` with `zarr_format: 3`) or writing (`'w-'`: fail if it exists, `'w'`:
  * replace it at the successful close; only an empty directory or a Zarr store is ever replaced).
  * Writing needs a directory path (Node only), a Map, or a `StagingStore`. A store is read
  * directly when it can list itself, and through its consolidated metadata otherwise.
  */
 export async function openZarr(
   location: ZarrLocation,
+  mode: Exclude<OpenMode, 'r'>,
+  options?: OpenZarrOptions,
+): Promise<ZarrBackend>;
+export async function openZarr(
+  location: ZarrLocation,
+  mode?: OpenMode,
+  options?: OpenZarrOptions,
+): Promise<ZarrStorage>;
+export async function openZarr(
+  location: ZarrLocation,
   mode: OpenMode = 'r',
   options: OpenZarrOptions = {},
-): Promise<ZarrBackend> {
+): Promise<ZarrStorage> {
   const tuning = options.chunkConcurrency === undefined ? {} : { chunkConcurrency: options.chunkConcurrency };
   const isUrl = location instanceof URL || (typeof location === 'string' && /^https?:\/\//i.test(location));
   if (isUrl) {
@@ -103,14 +119,21 @@ export async function openZarr(
 
 type ReaderInit = Omit<ZarrBackendInit, 'store' | 'staging'>;
 
-/** Opens `store` for reading: directly when it lists itself, else through consolidated metadata. */
-async function openReader(store: ZarrStore, init: ReaderInit): Promise<ZarrBackend> {
+/**
+ * Opens `store` for reading. Format 2: directly when it lists itself, else through consolidated
+ * metadata. Format 3: from the root `zarr.json` (its consolidated metadata when present). A remote
+ * store's `.zmetadata` and `zarr.json` are asked for at once, so either format opens in one round trip.
+ */
+async function openReader(store: ZarrStore, init: ReaderInit): Promise<ZarrStorage> {
   const name = init.location ?? storeName(store);
   if (isListable(store)) {
     const zgroup = await store.get('/.zgroup');
     if (zgroup === undefined) {
-      if ((await store.get('/zarr.json')) !== undefined) throw zarrV3Unsupported();
-      throw new InvalidFileError(`${name} is not a Zarr v2 store (no .zgroup)`, { path: '/' });
+      const v3 = v3RootOf(await store.get('/zarr.json'));
+      if (v3 !== undefined) return openV3Reader(store, v3, name, init.chunkConcurrency);
+      throw new InvalidFileError(`${name} is not a Zarr store (no .zgroup, no zarr.json of format 3)`, {
+        path: '/',
+      });
     }
     parseMetadataBytes(zgroup, '.zgroup', '/');
     return new ZarrBackend({ store, ...init });
@@ -127,7 +150,9 @@ async function openReader(store: ZarrStore, init: ReaderInit): Promise<ZarrBacke
   // 0.13 left the copy in .zmetadata stale (no .specloc), so reading such a store needs the file.
   const rootAttrs = Promise.resolve().then(() => store.get('/.zattrs'));
   rootAttrs.catch(() => undefined); // a failure is reported by the read that uses it, if any
-  const zmetadata = await fetchOrSay('/.zmetadata');
+  const [zmetadata, zarrJson] = await Promise.all([fetchOrSay('/.zmetadata'), fetchOrSay('/zarr.json')]);
+  const v3 = v3RootOf(zarrJson);
+  if (v3 !== undefined) return openV3Reader(store, v3, name, init.chunkConcurrency);
   if (zmetadata !== undefined) {
     const index = parseConsolidatedV2(zmetadata);
     const answered = withAnswer(store, '/.zattrs', rootAttrs);
@@ -135,8 +160,8 @@ async function openReader(store: ZarrStore, init: ReaderInit): Promise<ZarrBacke
   }
   const zgroup = await fetchOrSay('/.zgroup');
   if (zgroup === undefined) {
-    const absent = /^https?:\/\//i.test(name) ? 'HTTP 404 Not Found for both' : 'no';
-    throw new NotFoundError(`${name} is not a Zarr v2 store (${absent} .zmetadata and .zgroup)`, {
+    const absent = /^https?:\/\//i.test(name) ? 'HTTP 404 Not Found for all of' : 'no';
+    throw new NotFoundError(`${name} is not a Zarr store (${absent} .zmetadata, zarr.json and .zgroup)`, {
       path: '/',
     });
   }
@@ -152,12 +177,4 @@ function withAnswer(store: ZarrStore, key: AbsolutePath, answer: Promise<Uint8Ar
   if ('getRange' in store && typeof store.getRange === 'function')
     Object.assign(wrapped, { getRange: store.getRange.bind(store) });
   return wrapped;
-}
-
-function zarrV3Unsupported(): UnsupportedError {
-  return new UnsupportedError('Zarr format 3 stores (hdmf-zarr >= 0.14) are not supported yet', {
-    path: '/',
-    feature: 'zarr-v3',
-    backend: 'zarr',
-  });
 }

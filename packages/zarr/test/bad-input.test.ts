@@ -128,12 +128,16 @@ describe('bad input gives clear errors', () => {
     );
   });
 
-  it('a Zarr v3 store is named as such', async () => {
+  it('a zarr.json that is not a format 3 group is refused by name', async () => {
     const dir = path.join(temp.dir, 'v3.nwb.zarr');
     await mkdir(dir);
-    await writeFile(path.join(dir, 'zarr.json'), JSON.stringify({ zarr_format: 3, node_type: 'group' }));
+    await writeFile(path.join(dir, 'zarr.json'), JSON.stringify({ zarr_format: 3, node_type: 'array' }));
     await expect(openZarr(dir)).rejects.toSatisfy(
-      (e: unknown) => isNWBError(e, 'UnsupportedError') && /format 3/.test(e.message),
+      (e: unknown) => isNWBError(e, 'InvalidFileError') && /not a group/.test(e.message),
+    );
+    await writeFile(path.join(dir, 'zarr.json'), JSON.stringify({ zarr_format: 2, node_type: 'group' }));
+    await expect(openZarr(dir)).rejects.toSatisfy(
+      (e: unknown) => isNWBError(e, 'InvalidFileError') && /not a Zarr store/.test(e.message),
     );
   });
 

@@ -1,6 +1,7 @@
 /**
  * Reading over HTTP from a real server on 127.0.0.1 that logs every request: opening costs one
- * request (.zmetadata), reading one frame fetches only the chunks that frame touches.
+ * round trip (.zmetadata, and zarr.json at the same time in case the store is Zarr format 3),
+ * reading one frame fetches only the chunks that frame touches.
  */
 import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
@@ -42,8 +43,9 @@ describe('remote store over HTTP', () => {
     log.length = 0;
     const reader = await openZarr(base);
     // .zmetadata, and the root .zattrs alongside it: hdmf-zarr 0.6's .zmetadata is stale there (it
-    // lacks .specloc), and asking for it at once costs no round trip of its own.
-    expect(log.map((r) => r.url).sort()).toEqual(['.zattrs', '.zmetadata']);
+    // lacks .specloc), and asking for it at once costs no round trip of its own; zarr.json too, in
+    // case the store is Zarr format 3.
+    expect(log.map((r) => r.url).sort()).toEqual(['.zattrs', '.zmetadata', 'zarr.json']);
     log.length = 0;
     const at = '/acquisition/ImageSeries/data';
     const info = await reader.stat(at);

@@ -161,14 +161,6 @@ export function describeProblem(
   for (const e of chain(error)) {
     if (isNWBError(e, 'UnsupportedError')) {
       const feature = e.feature ?? '';
-      if (feature === 'zarr-v3')
-        return withTechnical({
-          title: 'Zarr v3 stores cannot be read yet',
-          detail:
-            'This store is Zarr format 3 (hdmf-zarr 0.14 and later). The library is gaining Zarr v3; until ' +
-            'then, open a Zarr v2 copy or the HDF5 file.',
-          technical: undefined,
-        });
       if (feature.startsWith('compression:') || feature.startsWith('filter'))
         return withTechnical({
           title: `Unsupported codec: ${feature.replace(/^(compression|filters?):?/, '') || 'unknown'}`,

@@ -103,7 +103,8 @@ function swapBytes(raw: Uint8Array, size: number): void {
   }
 }
 
-function decodeVlen(bytes: Uint8Array, count: number): string[] {
+/** Reads a vlen-utf8 chunk of `count` items (non-UTF-8 bytes kept as core's decodeText does). */
+export function decodeVlen(bytes: Uint8Array, count: number): string[] {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (bytes.length < 4) throw new Error('vlen chunk is truncated');
   const n = view.getUint32(0, true);
@@ -179,7 +180,8 @@ export function encodeElements(
   }
 }
 
-function encodeVlen(values: readonly string[]): Uint8Array {
+/** numcodecs' and Zarr v3's vlen-utf8 layout: `u32le count`, then per item `u32le length` + UTF-8. */
+export function encodeVlen(values: readonly string[]): Uint8Array {
   const parts = values.map((v) => encodeText(v));
   const total = 4 + parts.reduce((n, p) => n + 4 + p.length, 0);
   const out = new Uint8Array(total);
