@@ -195,10 +195,12 @@ describe('provider: frames are what the library reads', () => {
 describe('provider: requests', () => {
   it('opens a consolidated Zarr store in one round trip and reads a frame with one request per chunk', async () => {
     const opening = await requestsDuring('/made/many_frames', () => open('made/many_frames.nwb.zarr'));
-    // .zmetadata, and the root .zattrs asked for alongside it (stale in hdmf-zarr < 0.13's .zmetadata).
+    // .zmetadata, the root .zattrs (stale in hdmf-zarr < 0.13's .zmetadata) and zarr.json (in case
+    // the store is Zarr format 3) are asked for at once: the content decides.
     expect(opening.map((r) => r.path).sort()).toEqual([
       '/made/many_frames.nwb.zarr/.zattrs',
       '/made/many_frames.nwb.zarr/.zmetadata',
+      '/made/many_frames.nwb.zarr/zarr.json',
     ]);
     const view = opened.at(-1)!;
     const series = object(view, MANY_FRAMES.path).frames!;
