@@ -69,16 +69,24 @@ describe('a Zarr NWB over HTTP', () => {
       'ImageSeries',
     );
     expect(report.objects.some((o) => o.path.startsWith('/specifications/core/2.7.0/'))).toBe(true);
-    // Metadata only, in one round trip: .zmetadata and the root .zattrs asked for alongside it (for
-    // stores whose .zmetadata copy is stale); no chunk of any array is fetched to describe the tree.
-    expect(requests.sort()).toEqual([`/ours/${STORE}/.zattrs`, `/ours/${STORE}/.zmetadata`]);
+    // Metadata only, in one round trip: .zmetadata, the root .zattrs asked for alongside it (for
+    // stores whose .zmetadata copy is stale) and zarr.json (for Zarr format 3); no chunk of any array is fetched to describe the tree.
+    expect(requests.sort()).toEqual([
+      `/ours/${STORE}/.zattrs`,
+      `/ours/${STORE}/.zmetadata`,
+      `/ours/${STORE}/zarr.json`,
+    ]);
   });
 
   it("inspect of hdmf-zarr 0.6's stale .zmetadata uses the root attributes fetched alongside", async () => {
     requests.length = 0;
     const { code } = await runCli(['inspect', `${base}/fixtures/${STORE}`]);
     expect(code).toBe(0);
-    expect(requests.sort()).toEqual([`/fixtures/${STORE}/.zattrs`, `/fixtures/${STORE}/.zmetadata`]);
+    expect(requests.sort()).toEqual([
+      `/fixtures/${STORE}/.zattrs`,
+      `/fixtures/${STORE}/.zmetadata`,
+      `/fixtures/${STORE}/zarr.json`,
+    ]);
   });
 
   it('validate finds no problem in a remote store', async () => {

@@ -150,9 +150,18 @@ async function openReader(store: ZarrStore, init: ReaderInit): Promise<ZarrStora
   // 0.13 left the copy in .zmetadata stale (no .specloc), so reading such a store needs the file.
   const rootAttrs = Promise.resolve().then(() => store.get('/.zattrs'));
   rootAttrs.catch(() => undefined); // a failure is reported by the read that uses it, if any
-  const [zmetadata, zarrJson] = await Promise.all([fetchOrSay('/.zmetadata'), fetchOrSay('/zarr.json')]);
-  const v3 = v3RootOf(zarrJson);
-  if (v3 !== undefined) return openV3Reader(store, v3, name, init.chunkConcurrency);
+  // zarr.json (format 3) is asked for at the same time; a failure there matters only when the store
+  // has no .zmetadata either, and .zmetadata's own failure is the one reported.
+  const [zmetadata, zarrJson] = await Promise.all([
+    fetchOrSay('/.zmetadata'),
+    fetchOrSay('/zarr.json').catch((error: unknown) => error as Error),
+  ]);
+  if (zarrJson instanceof Error) {
+    if (zmetadata === undefined) throw zarrJson;
+  } else {
+    const v3 = v3RootOf(zarrJson);
+    if (v3 !== undefined) return openV3Reader(store, v3, name, init.chunkConcurrency);
+  }
   if (zmetadata !== undefined) {
     const index = parseConsolidatedV2(zmetadata);
     const answered = withAnswer(store, '/.zattrs', rootAttrs);

@@ -85,7 +85,7 @@ describe('a store of the caller', () => {
     };
     const rr = await openZarr(remote);
     // The root .zattrs is asked for alongside (for stores whose .zmetadata copy of it is stale).
-    expect(asked.sort()).toEqual(['/.zattrs', '/.zmetadata']);
+    expect(asked.sort()).toEqual(['/.zattrs', '/.zmetadata', '/zarr.json']);
     expect((await rr.readAttributes('/acquisition'))['note']?.data).toEqual(['custom']);
     await rr.close();
   });

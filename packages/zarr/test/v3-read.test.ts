@@ -291,7 +291,7 @@ describe('a v3 store over HTTP', () => {
     try {
       const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
       const reader = await openZarr(base);
-      expect(log.sort()).toEqual(['/.zmetadata', '/zarr.json']);
+      expect(log.sort()).toEqual(['/.zattrs', '/.zmetadata', '/zarr.json']);
       log.length = 0;
       expect(await reader.list('/data')).toContain('values');
       expect(await reader.readAttributes('/data/values')).toHaveProperty('unit');
