@@ -8,7 +8,7 @@ import { readdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { NdArray, StorageReader } from '@nwbjs/core';
 import { isNWBError, slice, toHyperslab, wholeHyperslab } from '@nwbjs/core';
 import { NWBZarrIO, openZarr } from '../src/index.js';
@@ -291,7 +291,7 @@ describe('a v3 store over HTTP', () => {
     try {
       const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
       const reader = await openZarr(base);
-      expect(log.sort()).toEqual(['/.zattrs', '/.zmetadata', '/zarr.json']);
+      await vi.waitFor(() => expect([...log].sort()).toEqual(['/.zattrs', '/.zmetadata', '/zarr.json']));
       log.length = 0;
       expect(await reader.list('/data')).toContain('values');
       expect(await reader.readAttributes('/data/values')).toHaveProperty('unit');
