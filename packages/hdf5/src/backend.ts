@@ -3,6 +3,7 @@
  * write (into a temporary sibling that becomes the target only when `close()` succeeds). Files
  * given as bytes or written to memory use the same backend (see `in-memory.ts`).
  */
+import { rewriteBoolStandIns } from './bool-enum.js';
 import type {
   Attributes,
   DatasetDefinition,
@@ -22,7 +23,15 @@ import { Hdf5File } from './file-handle.js';
 import type { H5Module } from './module.js';
 import type { PathFiles } from './platform/types.js';
 import { groupIdentity, listGroup, readAttributes, readData, statPath } from './read.js';
-import { createDataset, createGroup, createLink, resizeDataset, setAttribute, writeData } from './write.js';
+import {
+  createDataset,
+  createGroup,
+  createLink,
+  resizeDataset,
+  setAttribute,
+  settleBoolAttributes,
+  writeData,
+} from './write.js';
 
 export { HDF5_CAPABILITIES };
 
@@ -134,10 +143,13 @@ export class Hdf5Backend implements StorageWriter {
       return;
     }
     try {
+      settleBoolAttributes(this.#file);
       const flushed = module.flush(fileId);
       const closed = module.close_file(fileId);
       if (flushed < 0 || closed < 0)
         throw backendError(this.location, 'flushing and closing the file failed');
+      if (this.#file.fsPath !== undefined)
+        rewriteBoolStandIns(module, this.#file.fsPath, this.#file.boolStandIns, this.location);
     } catch (error) {
       this.#storage?.discard();
       throw wrapError(error, this.location, 'closing the file');

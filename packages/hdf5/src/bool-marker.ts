@@ -1,7 +1,7 @@
 /**
- * Booleans. h5py stores bool as an HDF5 enum {FALSE = 0, TRUE = 1}, which this package reads; but
- * h5wasm cannot create enum types, so bools are written as uint8 and marked with a reserved
- * attribute, which the reader hides and uses to give the dtype back. Other HDF5 readers see uint8.
+ * The bool markers of files written before bools became h5py's enum (see `bool-enum.ts`): a uint8
+ * dataset or attribute marked with a reserved attribute, which the reader hides and uses to give the
+ * dtype back. Still written for the one case the enum rewrite cannot find: an empty bool attribute.
  */
 
 /** On a dataset holding bools as uint8: the scalar text "bool". */

@@ -5,6 +5,7 @@
  */
 import type { CompoundField, DType, NumericDType, ScalarDType } from '@nwbjs/core';
 import { isCompoundDType, isNumericDType } from '@nwbjs/core';
+import { isBoolStandInType } from './bool-enum.js';
 import { unsupported } from './errors.js';
 import type { Metadata } from './module.js';
 import { REGION_REF_SIZE } from './region-refs.js';
@@ -55,6 +56,7 @@ export function isBoolEnum(meta: Metadata): boolean {
 
 /** The nwbjs dtype of an HDF5 datatype; UnsupportedError (about `path`) for ones nwbjs lacks. */
 export function dtypeOf(meta: Metadata, path: string): DType {
+  if (isBoolStandInType(meta)) return 'bool';
   if (meta.type === H5T.COMPOUND) {
     const members = meta.compound_type?.members ?? [];
     const compound: CompoundField[] = members.map((m) => ({
@@ -108,8 +110,8 @@ export function holdsVlen(meta: Metadata): boolean {
 }
 
 /**
- * The datatype to create for `dtype`. `bool` is stored as uint8: h5wasm cannot create enum types
- * (see the bool marker in `bool-marker.ts`).
+ * The datatype to create for `dtype`, and to encode its elements by. `bool` is uint8 here: h5wasm
+ * cannot create enum types, so bools are created as stand-ins (see `bool-enum.ts`) of the same bytes.
  */
 export function typeMetadata(dtype: DType, path: string): TypeMetadata {
   if (isCompoundDType(dtype)) {

@@ -6,6 +6,7 @@
  */
 import type { DType } from '@nwbjs/core';
 import { baseName, normalizePath, parentPath } from '@nwbjs/core';
+import type { BoolStandIn } from './bool-enum.js';
 import { backendError, guard } from './errors.js';
 import { ScratchBuffer } from './heap.js';
 import type { H5Module, Metadata } from './module.js';
@@ -55,10 +56,15 @@ export class Hdf5File {
 
   /** Decodes region references (from the file's bytes); absent when the file's path is unknown. */
   readonly regions: RegionDecoder | undefined;
+  /** Where HDF5 has the file, in h5wasm's file system. */
+  readonly fsPath: string | undefined;
+  /** Bools written as stand-ins, by id, to be rewritten into h5py's enum when the file closes. */
+  readonly boolStandIns = new Map<string, BoolStandIn>();
 
   constructor(module: H5Module, fileId: bigint, fsPath?: string) {
     this.module = module;
     this.fileId = fileId;
+    this.fsPath = fsPath;
     this.regions = fsPath === undefined ? undefined : new RegionDecoder(module, fileId, fsPath);
     this.readBuffer = new ScratchBuffer(module);
     this.writeBuffer = new ScratchBuffer(module);

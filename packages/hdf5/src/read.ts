@@ -25,6 +25,7 @@ import {
   shapeSize,
   typedArrayFor,
 } from '@nwbjs/core';
+import { boolsOfStandIn } from './bool-enum.js';
 import { BOOL_ATTRS_MARKER, DTYPE_MARKER, isReservedAttribute } from './bool-marker.js';
 import { copyNumeric, decodeElements } from './decode.js';
 import { H5T, dtypeOf, holdsVlen } from './dtypes.js';
@@ -145,7 +146,10 @@ export function readAttributes(file: Hdf5File, rawPath: string): Attributes {
   for (const name of names) {
     if (isReservedAttribute(name)) continue;
     const value = readAttribute(file, path, name);
-    attrs[name] = boolNames.has(name) && value.dtype === 'uint8' ? { ...value, dtype: 'bool' } : value;
+    attrs[name] =
+      boolNames.has(name) && value.dtype === 'uint8'
+        ? { ...value, dtype: 'bool' }
+        : (boolsOfStandIn(value) ?? value);
   }
   return attrs;
 }

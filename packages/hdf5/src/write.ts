@@ -21,7 +21,8 @@ import {
   rowRuns,
   shapeSize,
 } from '@nwbjs/core';
-import { BOOL_ATTRS_MARKER, DTYPE_MARKER, isReservedAttribute } from './bool-marker.js';
+import { boolAttributeStandIn, boolDatasetType, boolsOfStandIn, standInId } from './bool-enum.js';
+import { BOOL_ATTRS_MARKER, isReservedAttribute } from './bool-marker.js';
 import type { TypeMetadata } from './dtypes.js';
 import { CSET_ASCII, H5T, typeMetadata } from './dtypes.js';
 import { encodeFixed, freeHeapStrings } from './encode.js';
@@ -106,6 +107,9 @@ export function createDataset(
   }
   const type = fixed ?? typeMetadata(dtype, path);
   const bytes = shapeSize(shape) * type.size;
+  // Bools are created as a stand-in of the same bytes, rewritten into h5py's enum on close.
+  const standIn = dtype === 'bool' ? standInId() : undefined;
+  const created = standIn === undefined ? type : boolDatasetType(standIn);
 
   // Whether the dataset is chunked is core's decision; big data is then written in runs of rows.
   const chunks = chunksFor(definition, HDF5_CAPABILITIES);
@@ -113,7 +117,7 @@ export function createDataset(
   const chunked = layout.chunks !== null;
 
   const meta = (dims: readonly number[]) => ({
-    ...type,
+    ...created,
     shape: dims.map(BigInt),
     maxshape: layout.maxshape ?? dims.map(BigInt),
     chunks: layout.chunks,
@@ -182,8 +186,7 @@ export function createDataset(
   }
   file.added(path, { kind: 'dataset' });
   file.changed(path);
-  if (dtype === 'bool')
-    setRawAttribute(file, path, DTYPE_MARKER, { dtype: 'ascii', shape: [], data: ['bool'] });
+  if (standIn !== undefined) file.boolStandIns.set(standIn, { path });
   if (data !== undefined && !text && chunked && bytes > MAX_CALL_BYTES) {
     writeData(
       file,
@@ -293,11 +296,48 @@ export function setAttribute(file: Hdf5File, rawPath: string, name: string, valu
     throw unsupported(path, `attribute ${name}: compound attributes are not supported`, 'compound-attribute');
   }
   checkArrayData(`${path}@${name}`, value);
-  const wasBool = boolAttributeNames(file, path);
-  setRawAttribute(file, path, name, value.dtype === 'bool' ? { ...value, dtype: 'uint8' } : value);
+  writeAttribute(file, path, name, value, false);
+}
+
+/** The largest number of attributes HDF5 keeps in an object's header (beyond it: dense storage). */
+const MAX_COMPACT_ATTRIBUTES = 8;
+
+/**
+ * Before the file closes: a bool attribute whose object ended up with more attributes than its
+ * header holds lives in HDF5's dense attribute storage, where its enum rewrite cannot reach; it is
+ * written again as uint8 with the bool marker (which nwbjs reads back as bool).
+ */
+export function settleBoolAttributes(file: Hdf5File): void {
+  for (const [id, standIn] of [...file.boolStandIns]) {
+    const { path, attribute } = standIn;
+    if (attribute === undefined || attributeNames(file, path).length <= MAX_COMPACT_ATTRIBUTES) continue;
+    file.boolStandIns.delete(id);
+    const value = boolsOfStandIn(readAttribute(file, path, attribute));
+    if (value !== undefined) writeAttribute(file, path, attribute, value, true);
+  }
+}
+
+function writeAttribute(
+  file: Hdf5File,
+  path: string,
+  name: string,
+  value: NdArray,
+  forceMarker: boolean,
+): void {
+  forgetStandIn(file, path, name);
   const isBool = value.dtype === 'bool';
-  if (isBool !== wasBool.has(name)) {
-    if (isBool) wasBool.add(name);
+  // An empty bool attribute holds no text to find its stand-in by: it stays uint8 with the marker.
+  const marked = isBool && (forceMarker || shapeSize(value.shape) === 0);
+  if (isBool && !marked) {
+    const id = standInId();
+    setRawAttribute(file, path, name, boolAttributeStandIn(value, id));
+    file.boolStandIns.set(id, { path, attribute: name });
+  } else {
+    setRawAttribute(file, path, name, isBool ? { ...value, dtype: 'uint8' } : value);
+  }
+  const wasBool = boolAttributeNames(file, path);
+  if (marked !== wasBool.has(name)) {
+    if (marked) wasBool.add(name);
     else wasBool.delete(name);
     if (wasBool.size > 0) {
       setRawAttribute(file, path, BOOL_ATTRS_MARKER, {
@@ -308,6 +348,13 @@ export function setAttribute(file: Hdf5File, rawPath: string, name: string, valu
     } else {
       deleteAttribute(file, path, BOOL_ATTRS_MARKER);
     }
+  }
+}
+
+/** Drops the stand-in an attribute had, if it is being replaced or deleted. */
+function forgetStandIn(file: Hdf5File, path: string, name: string): void {
+  for (const [id, standIn] of file.boolStandIns) {
+    if (standIn.path === path && standIn.attribute === name) file.boolStandIns.delete(id);
   }
 }
 

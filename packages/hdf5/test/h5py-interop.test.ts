@@ -118,24 +118,97 @@ describe.skipIf(!hasH5py)('files written by h5py', () => {
 });
 
 describe.skipIf(!hasH5py)('files read by h5py', () => {
-  it('sees int64 scalars, and bools as uint8 (documented: h5wasm cannot write enums)', async () => {
+  it('sees int64 scalars, and bools as h5py writes them (the enum FALSE/TRUE over int8)', async () => {
     const path = join(dir, 'ours.h5');
     const w = await openHdf5(path, 'w');
     await w.createDataset('/flags', { dtype: 'bool', shape: [2] }, {}, boolArray([true, false]));
+    await w.createDataset(
+      '/flag',
+      { dtype: 'bool', shape: [] },
+      { on: boolArray([true], []) },
+      boolArray([false], []),
+    );
+    await w.createDataset('/none', { dtype: 'bool', shape: [0] }, {}, boolArray([]));
+    // Streamed: created empty, grown and written in blocks, chunked and compressed.
+    await w.createDataset('/many', {
+      dtype: 'bool',
+      shape: [1000],
+      chunks: [100],
+      compression: { codec: 'gzip', level: 4 },
+    });
+    for (let start = 0; start < 1000; start += 250) {
+      await w.writeData(
+        '/many',
+        [start],
+        boolArray(Array.from({ length: 250 }, (_, i) => (start + i) % 3 === 0)),
+      );
+    }
+    await w.createGroup('/g', { flags: boolArray([true, false, true], [3]), one: boolArray([false], []) });
+    // Replaced: the old value's stand-in is gone, the new one is rewritten.
+    await w.setAttribute('/g', 'one', boolArray([true], []));
     await w.createDataset(
       '/i64',
       { dtype: 'int64', shape: [] },
       {},
       ndarray('int64', [], BigInt64Array.of(-5n)),
     );
+    // Before the file is closed, the stand-ins read as bools.
+    expect(await w.readData('/flags', wholeHyperslab([2]))).toEqual(boolArray([true, false]));
+    expect((await w.readAttributes('/g'))['flags']).toEqual(boolArray([true, false, true], [3]));
+    await w.close();
+    const read = python(`
+import h5py, json, numpy as np
+def b(x): return [str(x.dtype), np.asarray(x).tolist()]
+with h5py.File(${JSON.stringify(path)}, 'r') as f:
+    print(json.dumps({'flags': b(f['flags']), 'flag': b(f['flag']), 'on': b(f['flag'].attrs['on']),
+                      'none': b(f['none']), 'many': [str(f['many'].dtype), int(f['many'][()].sum())],
+                      'g': b(f['g'].attrs['flags']), 'one': b(f['g'].attrs['one']),
+                      'attrs': sorted(f['g'].attrs.keys()) + sorted(f['flags'].attrs.keys()),
+                      'i64': [str(f['i64'].dtype), f['i64'].shape, int(f['i64'][()])]}))
+`);
+    expect(read.status, read.output).toBe(0);
+    expect(JSON.parse(read.output)).toEqual({
+      flags: ['bool', [true, false]],
+      flag: ['bool', false],
+      on: ['bool', true],
+      none: ['bool', []],
+      many: ['bool', 334],
+      g: ['bool', [true, false, true]],
+      one: ['bool', true],
+      attrs: ['flags', 'one'],
+      i64: ['int64', [], -5],
+    });
+    const r = await openHdf5(path, 'r');
+    try {
+      expect(await r.readData('/flags', wholeHyperslab([2]))).toEqual(boolArray([true, false]));
+      expect((await r.readAttributes('/g'))['one']).toEqual(boolArray([true], []));
+    } finally {
+      await r.close();
+    }
+  });
+});
+
+describe.skipIf(!hasH5py)('bool attributes beyond what an object header holds', () => {
+  it('are written as uint8 with the bool marker, which nwbjs reads back as bool', async () => {
+    const path = join(dir, 'dense.h5');
+    const w = await openHdf5(path, 'w');
+    const attrs = Object.fromEntries(
+      Array.from({ length: 9 }, (_, i) => [`a${i}`, ndarray('int32', [], Int32Array.of(i))]),
+    );
+    await w.createGroup('/g', { ...attrs, flag: boolArray([true], []) });
     await w.close();
     const read = python(`
 import h5py, json
 with h5py.File(${JSON.stringify(path)}, 'r') as f:
-    print(json.dumps({'flags': [str(f['flags'].dtype), f['flags'][()].tolist()],
-                      'i64': [str(f['i64'].dtype), f['i64'].shape, int(f['i64'][()])]}))
+    print(json.dumps([str(f['g'].attrs['flag'].dtype), '_nwbjs_bool_attrs' in f['g'].attrs]))
 `);
     expect(read.status, read.output).toBe(0);
-    expect(JSON.parse(read.output)).toEqual({ flags: ['uint8', [1, 0]], i64: ['int64', [], -5] });
+    expect(JSON.parse(read.output)).toEqual(['uint8', true]);
+    const r = await openHdf5(path, 'r');
+    try {
+      expect((await r.readAttributes('/g'))['flag']).toEqual(boolArray([true], []));
+    } finally {
+      await r.close();
+    }
   });
 });
