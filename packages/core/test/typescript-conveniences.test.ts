@@ -1,6 +1,6 @@
 /**
  * What TypeScript users of zarrita and PyNWB expect: reads typed by dtype, frames by `for await`,
- * AbortSignal on reads, typed getters, and nested JS arrays as data.
+ * AbortSignal on reads, `await using` on an IO, typed getters, and nested JS arrays as data.
  */
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import type { BackendDescriptor, DatasetHandle, NdArray } from '../src/index.js';
@@ -41,6 +41,15 @@ async function opened(location: string) {
 }
 
 describe('TypeScript conveniences', () => {
+  it('`await using` closes (and so commits) an IO when the block ends', async () => {
+    {
+      await using io = new NWBIO(memory, 'disposed', 'w');
+      await io.write(tutorialFile(2));
+    }
+    await using io = new NWBIO(memory, 'disposed', 'r');
+    expect((await io.read()).identifier).toBe('fixture-tutorial-images');
+  });
+
   it('types reads by dtype, and iterates frames with `for await`', async () => {
     const io = await opened('frames');
     const file = await io.read();

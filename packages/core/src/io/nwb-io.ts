@@ -117,4 +117,20 @@ export class NWBIO<Location = string, Options = undefined, Backend extends Stora
     const backend = await this.#backend?.catch(() => undefined);
     await backend?.abort();
   }
+
+  /**
+   * `await using io = new NWBHDF5IO(...)`: {@link close} when the block ends, as PyNWB's `with`
+   * does. A failed {@link write} has already discarded its file, so only a complete one is committed.
+   */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+}
+
+// The well-known symbol, declared here too so that these types compile in projects whose `lib`
+// lacks `esnext.disposable` (TypeScript merges this with the lib's own declaration where present).
+declare global {
+  interface SymbolConstructor {
+    readonly asyncDispose: unique symbol;
+  }
 }
