@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { readFile, readdir, readlink, rm } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CASES, SECRET_TEXT, skeleton } from './hostile/corpus.js';
+import { CASES, SECRET_TEXT, skeleton, type BuiltCase, type HostileCase } from './hostile/corpus.js';
 import { runCli, tempDir } from './helpers.js';
 
 const temp = await tempDir('nwb-hostile-');
@@ -73,6 +73,19 @@ describe('hostile and broken files', () => {
       const dir = join(temp.dir, `case-${index}`);
       await skeleton(dir);
       const built = await hostile.build(dir);
+      try {
+        await run(dir, hostile, built, limit);
+      } finally {
+        await built.cleanup?.();
+      }
+    });
+  });
+});
+
+/** Runs a built case through the CLI and the library, checking what each did. */
+async function run(dir: string, hostile: HostileCase, built: BuiltCase, limit: number): Promise<void> {
+  {
+    {
       const before = await snapshot(dir);
 
       // The CLI.
@@ -102,6 +115,6 @@ describe('hostile and broken files', () => {
       expect(changes(before, afterApi, built.mayCreate), 'nothing written outside the output').toEqual([]);
       expect(await leaks(dir, afterApi), 'no secret in the output').toEqual([]);
       await built.check?.();
-    });
-  });
-});
+    }
+  }
+}

@@ -10,7 +10,9 @@
  * A case never needs anything but Node and the repository: HDF5 inputs are made with h5wasm.
  */
 import { execFile } from 'node:child_process';
-import { cp, mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { createServer, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { readTree, writeTree, type GroupNode, type NdArray, type TreeNode } from '@nwbjs/core';
 import { openHdf5 } from '@nwbjs/hdf5';
@@ -37,6 +39,8 @@ export interface BuiltCase {
   mayCreate: string[];
   /** Checks of the output after a successful run. */
   check?: () => Promise<void>;
+  /** Stops what the case started (a server). */
+  cleanup?: () => Promise<void>;
 }
 
 /** One case of the corpus. */
@@ -314,6 +318,82 @@ const CYCLE =
 const DEEP = "g = f['analysis']\nfor i in range(10000):\n    g = g.create_group('g')";
 const WIDE = "g = f['analysis']\nfor i in range(100000):\n    g.create_group(f'g{i}')";
 
+/** What a hostile server does instead of serving a file; true when it handled the request. */
+type Misbehaviour = (key: string, res: ServerResponse, body: () => Promise<Buffer>) => Promise<boolean>;
+
+const CHUNK = 'acquisition/static_images/gray_u8/0.0';
+const CHUNK_ERROR = /\/acquisition\/static_images\/gray_u8/;
+
+/** [what it does, how, what the run must end in]. */
+const SERVER_CASES: [string, Misbehaviour, Expectation][] = [
+  [
+    'answers 500 for a chunk',
+    async (key, res) => key === CHUNK && (res.writeHead(500).end(), true),
+    { code: 1, message: /\/acquisition\/static_images\/gray_u8: .*HTTP 500/ },
+  ],
+  [
+    'cuts a chunk short of its Content-Length',
+    async (key, res, body) => {
+      if (key !== CHUNK) return false;
+      const bytes = await body();
+      res.writeHead(200, { 'content-length': bytes.length });
+      res.write(bytes.subarray(0, bytes.length >> 1));
+      res.destroy();
+      return true;
+    },
+    { code: 1, message: CHUNK_ERROR },
+  ],
+  [
+    'never answers for a chunk (--timeout 2)',
+    async (key) => key === CHUNK,
+    { code: 1, message: /\/acquisition\/static_images\/gray_u8: .*no answer within 2 s/ },
+  ],
+  [
+    'redirects a chunk to file:///etc/passwd',
+    async (key, res) => key === CHUNK && (res.writeHead(302, { location: 'file:///etc/passwd' }).end(), true),
+    { code: 1, message: CHUNK_ERROR },
+  ],
+  [
+    'lists keys that escape the root in .zmetadata',
+    async (key, res, body) => {
+      if (key !== '.zmetadata') return false;
+      const meta = JSON.parse((await body()).toString()) as { metadata: Record<string, unknown> };
+      meta.metadata['../../../escape/.zgroup'] = { zarr_format: 2 };
+      meta.metadata['acquisition/../../outside/.zgroup'] = { zarr_format: 2 };
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(meta));
+      return true;
+    },
+    { code: 1, message: /escape|outside|\.\./ },
+  ],
+];
+
+/** Serves `root` on 127.0.0.1, except where `misbehave` handles a request. */
+async function hostileServer(
+  root: string,
+  misbehave: Misbehaviour,
+): Promise<{ url: string; close: () => Promise<void> }> {
+  const server = createServer((req, res) => {
+    const key = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname).replace(/^\/+/, '');
+    const file = join(root, key);
+    const body = () => readFile(file);
+    void misbehave(key, res, body).then(async (handled) => {
+      if (handled) return;
+      const info = await stat(file).catch(() => undefined);
+      if (key.includes('..') || info === undefined || !info.isFile()) return void res.writeHead(404).end();
+      res.writeHead(200, { 'content-length': info.size }).end(await body());
+    });
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  return {
+    url,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise((done) => server.close(done));
+    },
+  };
+}
+
 /** The corpus. */
 export const CASES: HostileCase[] = [
   {
@@ -531,4 +611,18 @@ export const CASES: HostileCase[] = [
       expect,
     ),
   ),
+  ...SERVER_CASES.map(([name, misbehave, expect]): HostileCase => ({
+    name: `a server that ${name}`,
+    expect,
+    build: async (dir) => {
+      const server = await hostileServer(join(FIXTURES, 'static_images.nwb.zarr'), misbehave);
+      const output = join(dir, 'out/out.nwb');
+      return {
+        argv: [server.url, output, '--timeout', '2'],
+        api: () => libConvert(server.url, output, { timeoutMs: 2000 }),
+        mayCreate: [],
+        cleanup: server.close,
+      };
+    },
+  })),
 ];

@@ -65,9 +65,14 @@ export function prefixOf(path: string): AbsolutePath {
 }
 
 /**
- * `: why` for a store's own refusals (a key outside the store), which say more than the error
- * that wraps them; nothing for other failures.
+ * `: why` for a store's own refusals (a key outside the store) and failed HTTP requests (`HTTP 500
+ * ...`, `no answer within 30 s`), which say more than the error that wraps them; nothing for other
+ * failures.
  */
 export function causeDetail(cause: unknown): string {
-  return (cause as { code?: unknown }).code === 'EOUTSIDESTORE' ? `: ${(cause as Error).message}` : '';
+  if ((cause as { code?: unknown }).code === 'EOUTSIDESTORE') return `: ${(cause as Error).message}`;
+  const reason = (cause as { reason?: unknown }).reason;
+  if ((cause as { name?: unknown }).name === 'HttpRequestError' && typeof reason === 'string')
+    return `: ${reason}`;
+  return '';
 }
