@@ -47,6 +47,11 @@ export interface ConvertOptions extends ReadOptions {
    * of the other rank is left as it was, and the summary's notes say so.
    */
   chunks?: readonly number[];
+  /**
+   * The Zarr format of a Zarr output: 2 (default; every hdmf-zarr reads it, 0.14 through
+   * `NWBZarrV2IO`) or 3 (hdmf-zarr 0.14's layout; hdmf-zarr before 0.14 cannot read it).
+   */
+  zarrFormat?: 2 | 3;
   /** Replace an existing output (otherwise it is an error). */
   overwrite?: boolean;
   /**
@@ -87,6 +92,9 @@ export async function convert(
       `${output}: cannot tell the output format from its name; end it in .nwb or .zarr, or pass --to`,
     );
   }
+  if (options.zarrFormat !== undefined && toFormat !== 'zarr') {
+    throw new UsageError(`${output}: --zarr-format applies to Zarr output, and this output is ${toFormat}`);
+  }
   if (!isUrl(input) && path.resolve(input) === path.resolve(output)) {
     throw new UsageError(`${output}: input and output are the same; write to a new path`);
   }
@@ -124,7 +132,7 @@ export async function convert(
       options.copyExternal ?? false,
     );
     const counts = countTree(tree);
-    writer = await openWriter(output, toFormat, options.overwrite ? 'w' : 'w-');
+    writer = await openWriter(output, toFormat, options.overwrite ? 'w' : 'w-', options.zarrFormat);
     await writeTree(writer, tree, {
       compression: options.compression === undefined ? 'keep' : options.compression,
       // The event loop turns between copies, so Ctrl-C is acted on within one copy's time rather

@@ -12,10 +12,18 @@ import { zarrDescriptor } from '@nwbjs/zarr';
 import { UsageError } from './usage-error.js';
 
 /** The backends the CLI reads and writes, asked in this order. */
-export const BACKENDS: readonly BackendDescriptor<string, { timeoutMs?: number } | undefined>[] = [
+export const BACKENDS: readonly BackendDescriptor<string, BackendOptions | undefined>[] = [
   hdf5Descriptor,
   zarrDescriptor,
 ];
+
+/** Options the CLI passes to a backend's open (each backend reads those it knows). */
+export interface BackendOptions {
+  /** For http(s) inputs: ms each request may wait for an answer. */
+  timeoutMs?: number;
+  /** For Zarr outputs: the Zarr format to write (2 or 3). */
+  zarrFormat?: 2 | 3;
+}
 
 /** A storage format's name, as its descriptor gives it (`hdf5`, `zarr`). */
 export type Format = string;
@@ -29,7 +37,7 @@ export function isUrl(location: string): boolean {
 }
 
 /** The descriptor of the format named `format` (one of {@link FORMAT_NAMES}). */
-function backendNamed(format: Format): BackendDescriptor<string, { timeoutMs?: number } | undefined> {
+function backendNamed(format: Format): BackendDescriptor<string, BackendOptions | undefined> {
   const backend = BACKENDS.find((b) => b.format === format);
   if (backend === undefined)
     throw new UsageError(`--to: expected ${FORMAT_NAMES.join(' or ')}, got '${format}'`);
@@ -58,14 +66,12 @@ async function probe(location: string): Promise<LocationProbe> {
 }
 
 /** The backend of an existing input: the first descriptor that recognises it. */
-async function detectInput(
-  location: string,
-): Promise<BackendDescriptor<string, { timeoutMs?: number } | undefined>> {
+async function detectInput(location: string): Promise<BackendDescriptor<string, BackendOptions | undefined>> {
   const found = await probe(location);
   for (const backend of BACKENDS) if (await backend.recognizes(found)) return backend;
   throw new InvalidFileError(
     found.kind === 'directory'
-      ? 'not an NWB file: a directory without .zgroup, so not a Zarr store'
+      ? 'not an NWB file: a directory without .zgroup or zarr.json, so not a Zarr store'
       : 'not an NWB file: neither HDF5 nor a Zarr directory',
     { path: location },
   );
@@ -102,11 +108,15 @@ export async function openReader(location: string, options: ReadOptions = {}): P
   return reader;
 }
 
-/** Opens a new file or store for writing (`w` replaces an existing one on success, `w-` refuses it). */
+/**
+ * Opens a new file or store for writing (`w` replaces an existing one on success, `w-` refuses it);
+ * `zarrFormat` picks the Zarr format of a Zarr output (default 2).
+ */
 export async function openWriter(
   location: string,
   format: Format,
   mode: Exclude<OpenMode, 'r'>,
+  zarrFormat?: 2 | 3,
 ): Promise<StorageWriter> {
-  return backendNamed(format).open(location, mode);
+  return backendNamed(format).open(location, mode, zarrFormat === undefined ? undefined : { zarrFormat });
 }

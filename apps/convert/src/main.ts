@@ -24,6 +24,9 @@ Converts an NWB file between HDF5 (.nwb) and Zarr (.nwb.zarr), losslessly, copyi
 
 Options:
   --to hdf5|zarr              output format (default: from the output's name)
+  --zarr-format 2|3           Zarr output's format (default 2). 2: hdmf-zarr's layout up to 0.13,
+                              which every hdmf-zarr reads (0.14 through NWBZarrV2IO). 3: hdmf-zarr
+                              0.14's layout, for readers with hdmf-zarr >= 0.14 (older cannot open it)
   --compression SPEC          gzip[:LEVEL] | zstd[:LEVEL] | blosc[:LEVEL] | none
                               (default: keep the source's where the target supports it)
   --chunks A,B,C[,D]          re-chunk image data ('data' datasets of that many dimensions)
@@ -197,6 +200,7 @@ function readOptions(values: ParsedArgs['values']): ReadOptions {
 async function runConvert(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(args, {
     to: { type: 'string' },
+    'zarr-format': { type: 'string' },
     compression: { type: 'string' },
     chunks: { type: 'string' },
     overwrite: { type: 'boolean' },
@@ -214,9 +218,13 @@ async function runConvert(args: string[], io: Io): Promise<number> {
   const to = values.to as string | undefined;
   if (to !== undefined && !FORMAT_NAMES.includes(to))
     throw new UsageError(`--to: expected ${FORMAT_NAMES.join(' or ')}, got '${to}'`);
+  const zarrFormat = values['zarr-format'] as string | undefined;
+  if (zarrFormat !== undefined && zarrFormat !== '2' && zarrFormat !== '3')
+    throw new UsageError(`--zarr-format: expected 2 or 3, got '${zarrFormat}'`);
   const quiet = Boolean(values.quiet);
   const summary = await convert(input, output, {
     ...(to !== undefined ? { to } : {}),
+    ...(zarrFormat !== undefined ? { zarrFormat: Number(zarrFormat) as 2 | 3 } : {}),
     ...(values.compression !== undefined
       ? { compression: parseCompression(values.compression as string) }
       : {}),

@@ -142,7 +142,7 @@ const errors: [string, string[], number, RegExp][] = [
     'a directory that is not a Zarr store',
     ['inspect', out('empty-dir')],
     1,
-    /empty-dir: not an NWB file: a directory without \.zgroup, so not a Zarr store$/,
+    /empty-dir: not an NWB file: a directory without \.zgroup or zarr\.json, so not a Zarr store$/,
   ],
 ];
 

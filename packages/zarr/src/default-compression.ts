@@ -12,3 +12,6 @@ export const DEFAULT_ZARR_COMPRESSION: Readonly<Compression> = Object.freeze({
   level: 5,
   shuffle: true,
 });
+
+/** zarr-python 3's (so hdmf-zarr 0.14's) default compressor, zstd at its default level. */
+export const DEFAULT_ZARR_V3_COMPRESSION: Readonly<Compression> = Object.freeze({ codec: 'zstd' });

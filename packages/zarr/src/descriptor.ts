@@ -5,7 +5,7 @@
  * compression.
  */
 import type { BackendDescriptor } from '@nwbjs/core';
-import { DEFAULT_ZARR_COMPRESSION } from './default-compression.js';
+import { DEFAULT_ZARR_COMPRESSION, DEFAULT_ZARR_V3_COMPRESSION } from './default-compression.js';
 import type { OpenZarrOptions, ZarrLocation, ZarrStorage } from './open.js';
 import { openZarr } from './open.js';
 import { storeName } from './stores/store.js';
@@ -22,4 +22,15 @@ export const zarrDescriptor: BackendDescriptor<ZarrLocation, OpenZarrOptions, Za
   describe: (location) =>
     typeof location === 'string' ? location : location instanceof URL ? location.href : storeName(location),
   writeDefaults: { compression: DEFAULT_ZARR_COMPRESSION },
+};
+
+/**
+ * The Zarr descriptor for writing Zarr format 3 (hdmf-zarr 0.14's layout): stores are opened with
+ * `zarrFormat: 3`, and data that come without compression get zarr-python 3's default, zstd.
+ * Reading is the same as {@link zarrDescriptor}'s (the content tells the format).
+ */
+export const zarrV3Descriptor: BackendDescriptor<ZarrLocation, OpenZarrOptions, ZarrStorage> = {
+  ...zarrDescriptor,
+  open: (location, mode, options) => openZarr(location, mode, { ...options, zarrFormat: 3 }),
+  writeDefaults: { compression: DEFAULT_ZARR_V3_COMPRESSION },
 };

@@ -1,6 +1,6 @@
 /**
  * @nwbjs/zarr: the Zarr backend of nwbjs. Reads and writes NWB files in hdmf-zarr's (<= 0.13,
- * Zarr format 2) layout, reads hdmf-zarr >= 0.14's Zarr format 3 layout, on disk (Node), in memory and (reading) over HTTP, in Node and in the
+ * Zarr format 2) layout, and hdmf-zarr >= 0.14's Zarr format 3 layout (writing it with `zarrFormat: 3`), on disk (Node), in memory and (reading) over HTTP, in Node and in the
  * browser. The platform-specific parts come through `#platform/...` (see package.json `imports`).
  */
 export { ZarrBackend } from './backend.js';
@@ -16,5 +16,5 @@ export type { PickledArray, PickledElement } from './pickle.js';
 export { registerZarritaCodecs } from './zarrita-codecs.js';
 export { setCodecWorkers } from './codec-workers.js';
 export { NWBZarrIO } from './nwb-zarr-io.js';
-export { zarrDescriptor } from './descriptor.js';
-export { DEFAULT_ZARR_COMPRESSION } from './default-compression.js';
+export { zarrDescriptor, zarrV3Descriptor } from './descriptor.js';
+export { DEFAULT_ZARR_COMPRESSION, DEFAULT_ZARR_V3_COMPRESSION } from './default-compression.js';

@@ -4,7 +4,7 @@
  */
 import type { OpenMode } from '@nwbjs/core';
 import { NWBIO } from '@nwbjs/core';
-import { zarrDescriptor } from './descriptor.js';
+import { zarrDescriptor, zarrV3Descriptor } from './descriptor.js';
 import type { OpenZarrOptions, ZarrLocation, ZarrStorage } from './open.js';
 
 /**
@@ -17,6 +17,10 @@ import type { OpenZarrOptions, ZarrLocation, ZarrStorage } from './open.js';
  * ({@link DEFAULT_ZARR_COMPRESSION}); data read from another file keep their stored compression.
  * `compression: 'keep'` writes exactly what each dataset carries, `null` writes nothing
  * compressed, and a Compression applies to every numeric dataset.
+ *
+ * `{ zarrFormat: 3 }` writes hdmf-zarr 0.14's Zarr format 3 layout instead, with zarr-python 3's
+ * default compression (zstd, text included). Pick 3 only for readers that have hdmf-zarr >= 0.14
+ * (or nwbjs): older hdmf-zarr cannot open it, while every hdmf-zarr reads format 2.
  */
 export class NWBZarrIO extends NWBIO<ZarrLocation, OpenZarrOptions, ZarrStorage> {
   /** Options of the store's open (HTTP timeouts, chunk concurrency). */
@@ -24,6 +28,6 @@ export class NWBZarrIO extends NWBIO<ZarrLocation, OpenZarrOptions, ZarrStorage>
 
   /** An IO on the store at `location`, opened on first use. */
   constructor(location: ZarrLocation, mode: OpenMode = 'r', options: OpenZarrOptions = {}) {
-    super(zarrDescriptor, location, mode, options);
+    super(options.zarrFormat === 3 ? zarrV3Descriptor : zarrDescriptor, location, mode, options);
   }
 }

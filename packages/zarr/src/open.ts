@@ -6,7 +6,13 @@
  */
 import type { OpenMode } from '@nwbjs/core';
 import type { AbsolutePath } from '@zarrita/storage';
-import { BackendError, InvalidFileError, NotFoundError, UnsupportedError } from '@nwbjs/core';
+import {
+  BackendError,
+  InvalidFileError,
+  NotFoundError,
+  UnsupportedError,
+  ValidationError,
+} from '@nwbjs/core';
 import { openDirectoryReader, openDirectoryWriter } from '#platform/directory.js';
 import type { ZarrBackendInit } from './backend.js';
 import { ZarrBackend } from './backend.js';
@@ -17,7 +23,7 @@ import { fetchStore, HttpRequestError } from './stores/fetch-store.js';
 import { MapStagingStore, MapStore } from './stores/map-store.js';
 import type { ZarrStore } from './stores/store.js';
 import { isListable, isStaging, storeName } from './stores/store.js';
-import type { ZarrV3Backend } from './v3/backend.js';
+import { ZarrV3Backend } from './v3/backend.js';
 import { openV3Reader, v3RootOf } from './v3/open-v3.js';
 
 /** What {@link openZarr} returns: the format 2 backend, or the format 3 one for a v3 store. */
@@ -42,6 +48,12 @@ function isStore(location: ZarrLocation): location is ZarrStore {
 /** Options of {@link openZarr}. */
 export interface OpenZarrOptions extends HttpStoreOptions {
   /**
+   * The Zarr format to write: 2 (the default: hdmf-zarr's layout up to 0.13, which every hdmf-zarr
+   * reads, 0.14 through `NWBZarrV2IO`) or 3 (hdmf-zarr 0.14's layout, which hdmf-zarr before 0.14
+   * cannot read). Reading ignores it: the store's content tells its format.
+   */
+  zarrFormat?: 2 | 3;
+  /**
    * Chunks read, or encoded and written, at once (default 8). Writing hands chunks to a bounded
    * write-behind queue of this length, so compression uses several cores even when each write call
    * covers one chunk.
@@ -59,7 +71,12 @@ export interface OpenZarrOptions extends HttpStoreOptions {
 export async function openZarr(
   location: ZarrLocation,
   mode: Exclude<OpenMode, 'r'>,
-  options?: OpenZarrOptions,
+  options: OpenZarrOptions & { zarrFormat: 3 },
+): Promise<ZarrV3Backend>;
+export async function openZarr(
+  location: ZarrLocation,
+  mode: Exclude<OpenMode, 'r'>,
+  options?: OpenZarrOptions & { zarrFormat?: 2 },
 ): Promise<ZarrBackend>;
 export async function openZarr(
   location: ZarrLocation,
@@ -72,6 +89,20 @@ export async function openZarr(
   options: OpenZarrOptions = {},
 ): Promise<ZarrStorage> {
   const tuning = options.chunkConcurrency === undefined ? {} : { chunkConcurrency: options.chunkConcurrency };
+  if (options.zarrFormat !== undefined && options.zarrFormat !== 2 && options.zarrFormat !== 3)
+    throw new ValidationError(`zarrFormat must be 2 or 3, not ${String(options.zarrFormat)}`, {
+      path: '/',
+      rule: 'zarr-format',
+    });
+  const writer = (init: ZarrBackendInit): ZarrStorage =>
+    options.zarrFormat === 3
+      ? new ZarrV3Backend({
+          store: init.store,
+          staging: init.staging!,
+          location: init.location ?? storeName(init.store),
+          ...tuning,
+        })
+      : new ZarrBackend(init);
   const isUrl = location instanceof URL || (typeof location === 'string' && /^https?:\/\//i.test(location));
   if (isUrl) {
     if (mode !== 'r')
@@ -92,7 +123,7 @@ export async function openZarr(
     if (mode === 'w-' && location.size > 0)
       throw new BackendError('the target map is not empty', { path: '/', backend: 'zarr' });
     const staging = new MapStagingStore(location, mode === 'w');
-    return new ZarrBackend({ store: staging, staging, location: 'memory', ...tuning });
+    return writer({ store: staging, staging, location: 'memory', ...tuning });
   }
   if (isStore(location)) {
     if (mode === 'r') return openReader(location, tuning);
@@ -103,7 +134,7 @@ export async function openZarr(
         backend: 'zarr',
       });
     }
-    return new ZarrBackend({ store: location, staging: location, ...tuning });
+    return writer({ store: location, staging: location, ...tuning });
   }
   if (typeof location !== 'string')
     throw new UnsupportedError('unsupported store location', {
@@ -114,7 +145,7 @@ export async function openZarr(
   if (mode === 'r')
     return openReader(await openDirectoryReader(location), { location, freshValues: true, ...tuning });
   const staging = await openDirectoryWriter(location, mode);
-  return new ZarrBackend({ store: staging, staging, location, freshValues: true, ...tuning });
+  return writer({ store: staging, staging, location, freshValues: true, ...tuning });
 }
 
 type ReaderInit = Omit<ZarrBackendInit, 'store' | 'staging'>;

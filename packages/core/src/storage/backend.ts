@@ -135,6 +135,11 @@ export interface StorageCapabilities {
    */
   readonly regionReferences?: boolean;
   /**
+   * Whether other readers of the format tell ASCII text from UTF-8 text; absent: they do. Where they
+   * cannot (Zarr format 3 has one text type), `writeTree` writes ASCII datasets with a warning.
+   */
+  readonly asciiText?: boolean;
+  /**
    * The largest dataset (in the estimated bytes of `arrayBytes`) stored in one piece when no chunk
    * shape is given; bigger ones are chunked (see `chunksFor`). Absent: any size.
    */

@@ -18,7 +18,7 @@ export interface WriteWarning {
    * available (or the target cannot compress this data), written uncompressed; `shuffle-dropped`: the target cannot shuffle; `chunks-replaced`:
    * the given chunk shape did not fit the dataset; `max-shape-dropped`: the given maxShape did not;
    * `dataset-skipped`: the target cannot store the dataset at all (region references in Zarr), so
-   * it was left out.
+   * it was left out; `text-kind-lost`: other readers of the target see its ASCII text as UTF-8.
    */
   readonly code:
     | 'compression-fallback'
@@ -26,7 +26,8 @@ export interface WriteWarning {
     | 'shuffle-dropped'
     | 'chunks-replaced'
     | 'max-shape-dropped'
-    | 'dataset-skipped';
+    | 'dataset-skipped'
+    | 'text-kind-lost';
   /** What changed and why, for people. */
   readonly message: string;
 }

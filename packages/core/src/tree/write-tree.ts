@@ -286,6 +286,13 @@ class TreeWriteJob {
     how: { stream: boolean; big: boolean },
   ): DatasetDefinition {
     const { dtype, shape, textLength } = data;
+    if (this.#writer.capabilities.asciiText === false && holdsAscii(dtype)) {
+      this.#warn({
+        path,
+        code: 'text-kind-lost',
+        message: `its ASCII text is stored as UTF-8 text: ${this.#writer.format} readers other than nwbjs read it as utf8`,
+      });
+    }
     const source: DatasetLayout | undefined = isDatasetHandle(node.value) ? node.value.layout : undefined;
     const layout = resolveLayout(
       { path, dtype, shape, nodeLayout: node.layout, sourceLayout: source, ...how, textLength },
@@ -410,4 +417,9 @@ async function collectStream(path: string, stream: DataStream): Promise<NdArray>
   }
   checkStreamEnd(path, stream, row);
   return concatRows(stream.dtype, stream.shape.slice(1), parts);
+}
+
+/** True for `ascii` and records with an `ascii` field. */
+function holdsAscii(dtype: DType): boolean {
+  return isCompoundDType(dtype) ? dtype.compound.some((f) => f.dtype === 'ascii') : dtype === 'ascii';
 }

@@ -1,6 +1,10 @@
 /**
  * ZarrV3Backend: the storage interface over an hdmf-zarr >= 0.14 store, Zarr format 3.
  *
+ * Writing keeps the nodes in memory (the package's `WrittenNodes`), cuts blocks into chunks with
+ * the v2 writer's `writeArray` and its write-behind queue, stores chunks through `chunk-sink.ts`
+ * and, at close, every `zarr.json` with the consolidated metadata on the root (`documents.ts`).
+ *
  * Node documents come from the root `zarr.json`'s consolidated metadata when it has some (one
  * request opens a remote store, as `zarr.open_consolidated` does in Python), otherwise from each
  * node's own `zarr.json`, listed through the store. Numbers, bools and text are read by zarrita
@@ -19,16 +23,21 @@ import type {
   NumericArray,
   ObjectRef,
   ReadOptions,
-  StorageCapabilities,
   StorageWriter,
 } from '@nwbjs/core';
 import {
   BackendError,
   InvalidFileError,
   NotFoundError,
-  UnsupportedError,
   ValidationError,
+  UnsupportedError,
   baseName,
+  checkBlock,
+  checkDefinition,
+  checkResize,
+  checkSelection,
+  checkWholeData,
+  chunksFor,
   hyperslabShape,
   isNWBError,
   isObjectRef,
@@ -37,9 +46,22 @@ import {
   shapeSize,
   typedArrayFor,
 } from '@nwbjs/core';
-import { SUPPORTED_CODECS } from '../codecs.js';
+import type { DatasetDefinition, LinkTarget, StorageCapabilities } from '@nwbjs/core';
+import { ZARR_CAPABILITIES } from '../capabilities.js';
+import type { ChunkUse } from '../chunk-io.js';
+import { chunkKey } from '../chunk-io.js';
+import { ChunkWriteQueue } from '../chunk-queue.js';
+import type { ChunkValues } from '../conventions/elements.js';
 import type { JsonObject } from '../conventions/json.js';
-import { JsonNumber, parseJson, toPlain } from '../conventions/json.js';
+import { JsonNumber, parseJson, stringifyJson, toJsonValue, toPlain } from '../conventions/json.js';
+import type { GroupRecord } from '../metadata.js';
+import type { StagingStore } from '../stores/store.js';
+import { writeArray } from '../write-data.js';
+import { WrittenNodes, emptyGroupRecord } from '../written-nodes.js';
+import type { V3ArrayRecord } from './array-definition.js';
+import { v3ArrayRecord } from './array-definition.js';
+import { V3ChunkSink } from './chunk-sink.js';
+import { documentOf, writeV3Documents } from './documents.js';
 import type { StoredLink } from '../conventions/links.js';
 import { linksFromJson } from '../conventions/links.js';
 import { referenceFromStored } from '../conventions/references.js';
@@ -47,12 +69,12 @@ import { parseMetadataBytes } from '../metadata.js';
 import { checkStorePath, isSafeName, keyOf } from '../stores/keys.js';
 import type { ZarrStore } from '../stores/store.js';
 import { isListable, prefixOf } from '../stores/store.js';
-import { v3Attributes } from './attributes.js';
+import { V3_RESERVED_ATTRIBUTES, v3AttributeToJson, v3Attributes } from './attributes.js';
 import { compressionOfCodecs } from './compression.js';
 import { consolidatedDocuments } from './consolidated.js';
 import type { V3Element } from './element-type.js';
 import { elementOf } from './element-type.js';
-import type { V3Array, V3Group } from './node-document.js';
+import type { V3Array, V3Group, V3Node } from './node-document.js';
 import { parseNodeDocument } from './node-document.js';
 import { readPackedSelection } from './packed-chunks.js';
 import { registerV3Codecs } from './vlen-utf8.js';
@@ -60,32 +82,44 @@ import { registerV3Codecs } from './vlen-utf8.js';
 /** Chunks fetched and decoded at once by default. */
 const DEFAULT_CONCURRENCY = 8;
 
-/** What a v3 store can hold, as the storage interface asks. */
-export const ZARR_V3_CAPABILITIES: StorageCapabilities = {
-  compression: SUPPORTED_CODECS,
-  shuffle: true,
-  externalLinks: true,
-  compound: true,
-  regionReferences: false,
-};
+/**
+ * What a v3 store can hold: what a v2 store can, except that other readers see one kind of text
+ * (ASCII is kept for nwbjs in the `nwbjs` member, and writeTree warns).
+ */
+const ZARR_V3_CAPABILITIES: StorageCapabilities = { ...ZARR_CAPABILITIES, asciiText: false };
+
+/** Unencoded bytes of chunks being written at once, at most (one chunk always goes). */
+const MAX_IN_FLIGHT_BYTES = 64 * 1024 * 1024;
 
 /** How a {@link ZarrV3Backend} is opened (see `openZarr`). */
 export interface ZarrV3BackendInit {
   readonly store: ZarrStore;
-  /** The root `zarr.json`, parsed. */
-  readonly root: JsonObject;
+  /** The root `zarr.json`, parsed (reading). */
+  readonly root?: JsonObject;
+  /** Present when writing: where chunks and, at close, metadata go. */
+  readonly staging?: StagingStore;
   /** Where the store lives, for messages. */
   readonly location: string;
   readonly chunkConcurrency?: number;
 }
 
+/** What this library keeps in a node's `nwbjs` member (see documents.ts). */
+interface Extension {
+  readonly attributeDTypes: ReadonlyMap<string, string>;
+  readonly ascii: boolean;
+  readonly textLength: number | undefined;
+  readonly maxShape: (number | null)[] | undefined;
+}
+
 interface GroupState {
   readonly node: V3Group;
   readonly links: Map<string, StoredLink>;
+  readonly ext: Extension;
 }
 
 interface ArrayState {
   readonly node: V3Array;
+  readonly ext: Extension;
   readonly element: V3Element;
   /** Shape (1,) marked as a scalar (`_SCALAR`, legacy `zarr_dtype: "scalar"`): read as shape []. */
   readonly scalarOne: boolean;
@@ -107,19 +141,31 @@ export class ZarrV3Backend implements StorageWriter {
   readonly zarrFormat = 3;
   readonly #store: ZarrStore;
   readonly #consolidated: Map<string, JsonObject> | undefined;
-  readonly #root: JsonObject;
+  readonly #root: JsonObject | undefined;
   readonly #states = new Map<string, Promise<State | undefined>>();
   readonly #concurrency: number;
+  readonly #staging: StagingStore | undefined;
+  /** Writer: every node created, kept until close. */
+  readonly #nodes: WrittenNodes | undefined;
+  readonly #queue: ChunkWriteQueue | undefined;
+  readonly #sink: V3ChunkSink | undefined;
   #closed = false;
+  #failed = false;
 
-  /** Use `openZarr`, which detects the format. */
+  /** Use `openZarr`, which detects the format (and writes format 3 with `zarrFormat: 3`). */
   constructor(init: ZarrV3BackendInit) {
     registerV3Codecs();
-    this.#store = init.store;
+    this.#staging = init.staging;
+    this.#store = init.staging ?? init.store;
     this.#root = init.root;
-    this.#consolidated = consolidatedDocuments(init.root);
+    this.#consolidated = init.root === undefined ? undefined : consolidatedDocuments(init.root);
     this.location = init.location;
     this.#concurrency = Math.max(1, Math.floor(init.chunkConcurrency ?? DEFAULT_CONCURRENCY));
+    if (init.staging !== undefined) {
+      this.#nodes = new WrittenNodes();
+      this.#queue = new ChunkWriteQueue({ limit: this.#concurrency, maxBytes: MAX_IN_FLIGHT_BYTES });
+      this.#sink = new V3ChunkSink(init.staging);
+    }
   }
 
   /** True when node documents came from the root's consolidated metadata. */
@@ -153,15 +199,17 @@ export class ZarrV3Backend implements StorageWriter {
   async readAttributes(path: string): Promise<Attributes> {
     this.#checkOpen(path);
     const state = await this.#require(path);
-    return v3Attributes(state.node.attrs, path);
+    return v3Attributes(state.node.attrs, path, state.ext.attributeDTypes);
   }
 
   async readData(path: string, slab: Hyperslab, options: ReadOptions = {}): Promise<NdArray> {
     this.#checkOpen(path);
+    // Chunks still queued must land before they are read back.
+    await this.#queue?.settle();
     const state = await this.#require(path);
     if (isGroup(state)) throw new NotFoundError('not a dataset', { path });
     const logical = state.scalarOne ? [] : state.node.shape;
-    checkSelection(path, slab, logical);
+    checkSelection(path, logical, slab);
     const shape = logical.length === 0 ? [] : hyperslabShape(slab);
     const start = state.scalarOne ? [0] : slab.start;
     const count = state.scalarOne ? [1] : slab.count;
@@ -186,7 +234,11 @@ export class ZarrV3Backend implements StorageWriter {
     const values = await this.#zarritaRead(state, start, count, step);
     if (element.dtype === 'utf8' || element.dtype === 'ref') {
       const texts = Array.from(values as ArrayLike<unknown>, (v) => (typeof v === 'string' ? v : ''));
-      if (element.dtype === 'utf8') return { dtype: 'utf8', shape, data: texts };
+      if (element.dtype === 'utf8') {
+        if (!state.ext.ascii) return { dtype: 'utf8', shape, data: texts };
+        const { textLength } = state.ext;
+        return { dtype: 'ascii', shape, data: texts, ...(textLength === undefined ? {} : { textLength }) };
+      }
       const refs = texts.map((t) => referenceOfText(t, path));
       await this.#checkTargets(refs, path);
       return { dtype: 'ref', shape, data: refs };
@@ -195,8 +247,12 @@ export class ZarrV3Backend implements StorageWriter {
     let data: NumericArray;
     if (values instanceof ctor) data = values as NumericArray;
     else if (element.dtype === 'bool') {
-      const b = values as unknown as { buffer: ArrayBufferLike; byteOffset: number; length: number };
-      data = new Uint8Array(b.buffer, b.byteOffset, b.length);
+      // zarrita gives a BoolArray (a view of bytes), or for a 0-d array the boolean itself.
+      const b = values as unknown as { buffer?: ArrayBufferLike; byteOffset: number; length: number };
+      data =
+        b.buffer instanceof ArrayBuffer
+          ? new Uint8Array(b.buffer, b.byteOffset, b.length)
+          : Uint8Array.from(values as ArrayLike<unknown>, (v) => (v ? 1 : 0));
     } else
       data = (ctor as unknown as { from(v: ArrayLike<unknown>): NumericArray }).from(
         values as ArrayLike<unknown>,
@@ -216,46 +272,163 @@ export class ZarrV3Backend implements StorageWriter {
   }
 
   async close(): Promise<void> {
+    if (this.#closed) return;
     this.#closed = true;
+    if (this.#staging === undefined) return;
+    const pending = this.#queue!;
+    await pending.settle();
+    if (this.#failed || pending.failure !== undefined) {
+      await this.#staging.abort();
+      const cause = pending.failure?.error;
+      if (cause !== undefined && !this.#failed) throw cause;
+      throw new BackendError('an earlier write failed; nothing was committed', {
+        path: '/',
+        backend: 'zarr',
+        ...(cause === undefined ? {} : { cause }),
+      });
+    }
+    try {
+      await writeV3Documents(this.#nodes!.records(), this.#staging, this.#concurrency);
+      await this.#staging.commit();
+    } catch (cause) {
+      await this.#staging.abort().catch(() => undefined);
+      const code = (cause as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST')
+        throw new BackendError(`${this.location} already exists`, { path: '/', backend: 'zarr', cause });
+      if (code === 'ENOTSTORE')
+        throw new BackendError((cause as Error).message, { path: '/', backend: 'zarr', cause });
+      throw isNWBError(cause)
+        ? cause
+        : new BackendError('could not commit the store', { path: '/', backend: 'zarr', cause });
+    }
   }
 
-  /** False: writing Zarr format 3 is not available yet. */
+  /** True when opened for writing. */
   get writable(): boolean {
-    return false;
+    return this.#staging !== undefined;
   }
 
   async abort(): Promise<void> {
     this.#closed = true;
+    // Chunks still being written must land before the staging area is removed, or they recreate it.
+    await this.#queue?.settle();
+    await this.#staging?.abort();
   }
 
-  async createGroup(path: string): Promise<void> {
-    throw readOnly(path);
+  // ---------------------------------------------------------------- writing
+
+  async createGroup(path: string, attributes: Attributes = {}): Promise<void> {
+    const nodes = this.#writer(path);
+    nodes.claim(path);
+    nodes.add(emptyGroupRecord(path));
+    for (const [name, value] of Object.entries(attributes)) await this.setAttribute(path, name, value);
   }
 
-  async createDataset(path: string): Promise<void> {
-    throw readOnly(path);
+  async createDataset(
+    path: string,
+    definition: DatasetDefinition,
+    attributes: Attributes = {},
+    data?: NdArray,
+  ): Promise<void> {
+    const nodes = this.#writer(path);
+    checkDefinition(path, definition);
+    if (data !== undefined) checkWholeData(path, definition, data);
+    nodes.claim(path);
+    const chunks =
+      definition.shape.length === 0
+        ? undefined
+        : (definition.chunks ?? chunksFor(definition, this.capabilities));
+    nodes.add(v3ArrayRecord(path, definition, chunks, data));
+    for (const [name, value] of Object.entries(attributes)) await this.setAttribute(path, name, value);
+    if (data !== undefined && shapeSize(definition.shape) > 0)
+      await this.writeData(
+        path,
+        definition.shape.map(() => 0),
+        data,
+      );
   }
 
-  async writeData(path: string): Promise<void> {
-    throw readOnly(path);
+  async writeData(path: string, start: readonly number[], data: NdArray): Promise<void> {
+    const nodes = this.#writer(path);
+    const record = nodes.get(path) as V3ArrayRecord | undefined;
+    if (record?.kind !== 'array') throw new NotFoundError('no such dataset', { path });
+    checkBlock(path, { dtype: record.dtype, shape: record.scalar ? [] : record.shape }, start, data);
+    const sink = this.#sink!;
+    try {
+      await writeArray(
+        {
+          queue: this.#queue!,
+          readChunk: (r, index, count, use) => this.#readChunk(r as V3ArrayRecord, index, count, use),
+          writeChunk: (r, index, chunk) => sink.writeChunk(r as V3ArrayRecord, index, chunk),
+          rootObjectId: () => nodes.rootObjectId(),
+        },
+        record,
+        start,
+        data,
+      );
+    } catch (error) {
+      this.#failed = true;
+      throw isNWBError(error)
+        ? error
+        : new BackendError('writing failed', { path, backend: 'zarr', cause: error });
+    }
   }
 
-  async resize(path: string): Promise<void> {
-    throw readOnly(path);
+  async resize(path: string, shape: readonly number[]): Promise<void> {
+    const nodes = this.#writer(path);
+    const record = nodes.get(path);
+    if (record?.kind !== 'array') throw new NotFoundError('no such dataset', { path });
+    const info = await this.stat(path);
+    checkResize(path, info as DatasetInfo, shape);
+    record.shape = [...shape];
   }
 
-  async setAttribute(path: string): Promise<void> {
-    throw readOnly(path);
+  async setAttribute(path: string, name: string, value: NdArray): Promise<void> {
+    const nodes = this.#writer(path);
+    const record = nodes.get(path);
+    if (record === undefined) throw new NotFoundError('no such group or dataset', { path });
+    if (V3_RESERVED_ATTRIBUTES.has(name) || name.length === 0)
+      throw new ValidationError(`attribute name ${name} is reserved`, { path, rule: 'attribute-name' });
+    const { json, dtypeNote } = v3AttributeToJson(value, name, path, path === '/');
+    record.attrs.set(name, toJsonValue(json));
+    if (dtypeNote === undefined) record.attributeDTypes.delete(name);
+    else record.attributeDTypes.set(name, dtypeNote);
   }
 
-  async createLink(path: string): Promise<void> {
-    throw readOnly(path);
+  async createLink(path: string, target: LinkTarget): Promise<void> {
+    const nodes = this.#writer(path);
+    checkStorePath(target.target, path);
+    nodes.claim(path);
+    const parent = nodes.get(parentPath(path)) as GroupRecord;
+    parent.links.set(baseName(path), {
+      name: baseName(path),
+      target: target.file === undefined ? { target: target.target } : { ...target },
+    });
   }
 
   // ---------------------------------------------------------------- internals
 
   #checkOpen(path: string): void {
     if (this.#closed) throw new BackendError('the store is closed', { path, backend: 'zarr' });
+  }
+
+  /** The writer's nodes, after checking that the store is open for writing. */
+  #writer(path: string): WrittenNodes {
+    this.#checkOpen(path);
+    if (this.#nodes === undefined)
+      throw new UnsupportedError('the store is open read-only', { path, feature: 'write', backend: 'zarr' });
+    return this.#nodes;
+  }
+
+  /** One chunk of an array being written, once any queued write of it has landed. */
+  async #readChunk(
+    record: V3ArrayRecord,
+    index: readonly number[],
+    count: number,
+    use: ChunkUse,
+  ): Promise<ChunkValues | undefined> {
+    await this.#queue?.waitFor(chunkKey(record, index));
+    return this.#sink!.readChunk(record, index, count, use);
   }
 
   async #require(path: string): Promise<State> {
@@ -266,12 +439,21 @@ export class ZarrV3Backend implements StorageWriter {
   }
 
   #state(path: string): Promise<State | undefined> {
+    if (this.#nodes !== undefined) return Promise.resolve(this.#writtenState(path));
     let pending = this.#states.get(path);
     if (pending === undefined) {
       pending = this.#load(path);
       this.#states.set(path, pending);
     }
     return pending;
+  }
+
+  /** A node being written, as a reader of its `zarr.json` would see it. */
+  #writtenState(path: string): State | undefined {
+    const record = this.#nodes!.get(path);
+    if (record === undefined) return undefined;
+    const doc = parseJson(stringifyJson(documentOf(record), 0, false)) as JsonObject;
+    return this.#stateOf(parseNodeDocument(doc, path));
   }
 
   async #load(path: string): Promise<State | undefined> {
@@ -281,15 +463,20 @@ export class ZarrV3Backend implements StorageWriter {
     }
     const doc = path === '/' ? this.#root : await this.#document(path);
     if (doc === undefined) return undefined;
-    const node = parseNodeDocument(doc, path);
+    return this.#stateOf(parseNodeDocument(doc, path));
+  }
+
+  #stateOf(node: V3Node): State {
+    const path = node.path;
+    const ext = extensionOf(node.document);
     if (node.kind === 'group') {
       const stored = node.attrs.get('_LINKS') ?? node.attrs.get('zarr_link');
       const links = new Map(linksFromJson(stored, path).map((l) => [l.name, l]));
-      return { node, links };
+      return { node, links, ext };
     }
     const marker = node.attrs.get('_SCALAR') === true || node.attrs.get('zarr_dtype') === 'scalar';
     const scalarOne = marker && node.shape.length === 1 && node.shape[0] === 1;
-    return { node, element: elementOf(node), scalarOne };
+    return { node, element: elementOf(node), scalarOne, ext };
   }
 
   async #document(path: string): Promise<JsonObject | undefined> {
@@ -313,6 +500,7 @@ export class ZarrV3Backend implements StorageWriter {
   }
 
   async #children(path: string): Promise<string[]> {
+    if (this.#nodes !== undefined) return [...this.#nodes.children(path)];
     if (this.#consolidated !== undefined) {
       const names: string[] = [];
       for (const p of this.#consolidated.keys())
@@ -431,10 +619,6 @@ function emptyOf(dtype: NdArray['dtype'], shape: number[]): NdArray {
   return { dtype, shape, data: [] } as NdArray;
 }
 
-function readOnly(path: string): UnsupportedError {
-  return new UnsupportedError('the store is open read-only', { path, feature: 'write', backend: 'zarr' });
-}
-
 /** A reference element: a plain target path, or the JSON text of `{"source", "path"}`. */
 function referenceOfText(text: string, where: string): ObjectRef {
   const trimmed = text.trim();
@@ -485,23 +669,25 @@ function cOrder(chunk: zarr.Chunk<zarr.DataType>): ArrayLike<unknown> {
   return out;
 }
 
-function checkSelection(path: string, slab: Hyperslab, logical: readonly number[]): void {
-  if (slab.start.length !== logical.length) {
-    throw new ValidationError(`selection has ${slab.start.length} axes, the dataset ${logical.length}`, {
-      path,
-      rule: 'selection-rank',
-    });
+/** The `nwbjs` member of a node's document (written by this library; absent elsewhere). */
+function extensionOf(doc: JsonObject): Extension {
+  const ext = doc.get('nwbjs');
+  const attributeDTypes = new Map<string, string>();
+  let maxShape: (number | null)[] | undefined;
+  let textLength: number | undefined;
+  let ascii = false;
+  if (ext instanceof Map) {
+    const dtypes = ext.get('attribute_dtypes');
+    if (dtypes instanceof Map)
+      for (const [k, v] of dtypes) if (typeof v === 'string') attributeDTypes.set(k, v);
+    ascii = ext.get('dtype') === 'ascii';
+    const length = ext.get('text_length');
+    if (length instanceof JsonNumber && !length.isFloat && length.value > 0) textLength = length.value;
+    const ms = ext.get('max_shape');
+    if (Array.isArray(ms) && ms.every((d) => d === null || (d instanceof JsonNumber && !d.isFloat)))
+      maxShape = ms.map((d) => (d === null ? null : (d as JsonNumber).value));
   }
-  logical.forEach((d, axis) => {
-    const count = slab.count[axis]!;
-    const last = slab.start[axis]! + (count - 1) * slab.step[axis]!;
-    if (count > 0 && (slab.start[axis]! < 0 || last >= d)) {
-      throw new ValidationError(`selection is outside axis ${axis} of length ${d}`, {
-        path,
-        rule: 'selection-bounds',
-      });
-    }
-  });
+  return { attributeDTypes, ascii, textLength, maxShape };
 }
 
 function datasetInfo(state: ArrayState): DatasetInfo {
@@ -514,12 +700,14 @@ function datasetInfo(state: ArrayState): DatasetInfo {
     element.dtype !== 'utf8' &&
     element.dtype !== 'ref' &&
     element.dtype !== 'bool';
+  const maxShape = scalar ? undefined : state.ext.maxShape;
   return {
     kind: 'dataset',
     path: node.path,
-    dtype: element.dtype,
+    dtype: element.dtype === 'utf8' && state.ext.ascii ? 'ascii' : element.dtype,
     shape: scalar ? [] : [...node.shape],
     ...(scalar ? {} : { chunks: [...node.chunkShape] }),
+    ...(maxShape !== undefined ? { maxShape: [...maxShape] } : {}),
     ...(compression !== undefined ? { compression } : {}),
     ...(numeric && fill !== undefined && fill !== 0 && !Number.isNaN(fill) ? { fillValue: fill } : {}),
   };
