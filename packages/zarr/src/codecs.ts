@@ -41,12 +41,28 @@ function pooledCodec(id: PooledCodec['id'], config: Record<string, unknown>): By
     id,
     encode: (data) => sharedCodecPool.encode(codec, data),
     decode: async (data, expectedBytes) => {
+      if (id === 'blosc') checkBloscFrame(data, expectedBytes);
       const out = await sharedCodecPool.decode(codec, data);
       if (expectedBytes !== undefined && out.length > expectedBytes)
         throw new Error(`${id} output is larger than the chunk`);
       return out;
     },
   };
+}
+
+/**
+ * A Blosc frame's 16-byte header says how many bytes it holds (`cbytes`, offset 12) and decodes to
+ * (`nbytes`, offset 4): a frame cut short, or one that would inflate past the chunk, is refused
+ * before it is decoded.
+ */
+function checkBloscFrame(data: Uint8Array, expectedBytes: number | undefined): void {
+  if (data.length < 16) throw new Error(`blosc frame of ${data.length} bytes is shorter than its header`);
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  const nbytes = view.getUint32(4, true);
+  const cbytes = view.getUint32(12, true);
+  if (cbytes > data.length) throw new Error(`blosc frame is cut short (${data.length} of ${cbytes} bytes)`);
+  if (nbytes > (expectedBytes ?? MAX_DECODED_BYTES))
+    throw new Error(`blosc frame would decode to ${nbytes} bytes, more than the chunk holds`);
 }
 
 /** numcodecs' Shuffle filter: byte k of every element together. */

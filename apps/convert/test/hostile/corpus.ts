@@ -344,6 +344,16 @@ const SERVER_CASES: [string, Misbehaviour, Expectation][] = [
     { code: 1, message: CHUNK_ERROR },
   ],
   [
+    'sends a chunk with a Content-Length shorter than its blosc frame',
+    async (key, res, body) => {
+      if (key !== CHUNK) return false;
+      const bytes = (await body()).subarray(0, -10);
+      res.writeHead(200, { 'content-length': bytes.length }).end(bytes);
+      return true;
+    },
+    { code: 1, message: /\/acquisition\/static_images\/gray_u8: .*blosc frame is cut short/ },
+  ],
+  [
     'never answers for a chunk (--timeout 2)',
     async (key) => key === CHUNK,
     { code: 1, message: /\/acquisition\/static_images\/gray_u8: .*no answer within 2 s/ },
