@@ -15,14 +15,23 @@ import type {
   ReadOptions,
   StorageWriter,
 } from '@nwbjs/core';
-import { InvalidFileError, UnsupportedError, isNWBError } from '@nwbjs/core';
+import {
+  InvalidFileError,
+  UnsupportedError,
+  hyperslabShape,
+  isNWBError,
+  isNumericDType,
+  shapeSize,
+} from '@nwbjs/core';
 import { platform } from '#platform';
 import { HDF5_CAPABILITIES } from './capabilities.js';
 import { FORMAT, backendError, hdf5Reason, wrapError } from './errors.js';
 import { Hdf5File } from './file-handle.js';
 import type { H5Module } from './module.js';
 import type { PathFiles } from './platform/types.js';
-import { groupIdentity, listGroup, readAttributes, readData, statPath } from './read.js';
+import { FastReader } from './fast-read/fast-reader.js';
+import { Hdf5Structure } from './format/hdf5-structure.js';
+import { groupIdentity, listGroup, readAttributes, readData, readTarget, statPath } from './read.js';
 import {
   createDataset,
   createGroup,
@@ -62,13 +71,26 @@ export class Hdf5Backend implements StorageWriter {
   readonly #file: Hdf5File;
   readonly #storage: FileStorage | undefined;
   #state: State = 'open';
+  /** A file opened read-only on a real file system: numeric data may be read without h5wasm. */
+  readonly #fastPath: string | undefined;
+  #fast: Promise<{ reader: FastReader; close(): Promise<void> } | undefined> | undefined;
 
-  /** @internal Use {@link openHdf5}, `openHdf5Bytes` or `createHdf5InMemory`. */
-  constructor(file: Hdf5File, location: string, mode: OpenMode, storage: FileStorage | undefined) {
+  /**
+   * @internal Use {@link openHdf5}, `openHdf5Bytes` or `createHdf5InMemory`. `fastPath`: the file's
+   * path, for reading data directly (read-only files only).
+   */
+  constructor(
+    file: Hdf5File,
+    location: string,
+    mode: OpenMode,
+    storage: FileStorage | undefined,
+    fastPath?: string,
+  ) {
     this.#file = file;
     this.location = location;
     this.mode = mode;
     this.#storage = storage;
+    this.#fastPath = mode === 'r' ? fastPath : undefined;
   }
 
   async stat(path: string): Promise<NodeInfo | undefined> {
@@ -89,7 +111,57 @@ export class Hdf5Backend implements StorageWriter {
   }
 
   async readData(path: string, slab: Hyperslab, options?: ReadOptions): Promise<NdArray> {
+    if (this.#fastPath !== undefined) {
+      const fast = await this.#fastRead(path, slab, options);
+      if (fast !== undefined) return fast;
+    }
     return this.#read(path, 'reading data', () => readData(this.#file, path, slab, options));
+  }
+
+  /**
+   * Numeric data read from the file's chunks directly, when the fast path understands the dataset;
+   * undefined otherwise, and on any failure of its own, so that h5wasm reads it (and reports what
+   * is wrong with the file in its words).
+   */
+  async #fastRead(path: string, slab: Hyperslab, options?: ReadOptions): Promise<NdArray | undefined> {
+    const target = this.#read(path, 'reading data', () => readTarget(this.#file, path, slab));
+    const { dtype, shape } = target;
+    if (!isNumericDType(dtype) || shape.length === 0 || shapeSize(slab.count) === 0) return undefined;
+    try {
+      const fast = await this.#fastReader();
+      const data = await fast?.reader.read(target.path, dtype, shape, slab, options?.out);
+      return data === undefined ? undefined : { dtype, shape: hyperslabShape(slab), data };
+    } catch {
+      return undefined;
+    }
+  }
+
+  #fastReader(): Promise<{ reader: FastReader; close(): Promise<void> } | undefined> {
+    const files = platform.fastReads;
+    const fsPath = this.#fastPath;
+    if (this.#fast === undefined) {
+      this.#fast =
+        files === undefined || fsPath === undefined
+          ? Promise.resolve(undefined)
+          : (async () => {
+              const file = await files.open(fsPath);
+              try {
+                const structure = await Hdf5Structure.open(file.source, file.size);
+                return { reader: new FastReader(structure, file.source, files.inflate), close: file.close };
+              } catch {
+                await file.close();
+                return undefined;
+              }
+            })().catch(() => undefined);
+    }
+    return this.#fast;
+  }
+
+  /** Closes the fast path's file handle, if one was opened. */
+  async #closeFast(): Promise<void> {
+    const fast = await this.#fast;
+    this.#fast = Promise.resolve(undefined);
+    await fast?.close().catch(() => undefined);
   }
 
   async createGroup(path: string, attributes?: Attributes): Promise<void> {
@@ -130,6 +202,7 @@ export class Hdf5Backend implements StorageWriter {
   async close(): Promise<void> {
     if (this.#state !== 'open') return;
     this.#state = 'closed';
+    await this.#closeFast();
     const { module, fileId } = this.#file;
     this.#file.freeBuffers();
     if (this.mode === 'r') {
@@ -164,6 +237,7 @@ export class Hdf5Backend implements StorageWriter {
       return;
     }
     this.#state = 'aborted';
+    await this.#closeFast();
     this.#file.freeBuffers();
     try {
       this.#file.module.close_file(this.#file.fileId);
@@ -204,7 +278,7 @@ export async function openHdf5(path: string, mode: OpenMode = 'r'): Promise<Hdf5
   if (mode === 'r') {
     files.checkHdf5File(location);
     const fileId = openForReading(module, location, location);
-    return new Hdf5Backend(new Hdf5File(module, fileId, location), location, mode, undefined);
+    return new Hdf5Backend(new Hdf5File(module, fileId, location), location, mode, undefined, location);
   }
   if (mode !== 'w' && mode !== 'w-')
     throw backendError(location, `unknown open mode ${JSON.stringify(mode)}`);

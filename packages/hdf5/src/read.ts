@@ -183,6 +183,24 @@ export function readAttribute(file: Hdf5File, path: string, name: string): NdArr
   }
 }
 
+/**
+ * What a read of `slab` at `rawPath` reads: the dataset's resolved path, its dtype and shape; throws
+ * if there is no dataset there or the selection does not fit it.
+ */
+export function readTarget(
+  file: Hdf5File,
+  rawPath: string,
+  slab: Hyperslab,
+): { path: string; dtype: DType; shape: readonly number[] } {
+  const target = objectAt(file, rawPath);
+  if (target.kind !== 'dataset') throw notFound(rawPath, 'is not a dataset');
+  const path = target.path;
+  const { shape } = file.datasetFacts(path);
+  const dtype = datasetDType(file, path);
+  checkSelection(path, shape, slab);
+  return { path, dtype, shape };
+}
+
 /** `readData`: the elements of a hyperslab, shaped as `hyperslabShape(slab)`. */
 export function readData(
   file: Hdf5File,
@@ -190,12 +208,8 @@ export function readData(
   slab: Hyperslab,
   options: ReadOptions = {},
 ): NdArray {
-  const target = objectAt(file, rawPath);
-  if (target.kind !== 'dataset') throw notFound(rawPath, 'is not a dataset');
-  const path = target.path;
-  const { meta, shape } = file.datasetFacts(path);
-  const dtype = datasetDType(file, path);
-  checkSelection(path, shape, slab);
+  const { path, dtype, shape } = readTarget(file, rawPath, slab);
+  const { meta } = file.datasetFacts(path);
   const outShape = hyperslabShape(slab);
   const count = shapeSize(slab.count);
   if (count === 0) return { dtype, shape: outShape, data: emptyData(dtype, options.out) };

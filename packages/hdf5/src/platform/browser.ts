@@ -19,4 +19,5 @@ export const platform: Platform = {
   },
   files: undefined,
   scratch: memfsScratch,
+  fastReads: undefined,
 };

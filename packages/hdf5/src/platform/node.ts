@@ -8,6 +8,7 @@ import type { H5Runtime, H5Wasm } from '../module.js';
 import { startH5 } from '../module.js';
 import { checkTarget, commit, discard, temporarySibling } from './node-atomic-file.js';
 import { checkHdf5File } from './node-file-check.js';
+import { nodeFastReads } from './node-fast-reads.js';
 import { nodeScratch } from './node-scratch.js';
 import type { Platform } from './types.js';
 
@@ -22,4 +23,5 @@ export const platform: Platform = {
   },
   files: { resolve: (path) => resolve(path), checkHdf5File, checkTarget, temporarySibling, commit, discard },
   scratch: nodeScratch,
+  fastReads: nodeFastReads,
 };

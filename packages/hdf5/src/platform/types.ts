@@ -5,6 +5,8 @@
  * import, which package.json maps to `./platform/browser.js` under the `browser` condition and to
  * `./platform/node.js` otherwise, so a browser bundle never contains Node built-ins.
  */
+import type { Inflate } from '../fast-read/decode-chunk.js';
+import type { ByteSource } from '../format/byte-source.js';
 import type { H5Module, H5Runtime } from '../module.js';
 
 /** The environment this build of the package runs in. */
@@ -19,6 +21,16 @@ export interface Platform {
   readonly files: PathFiles | undefined;
   /** Where files opened from bytes, or written to memory, live while they are open. */
   readonly scratch: ScratchFiles;
+  /** Positioned reads and inflate for reading data without h5wasm; undefined where there are none. */
+  readonly fastReads: FastReadFiles | undefined;
+}
+
+/** Files opened for positioned reads, and zlib's inflate. */
+export interface FastReadFiles {
+  /** Opens the file at `path` for positioned reads. */
+  open(path: string): Promise<{ source: ByteSource; size: number; close(): Promise<void> }>;
+  /** Inflates zlib-wrapped deflate data. */
+  inflate: Inflate;
 }
 
 /** Real files: checks before opening, and the temporary-sibling dance that makes writes atomic. */

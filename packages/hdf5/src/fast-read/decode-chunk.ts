@@ -1,0 +1,41 @@
+/**
+ * A stored chunk back to its elements: the dataset's filters undone in reverse order, skipping those
+ * the chunk's filter mask says were not applied. Only deflate, shuffle and fletcher32 are decoded
+ * here; a pipeline with any other filter is not read by the fast path at all.
+ */
+import { type Filter, FilterId } from '../format/filters.js';
+import { checkFletcher32 } from './fletcher32.js';
+import { unshuffle } from './shuffle.js';
+
+/** Inflates zlib-wrapped deflate data (the platform's zlib). */
+export type Inflate = (bytes: Uint8Array) => Promise<Uint8Array>;
+
+/** True when every filter of the pipeline is one this decoder undoes. */
+export function decodableFilters(filters: readonly Filter[]): boolean {
+  return filters.every(
+    (f) => f.id === FilterId.deflate || f.id === FilterId.shuffle || f.id === FilterId.fletcher32,
+  );
+}
+
+/** The chunk's elements: `expected` bytes, or an error. */
+export async function decodeChunk(
+  stored: Uint8Array,
+  filters: readonly Filter[],
+  filterMask: number,
+  elementSize: number,
+  expected: number,
+  inflate: Inflate,
+): Promise<Uint8Array> {
+  let bytes = stored;
+  for (let i = filters.length - 1; i >= 0; i--) {
+    if (filterMask & (1 << i)) continue;
+    const filter = filters[i]!;
+    if (filter.id === FilterId.deflate) bytes = await inflate(bytes);
+    else if (filter.id === FilterId.shuffle) bytes = unshuffle(bytes, filter.values[0] ?? elementSize);
+    else if (filter.id === FilterId.fletcher32) bytes = checkFletcher32(bytes);
+    else throw new Error(`filter ${filter.id} is not decoded here`);
+  }
+  if (bytes.length < expected)
+    throw new Error(`chunk decodes to ${bytes.length} bytes, expected ${expected}`);
+  return bytes.length === expected ? bytes : bytes.subarray(0, expected);
+}
