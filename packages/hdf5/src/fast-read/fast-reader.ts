@@ -59,8 +59,11 @@ export class FastReader {
     if (plan === undefined) return undefined;
     const total = shapeSize(sel.count);
     const ctor = typedArrayFor(dtype);
+    // The caller's buffer itself when it fits exactly, its start when it is longer (as h5wasm reads do).
     const target: NumericArray =
-      out instanceof ctor && out.length >= total ? (out.subarray(0, total) as NumericArray) : new ctor(total);
+      out instanceof ctor && out.length >= total
+        ? ((out.length === total ? out : out.subarray(0, total)) as NumericArray)
+        : new ctor(total);
     const bytes = new Uint8Array(target.buffer, target.byteOffset, target.byteLength);
     const { layout } = plan.dataset;
     if (layout.kind === 'compact') {

@@ -169,6 +169,6 @@ describe.skipIf(!hasH5py)('hostile chunk indexes', () => {
           if (!(error instanceof InvalidFileError || error instanceof UnsupportedError)) throw error;
         }
       }
-    }, 120_000);
+    }, 600_000);
   }
 });
