@@ -6,7 +6,8 @@
 import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { InvalidFileError, NotFoundError, assertNWBRoot } from '@nwbjs/core';
-import type { BackendDescriptor, LocationProbe, OpenMode, StorageReader, StorageWriter } from '@nwbjs/core';
+import type { OpenMode, StorageReader, StorageWriter } from '@nwbjs/core';
+import type { BackendDescriptor, LocationProbe } from '@nwbjs/core/backend';
 import { hdf5Descriptor } from '@nwbjs/hdf5';
 import { zarrDescriptor } from '@nwbjs/zarr';
 import { UsageError } from './usage-error.js';

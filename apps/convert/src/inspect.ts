@@ -3,7 +3,6 @@
  * the same for HDF5 and Zarr, local or remote, read from metadata only.
  */
 import {
-  byteSize,
   formatDType,
   isDatasetHandle,
   isNumericDType,
@@ -14,6 +13,7 @@ import {
   type DatasetLayout,
   type TreeNode,
 } from '@nwbjs/core';
+import { byteSize } from '@nwbjs/core/backend';
 import { formatBytes } from './format.js';
 import { danglingLinks } from './tree-checks.js';
 import { openReader, type ReadOptions } from './formats.js';

@@ -1,5 +1,6 @@
 /** Counts and sizes of a tree, for summaries and progress totals. */
-import { byteSize, isNumericDType, shapeSize, type GroupNode } from '@nwbjs/core';
+import { isNumericDType, shapeSize, type GroupNode } from '@nwbjs/core';
+import { byteSize } from '@nwbjs/core/backend';
 
 /** How many objects a tree holds and how many bytes its datasets hold. */
 export interface TreeCounts {

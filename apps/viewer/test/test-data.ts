@@ -8,8 +8,10 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { DatasetInfo, NdArray, Selection } from '@nwbjs/core';
-import { ImageSeries, NWBFile, ndarray, toHyperslab } from '@nwbjs/core';
+import type { NdArray, Selection } from '@nwbjs/core';
+import type { DatasetInfo } from '@nwbjs/core/backend';
+import { ImageSeries, NWBFile, ndarray } from '@nwbjs/core';
+import { toHyperslab } from '@nwbjs/core/backend';
 import { openHdf5 } from '@nwbjs/hdf5';
 import { NWBZarrIO, openZarr } from '@nwbjs/zarr';
 

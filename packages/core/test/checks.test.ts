@@ -1,17 +1,15 @@
 /** The checks every backend and writeTree make: one error, naming the path and the rule, per input. */
 import { describe, expect, it } from 'vitest';
+import { ValidationError, ndarray, slice } from '../src/index.js';
 import {
-  ValidationError,
   checkArrayData,
   checkBlock,
   checkDefinition,
   checkResize,
   checkSelection,
   checkWholeData,
-  ndarray,
   toHyperslab,
-  slice,
-} from '../src/index.js';
+} from '../src/backend.js';
 import type { NdArray } from '../src/index.js';
 
 /** The rule of the ValidationError `fn` throws, after checking it names `/d`. */

@@ -1,6 +1,7 @@
 /** When a dataset is chunked, and how big writes are cut: decided once, here, for every backend. */
 import { describe, expect, it } from 'vitest';
-import { chunksFor, defaultChunks, ndarray, rowRuns } from '../src/index.js';
+import { ndarray } from '../src/index.js';
+import { chunksFor, defaultChunks, rowRuns } from '../src/backend.js';
 import type { StorageCapabilities } from '../src/index.js';
 
 const MiB = 1024 * 1024;

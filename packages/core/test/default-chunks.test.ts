@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defaultChunks } from '../src/tree/default-chunks.js';
+import { ValidationError } from '../src/errors.js';
 
 const MiB = 1024 * 1024;
 const bytes = (chunks: number[], item: number) => chunks.reduce((n, c) => n * c, item);
@@ -38,6 +39,6 @@ describe('defaultChunks', () => {
     expect(defaultChunks('float32', [10])).toEqual([10]);
     expect(defaultChunks('float32', [0, 3])).toEqual([1, 3]);
     expect(defaultChunks('utf8', [5])).toEqual([5]);
-    expect(() => defaultChunks('float32', [])).toThrow(RangeError);
+    expect(() => defaultChunks('float32', [])).toThrow(ValidationError);
   });
 });

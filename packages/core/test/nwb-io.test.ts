@@ -3,8 +3,8 @@
  * read, write defaults from the descriptor, write-once, abort.
  */
 import { describe, expect, it } from 'vitest';
-import type { BackendDescriptor } from '../src/io/index.js';
-import { NWBIO } from '../src/io/index.js';
+import type { BackendDescriptor } from '../src/backend.js';
+import { NWBIO } from '../src/index.js';
 import { MemoryBackend, MemoryVolume } from './memory-backend.js';
 import { pattern, tutorialFile } from './tutorial-file.js';
 import { ImageSeries } from '../src/model/index.js';

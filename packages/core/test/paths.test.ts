@@ -1,6 +1,13 @@
 /** Object paths: the one set of helpers the tree, the mapping and both backends use. */
 import { describe, expect, it } from 'vitest';
-import { baseName, isValidChildName, joinPath, normalizePath, parentPath, pathNames } from '../src/index.js';
+import {
+  baseName,
+  isValidChildName,
+  joinPath,
+  normalizePath,
+  parentPath,
+  pathNames,
+} from '../src/backend.js';
 
 describe('paths', () => {
   it('normalizes absolute paths and refuses ones that name nothing', () => {

@@ -3,7 +3,8 @@
  * AbortSignal on reads, `await using` on an IO, typed getters, and nested JS arrays as data.
  */
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import type { BackendDescriptor, DatasetHandle, NdArray } from '../src/index.js';
+import type { DatasetHandle, NdArray } from '../src/index.js';
+import type { BackendDescriptor } from '../src/backend.js';
 import {
   ImageSeries,
   NWBIO,

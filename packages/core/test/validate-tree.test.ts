@@ -8,10 +8,10 @@ import {
   groupNode,
   linkNode,
   numericScalar,
-  specificationsGroup,
   textScalar,
   validateTree,
 } from '../src/index.js';
+import { specificationsGroup } from '../src/backend.js';
 
 /** A namespace `test` whose sources are given as objects. */
 function namespace(

@@ -4,25 +4,10 @@
  * given as bytes or written to memory use the same backend (see `in-memory.ts`).
  */
 import { rewriteBoolStandIns } from './bool-enum.js';
-import type {
-  Attributes,
-  DatasetDefinition,
-  Hyperslab,
-  LinkTarget,
-  NdArray,
-  NodeInfo,
-  OpenMode,
-  ReadOptions,
-  StorageWriter,
-} from '@nwbjs/core';
-import {
-  InvalidFileError,
-  UnsupportedError,
-  hyperslabShape,
-  isNWBError,
-  isNumericDType,
-  shapeSize,
-} from '@nwbjs/core';
+import type { Attributes, NdArray, OpenMode, StorageWriter } from '@nwbjs/core';
+import type { DatasetDefinition, Hyperslab, LinkTarget, NodeInfo, ReadOptions } from '@nwbjs/core/backend';
+import { InvalidFileError, UnsupportedError, isNWBError, isNumericDType, shapeSize } from '@nwbjs/core';
+import { hyperslabShape } from '@nwbjs/core/backend';
 import { platform } from '#platform';
 import { HDF5_CAPABILITIES } from './capabilities.js';
 import { FORMAT, backendError, hdf5Reason, wrapError } from './errors.js';

@@ -13,7 +13,8 @@
  * rewritten fails the close, so no file with a stand-in ever takes the target's name.
  */
 import type { NdArray } from '@nwbjs/core';
-import { BackendError, encodeText, shapeSize } from '@nwbjs/core';
+import { BackendError, shapeSize } from '@nwbjs/core';
+import { encodeText } from '@nwbjs/core/backend';
 import type { TypeMetadata } from './dtypes.js';
 import { H5T } from './dtypes.js';
 import { lookup3 } from './format/lookup3.js';

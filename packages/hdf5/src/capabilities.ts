@@ -1,6 +1,6 @@
 /** What the HDF5 backend can do, for core to decide by (`StorageCapabilities`). */
 import type { StorageCapabilities } from '@nwbjs/core';
-import { DEFAULT_MAX_CALL_BYTES } from '@nwbjs/core';
+import { DEFAULT_MAX_CALL_BYTES } from '@nwbjs/core/backend';
 
 /**
  * What this backend can do: gzip only (one filter per dataset), no shuffle, no compressed

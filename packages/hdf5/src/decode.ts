@@ -4,7 +4,7 @@
  * records for compound rows.
  */
 import type { ArrayData, CompoundRow, DType, NumericArray, NumericDType, RegionRef } from '@nwbjs/core';
-import { decodeText, isCompoundDType, typedArrayFor } from '@nwbjs/core';
+import { decodeText, isCompoundDType, typedArrayFor } from '@nwbjs/core/backend';
 import { dtypeOf } from './dtypes.js';
 import { unsupported } from './errors.js';
 import type { H5Module, Metadata } from './module.js';

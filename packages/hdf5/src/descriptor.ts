@@ -2,7 +2,7 @@
  * The HDF5 backend as the rest of nwbjs sees it: files starting with the HDF5 signature, opened by
  * path with {@link openHdf5}, and named `.nwb`, `.h5` or `.hdf5` when created.
  */
-import type { BackendDescriptor } from '@nwbjs/core';
+import type { BackendDescriptor } from '@nwbjs/core/backend';
 import type { Hdf5Backend } from './backend.js';
 import { openHdf5 } from './backend.js';
 import { FORMAT } from './errors.js';

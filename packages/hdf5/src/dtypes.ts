@@ -4,7 +4,8 @@
  * h5py's FALSE/TRUE enum for `bool`, little-endian numbers.
  */
 import type { CompoundField, DType, NumericDType, ScalarDType } from '@nwbjs/core';
-import { isCompoundDType, isNumericDType } from '@nwbjs/core';
+import { isNumericDType } from '@nwbjs/core';
+import { isCompoundDType } from '@nwbjs/core/backend';
 import { isBoolStandInType } from './bool-enum.js';
 import { unsupported } from './errors.js';
 import type { Metadata } from './module.js';

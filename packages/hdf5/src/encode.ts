@@ -3,7 +3,8 @@
  * bools as uint8, references as 8-byte object references, compound rows packed by member offset.
  */
 import type { CompoundRow, NdArray, ObjectRef, RegionRef } from '@nwbjs/core';
-import { ValidationError, encodeText, isObjectRef, isRegionRef, normalizePath } from '@nwbjs/core';
+import { ValidationError, isObjectRef, isRegionRef } from '@nwbjs/core';
+import { encodeText, normalizePath } from '@nwbjs/core/backend';
 import type { TypeMetadata } from './dtypes.js';
 import { H5T, OBJ_REF_SIZE } from './dtypes.js';
 import { notFound } from './errors.js';

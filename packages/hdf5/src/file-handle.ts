@@ -5,7 +5,7 @@
  * exist (each HDF5 error thrown through the WASM stack costs stack space that is never given back).
  */
 import type { DType } from '@nwbjs/core';
-import { baseName, normalizePath, parentPath } from '@nwbjs/core';
+import { baseName, normalizePath, parentPath } from '@nwbjs/core/backend';
 import type { BoolStandIn } from './bool-enum.js';
 import { backendError, guard } from './errors.js';
 import { ScratchBuffer } from './heap.js';

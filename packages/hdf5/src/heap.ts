@@ -3,7 +3,7 @@
  * reading frame after frame of a series allocates nothing per call; big buffers are released after
  * use so that one large read does not pin heap memory for the life of the file.
  */
-import { encodeText } from '@nwbjs/core';
+import { encodeText } from '@nwbjs/core/backend';
 import type { H5Module } from './module.js';
 
 /** Buffers above this size are freed after each use instead of being kept for reuse. */

@@ -3,7 +3,8 @@
  * neutral {@link DatasetLayout}. Only gzip can be written (h5wasm sets one filter per dataset);
  * every filter can be reported.
  */
-import type { Compression, DatasetDefinition, DatasetLayout } from '@nwbjs/core';
+import type { Compression, DatasetLayout } from '@nwbjs/core';
+import type { DatasetDefinition } from '@nwbjs/core/backend';
 import { ValidationError } from '@nwbjs/core';
 import { guard, unsupported } from './errors.js';
 import type { Hdf5File } from './file-handle.js';

@@ -4,27 +4,16 @@
  * caller's `out` buffer when given; nothing else is allocated per read. What a read needs to know
  * about a dataset (dtype, shape) is worked out on the first read and kept in the file's cache.
  */
-import type {
-  ArrayData,
-  Attributes,
-  DType,
-  DatasetInfo,
-  Hyperslab,
-  NdArray,
-  NodeInfo,
-  NumericArray,
-  NumericDType,
-  ReadOptions,
-} from '@nwbjs/core';
+import type { ArrayData, Attributes, DType, NdArray, NumericArray, NumericDType } from '@nwbjs/core';
+import type { DatasetInfo, Hyperslab, NodeInfo, ReadOptions } from '@nwbjs/core/backend';
+import { isNumericDType, shapeSize } from '@nwbjs/core';
 import {
   checkSelection,
   emptyAttributes,
   hyperslabShape,
-  isNumericDType,
   normalizePath,
-  shapeSize,
   typedArrayFor,
-} from '@nwbjs/core';
+} from '@nwbjs/core/backend';
 import { boolsOfStandIn } from './bool-enum.js';
 import { BOOL_ATTRS_MARKER, DTYPE_MARKER, isReservedAttribute } from './bool-marker.js';
 import { copyNumeric, decodeElements } from './decode.js';

@@ -3,9 +3,10 @@
  * h5py/HDMF lay them out (scalar dataspaces, vlen UTF-8/ASCII text, object references, contiguous
  * data unless chunking is asked for). Every argument is checked before HDF5 sees it.
  */
-import type { Attributes, DType, DatasetDefinition, LinkTarget, NdArray } from '@nwbjs/core';
+import type { Attributes, DType, NdArray } from '@nwbjs/core';
+import type { DatasetDefinition, LinkTarget } from '@nwbjs/core/backend';
+import { ValidationError, shapeSize } from '@nwbjs/core';
 import {
-  ValidationError,
   baseName,
   checkArrayData,
   checkBlock,
@@ -19,8 +20,7 @@ import {
   normalizePath,
   parentPath,
   rowRuns,
-  shapeSize,
-} from '@nwbjs/core';
+} from '@nwbjs/core/backend';
 import { boolAttributeStandIn, boolDatasetType, boolsOfStandIn, standInId } from './bool-enum.js';
 import { BOOL_ATTRS_MARKER, isReservedAttribute } from './bool-marker.js';
 import type { TypeMetadata } from './dtypes.js';

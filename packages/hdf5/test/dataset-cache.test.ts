@@ -6,7 +6,8 @@
  */
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import type { Hyperslab, NdArray } from '@nwbjs/core';
+import type { NdArray } from '@nwbjs/core';
+import type { Hyperslab } from '@nwbjs/core/backend';
 import { ndarray, numericScalar, textScalar } from '@nwbjs/core';
 import { platform } from '#platform';
 import { createFile } from '../src/backend.js';

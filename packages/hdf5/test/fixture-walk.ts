@@ -3,8 +3,9 @@
  * descriptions name fields the way PyNWB reads them; `locate` maps each name to where it lives on
  * disk (a dataset, an attribute of the object, of its `data`, `timestamps`, ...).
  */
-import type { NdArray, NodeInfo, StorageReader } from '@nwbjs/core';
-import { wholeHyperslab } from '@nwbjs/core';
+import type { NdArray, StorageReader } from '@nwbjs/core';
+import type { NodeInfo } from '@nwbjs/core/backend';
+import { wholeHyperslab } from '@nwbjs/core/backend';
 import { expect } from 'vitest';
 import { sha256Of } from './helpers.js';
 

@@ -5,7 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readTree, toHyperslab, writeTree } from '@nwbjs/core';
+import { readTree, writeTree } from '@nwbjs/core';
+import { toHyperslab } from '@nwbjs/core/backend';
 import { assertNWBFile, openHdf5 } from '../src/index.js';
 import type { FixtureDescription } from './fixture-walk.js';
 import { checkFixture } from './fixture-walk.js';

@@ -6,7 +6,8 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { boolArray, isNWBError, ndarray, toHyperslab, wholeHyperslab } from '@nwbjs/core';
+import { boolArray, isNWBError, ndarray } from '@nwbjs/core';
+import { toHyperslab, wholeHyperslab } from '@nwbjs/core/backend';
 import { openHdf5 } from '../src/index.js';
 import { tempDir } from './helpers.js';
 

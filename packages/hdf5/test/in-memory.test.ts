@@ -8,16 +8,8 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  Device,
-  ImageSeries,
-  NWBFile,
-  isDatasetHandle,
-  isNWBError,
-  ndarray,
-  readTree,
-  wholeHyperslab,
-} from '@nwbjs/core';
+import { Device, ImageSeries, NWBFile, isDatasetHandle, isNWBError, ndarray, readTree } from '@nwbjs/core';
+import { wholeHyperslab } from '@nwbjs/core/backend';
 import type { NWBErrorTag, StorageReader } from '@nwbjs/core';
 import {
   HDF5_PLATFORM,

@@ -4,7 +4,8 @@
  */
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { Device, ImageSeries, NWBFile, isDatasetHandle, ndarray, toHyperslab } from '@nwbjs/core';
+import { Device, ImageSeries, NWBFile, isDatasetHandle, ndarray } from '@nwbjs/core';
+import { toHyperslab } from '@nwbjs/core/backend';
 import { NWBHDF5IO, assertNWBFile, openHdf5 } from '../src/index.js';
 import { nwbValidate, tempDir } from './helpers.js';
 

@@ -3,8 +3,9 @@
  * written with (hdmf-zarr's dtype, codecs, chunks and fill value for a `DatasetDefinition`), and
  * the `DatasetInfo` `stat` reports for a record.
  */
-import type { DatasetDefinition, DatasetInfo } from '@nwbjs/core';
-import { UnsupportedError, chunksFor, isCompoundDType, isTextDType } from '@nwbjs/core';
+import type { DatasetDefinition, DatasetInfo } from '@nwbjs/core/backend';
+import { UnsupportedError, isTextDType } from '@nwbjs/core';
+import { chunksFor, isCompoundDType } from '@nwbjs/core/backend';
 import { ZARR_CAPABILITIES } from './capabilities.js';
 import { SUPPORTED_CODECS, compressionFromMetadata, compressionMetadata } from './codecs.js';
 import type { JsonOut } from './conventions/json.js';

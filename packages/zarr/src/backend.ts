@@ -9,21 +9,17 @@
  * (`chunk-io.ts`), records of a store read (`stored-records.ts`) or written (`written-nodes.ts`),
  * an array's record (`array-record.ts`) and the metadata stored at close (`store-metadata.ts`).
  */
-import type {
-  Attributes,
-  DatasetDefinition,
-  Hyperslab,
-  LinkTarget,
-  NdArray,
-  NodeInfo,
-  ReadOptions,
-  StorageWriter,
-} from '@nwbjs/core';
+import type { Attributes, NdArray, StorageWriter } from '@nwbjs/core';
+import type { DatasetDefinition, Hyperslab, LinkTarget, NodeInfo, ReadOptions } from '@nwbjs/core/backend';
 import {
   BackendError,
   NotFoundError,
   UnsupportedError,
   ValidationError,
+  isNWBError,
+  shapeSize,
+} from '@nwbjs/core';
+import {
   baseName,
   checkBlock,
   checkDefinition,
@@ -31,10 +27,8 @@ import {
   checkSelection,
   checkWholeData,
   emptyAttributes,
-  isNWBError,
   parentPath,
-  shapeSize,
-} from '@nwbjs/core';
+} from '@nwbjs/core/backend';
 import { datasetInfo, newArrayRecord } from './array-record.js';
 import { ZARR_CAPABILITIES } from './capabilities.js';
 import type { ChunkUse } from './chunk-io.js';

@@ -4,7 +4,8 @@
  */
 import type { AbsolutePath } from '@zarrita/storage';
 import type { NumericArray } from '@nwbjs/core';
-import { BackendError, InvalidFileError, isNWBError, isTextDType, typedArrayFor } from '@nwbjs/core';
+import { BackendError, InvalidFileError, isNWBError, isTextDType } from '@nwbjs/core';
+import { typedArrayFor } from '@nwbjs/core/backend';
 import type { ChunkValues } from './conventions/elements.js';
 import { decodeElements, encodeElements } from './conventions/elements.js';
 import { fillNumber } from './fill-values.js';

@@ -4,7 +4,7 @@
  * opened with {@link openZarr}, named `.zarr` when created, and written with hdmf-zarr's default
  * compression.
  */
-import type { BackendDescriptor } from '@nwbjs/core';
+import type { BackendDescriptor } from '@nwbjs/core/backend';
 import { DEFAULT_ZARR_COMPRESSION, DEFAULT_ZARR_V3_COMPRESSION } from './default-compression.js';
 import type { OpenZarrOptions, ZarrLocation, ZarrStorage } from './open.js';
 import { openZarr } from './open.js';

@@ -2,7 +2,7 @@
  * Fill values as `.zarray` stores them (zarr-python's JSON: floats with a decimal point, `NaN` and
  * the infinities as strings, base64 for packed records) and as numbers again.
  */
-import type { DatasetDefinition } from '@nwbjs/core';
+import type { DatasetDefinition } from '@nwbjs/core/backend';
 import { isNumericDType } from '@nwbjs/core';
 import type { JsonOut, JsonValue } from './conventions/json.js';
 import { JsonNumber } from './conventions/json.js';

@@ -7,6 +7,7 @@
  * input: every opcode consumes input, lengths are checked against the buffer, memo and stack are
  * bounded by the input size.
  */
+import { InvalidFileError } from '@nwbjs/core';
 
 /** A decoded element: text, or a reference dict (string or null values), or null. */
 export type PickledElement = string | null | Readonly<Record<string, string | null>>;
@@ -17,10 +18,11 @@ export interface PickledArray {
   readonly elements: PickledElement[];
 }
 
-/** Thrown for anything the decoder refuses (unknown opcode or global, malformed or truncated input). */
-export class PickleError extends Error {
-  override name = 'PickleError';
-}
+/**
+ * Thrown for anything the decoder refuses (unknown opcode or global, malformed or truncated input):
+ * an InvalidFileError, which the backend rethrows naming the dataset and chunk.
+ */
+export class PickleError extends InvalidFileError {}
 
 const MARK = Symbol('mark');
 

@@ -3,19 +3,17 @@
  * time and copied into one output, then turned into neutral values (text as text, references
  * resolved and checked, records with every field).
  */
-import type { CompoundDType, CompoundRow, Hyperslab, NdArray, NumericArray, ObjectRef } from '@nwbjs/core';
+import type { CompoundDType, CompoundRow, NdArray, NumericArray, ObjectRef } from '@nwbjs/core';
+import type { Hyperslab } from '@nwbjs/core/backend';
 import {
   InvalidFileError,
   NotFoundError,
   UnsupportedError,
   ValidationError,
-  holdsRegionReferences,
-  hyperslabShape,
-  isCompoundDType,
   isObjectRef,
   shapeSize,
-  typedArrayFor,
 } from '@nwbjs/core';
+import { holdsRegionReferences, hyperslabShape, isCompoundDType, typedArrayFor } from '@nwbjs/core/backend';
 import { axisParts, combinations, copyBlock, forEachLimit } from './chunk-grid.js';
 import type { ChunkReader } from './chunk-io.js';
 import { fillChunk } from './chunk-io.js';

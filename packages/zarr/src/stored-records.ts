@@ -4,7 +4,8 @@
  * kept; and a group's children, listed from the store.
  */
 import type { JsonValue } from './conventions/json.js';
-import { BackendError, UnsupportedError, isNWBError, joinPath, parentPath } from '@nwbjs/core';
+import { BackendError, UnsupportedError, isNWBError } from '@nwbjs/core';
+import { joinPath, parentPath } from '@nwbjs/core/backend';
 import type { NodeRecord } from './metadata.js';
 import { arrayRecord, groupRecord } from './metadata.js';
 import { readMetadataJson } from './stores/consolidated.js';

@@ -4,7 +4,8 @@
  * write-behind queue that encodes and stores several at once.
  */
 import type { CompoundRow, NdArray, NumericArray, ObjectRef } from '@nwbjs/core';
-import { isCompoundDType, shapeSize, typedArrayFor } from '@nwbjs/core';
+import { shapeSize } from '@nwbjs/core';
+import { isCompoundDType, typedArrayFor } from '@nwbjs/core/backend';
 import { axisParts, chunkRun, combinations, copyBlock, strides } from './chunk-grid.js';
 import type { ChunkReader } from './chunk-io.js';
 import { chunkKey, fillChunk } from './chunk-io.js';

@@ -2,7 +2,8 @@
  * The nodes of a store being written, kept in memory until close stores their metadata: every
  * record by path, each group's children in creation order, and the checks a new node must pass.
  */
-import { NotFoundError, ValidationError, baseName, parentPath } from '@nwbjs/core';
+import { NotFoundError, ValidationError } from '@nwbjs/core';
+import { baseName, parentPath } from '@nwbjs/core/backend';
 import type { GroupRecord, NodeRecord } from './metadata.js';
 import { checkName, checkStorePath } from './stores/keys.js';
 

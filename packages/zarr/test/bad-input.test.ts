@@ -1,7 +1,8 @@
 import { cp, mkdir, writeFile, chmod, readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { isNWBError, ndarray, wholeHyperslab } from '@nwbjs/core';
+import { isNWBError, ndarray } from '@nwbjs/core';
+import { wholeHyperslab } from '@nwbjs/core/backend';
 import type { StagingStore } from '../src/stores/store.js';
 import { MapStagingStore } from '../src/stores/map-store.js';
 import { ZarrBackend, openZarr } from '../src/index.js';

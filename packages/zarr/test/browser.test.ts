@@ -15,7 +15,7 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Compression } from '@nwbjs/core';
-import { wholeHyperslab } from '@nwbjs/core';
+import { wholeHyperslab } from '@nwbjs/core/backend';
 import { NWBZarrIO, openZarr } from '../src/index.js';
 import { SERIES, holdsExpectedFrames, sampleFile } from './browser/sample-file.mjs';
 import { fixturesDir, repoRoot, runValidate, tempDir } from './helpers.js';

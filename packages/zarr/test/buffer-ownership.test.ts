@@ -7,7 +7,8 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Compression, NdArray } from '@nwbjs/core';
-import { ImageSeries, NWBFile, isDatasetHandle, ndarray, wholeHyperslab } from '@nwbjs/core';
+import { ImageSeries, NWBFile, isDatasetHandle, ndarray } from '@nwbjs/core';
+import { wholeHyperslab } from '@nwbjs/core/backend';
 import { NWBZarrIO, openZarr } from '../src/index.js';
 import { runValidate, tempDir } from './helpers.js';
 

@@ -7,7 +7,8 @@ import { readFileSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { NdArray, ObjectRef, StorageReader } from '@nwbjs/core';
-import { scalarValue, wholeHyperslab } from '@nwbjs/core';
+import { scalarValue } from '@nwbjs/core';
+import { wholeHyperslab } from '@nwbjs/core/backend';
 import { openZarr } from '../src/index.js';
 import { fixturesDir } from './helpers.js';
 

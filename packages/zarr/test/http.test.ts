@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:http';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { toHyperslab, wholeHyperslab } from '@nwbjs/core';
+import { toHyperslab, wholeHyperslab } from '@nwbjs/core/backend';
 import { openZarr } from '../src/index.js';
 import { fixturesDir } from './helpers.js';
 

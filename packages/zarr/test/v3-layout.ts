@@ -16,7 +16,8 @@ import type {
   ObjectRef,
   StorageReader,
 } from '@nwbjs/core';
-import { isCompoundDType, isNumericDType, typedArrayFor, wholeHyperslab } from '@nwbjs/core';
+import { isNumericDType } from '@nwbjs/core';
+import { isCompoundDType, typedArrayFor, wholeHyperslab } from '@nwbjs/core/backend';
 import { registerV3Codecs } from '../src/v3/vlen-utf8.js';
 
 // zarrita's own vlen-utf8 only decodes.

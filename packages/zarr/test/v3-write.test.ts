@@ -12,7 +12,6 @@ import type { StorageWriter } from '@nwbjs/core';
 import {
   boolArray,
   datasetNode,
-  emptyAttributes,
   groupNode,
   writeTree,
   fromTypedArray,
@@ -20,8 +19,8 @@ import {
   refArray,
   textArray,
   textScalar,
-  wholeHyperslab,
 } from '@nwbjs/core';
+import { emptyAttributes, wholeHyperslab } from '@nwbjs/core/backend';
 import { describeStorageConformance } from '@nwbjs/core/testing';
 import { NWBZarrIO, openZarr } from '../src/index.js';
 import { tempDir } from './helpers.js';

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { FileSystemStore } from '@zarrita/storage';
 import * as zarr from 'zarrita';
 import { describe, expect, it } from 'vitest';
-import { wholeHyperslab } from '@nwbjs/core';
+import { wholeHyperslab } from '@nwbjs/core/backend';
 import { openZarr } from '../src/index.js';
 import { repoRoot } from './helpers.js';
 

@@ -4,7 +4,8 @@
  * cached, and the next frames of the block cost no request.
  */
 import type { DatasetHandle, HandleReadOptions, NdArray, NumericArray } from '@nwbjs/core';
-import { byteSize, isNumericDType, shapeSize, slice } from '@nwbjs/core';
+import { isNumericDType, shapeSize, slice } from '@nwbjs/core';
+import { byteSize } from '@nwbjs/core/backend';
 import type { Priority, ReadCache } from './read-cache.js';
 
 /** Blocks larger than this are read one index at a time instead (they still fetch whole chunks). */

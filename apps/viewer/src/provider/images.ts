@@ -7,7 +7,8 @@
  * (TwoPhotonSeries, OnePhotonSeries, ImageMaskSeries) show the same way as the ones it does.
  */
 import type { DatasetHandle, DatasetNode, GroupNode, NdArray, ObjectRef } from '@nwbjs/core';
-import { byteSize, formatDType, isDatasetHandle, isNumericDType, shapeSize } from '@nwbjs/core';
+import { formatDType, isDatasetHandle, isNumericDType, shapeSize } from '@nwbjs/core';
+import { byteSize } from '@nwbjs/core/backend';
 import { AxisReader, numbersOf, readWithSignal } from './axis-reader.js';
 import { formatBytes } from './format.js';
 import type { ReadCache } from './read-cache.js';

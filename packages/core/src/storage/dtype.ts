@@ -6,6 +6,7 @@
  * vlen-bytes), `ref` for object references, `region` for references to a region of a dataset (HDF5's
  * dataset region references, which MatNWB writes), and compound types for table rows.
  */
+import { ValidationError } from '../errors.js';
 
 /** Fixed-width numeric element types. */
 export type NumericDType =
@@ -102,7 +103,9 @@ export function dtypeOfTypedArray(array: NumericArray): NumericDType {
   for (const [name, ctor] of Object.entries(TYPED_ARRAYS)) {
     if (array instanceof ctor) return name as NumericDType;
   }
-  throw new TypeError(`not a numeric typed array: ${Object.prototype.toString.call(array)}`);
+  throw new ValidationError(`not a numeric typed array: ${Object.prototype.toString.call(array)}`, {
+    rule: 'dtype',
+  });
 }
 
 /** A stable, readable spelling of a dtype, for messages and comparisons. */

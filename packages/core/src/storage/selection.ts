@@ -2,6 +2,7 @@
  * Selections of part of a dataset, numpy style: per axis an index, a slice, or everything.
  * Backends only ever see the normalized form, a {@link Hyperslab}.
  */
+import { ValidationError } from '../errors.js';
 
 /** A slice along one axis; `start` defaults to 0, `stop` to the axis length, `step` to 1. */
 export interface Slice {
@@ -42,10 +43,12 @@ export function slice(start?: number, stop?: number, step?: number): Slice {
   return { start, stop, step };
 }
 
-/** Normalizes a selection against a shape, throwing a RangeError for out-of-bounds indices. */
+/** Normalizes a selection against a shape, throwing a ValidationError (rule `selection`) for out-of-bounds indices. */
 export function toHyperslab(shape: readonly number[], selection: Selection = []): Hyperslab {
   if (selection.length > shape.length) {
-    throw new RangeError(`selection has ${selection.length} axes, dataset has ${shape.length}`);
+    throw new ValidationError(`selection has ${selection.length} axes, dataset has ${shape.length}`, {
+      rule: 'selection',
+    });
   }
   const start: number[] = [];
   const count: number[] = [];
@@ -55,7 +58,9 @@ export function toHyperslab(shape: readonly number[], selection: Selection = [])
     const sel = selection[axis] ?? null;
     if (typeof sel === 'number') {
       if (!Number.isInteger(sel) || sel < -length || sel >= length) {
-        throw new RangeError(`index ${sel} is out of bounds for axis ${axis} of length ${length}`);
+        throw new ValidationError(`index ${sel} is out of bounds for axis ${axis} of length ${length}`, {
+          rule: 'selection',
+        });
       }
       start.push(sel < 0 ? sel + length : sel);
       count.push(1);
@@ -65,7 +70,8 @@ export function toHyperslab(shape: readonly number[], selection: Selection = [])
     }
     const s = sel ?? {};
     const st = s.step ?? 1;
-    if (!Number.isInteger(st) || st <= 0) throw new RangeError(`step must be a positive integer, got ${st}`);
+    if (!Number.isInteger(st) || st <= 0)
+      throw new ValidationError(`step must be a positive integer, got ${st}`, { rule: 'selection' });
     const clamp = (v: number) => Math.min(Math.max(v < 0 ? v + length : v, 0), length);
     const a = clamp(s.start ?? 0);
     const b = clamp(s.stop ?? length);

@@ -4,6 +4,7 @@
  */
 import type { CompoundDType, DType, NumericArray, NumericDType } from './dtype.js';
 import { dtypeOfTypedArray, isCompoundDType, isNumericDType, typedArrayFor } from './dtype.js';
+import { ValidationError } from '../errors.js';
 
 /**
  * A reference to another object in the same file, by absolute path. `objectId` is the target's
@@ -191,11 +192,17 @@ export function shapeSize(shape: readonly number[]): number {
 /** Checks that `data` suits `dtype` and holds exactly the elements `shape` calls for. */
 export function ndarray<D extends ArrayData>(dtype: DType, shape: readonly number[], data: D): NdArray<D> {
   for (const d of shape) {
-    if (!Number.isSafeInteger(d) || d < 0) throw new RangeError(`invalid shape [${shape.join(', ')}]`);
+    if (!Number.isSafeInteger(d) || d < 0)
+      throw new ValidationError(`invalid shape [${shape.join(', ')}]`, { rule: 'shape' });
   }
   const expected = shapeSize(shape);
   if (data.length !== expected) {
-    throw new RangeError(`shape [${shape.join(', ')}] holds ${expected} elements, data has ${data.length}`);
+    throw new ValidationError(
+      `shape [${shape.join(', ')}] holds ${expected} elements, data has ${data.length}`,
+      {
+        rule: 'shape',
+      },
+    );
   }
   checkStorage(dtype, data);
   return { dtype, shape: [...shape], data };
@@ -205,10 +212,17 @@ function checkStorage(dtype: DType, data: ArrayData): void {
   if (isNumericDType(dtype) || dtype === 'bool') {
     const ctor = typedArrayFor(dtype);
     if (!(data instanceof ctor)) {
-      throw new TypeError(`dtype ${dtype} needs a ${ctor.name}, got ${Object.prototype.toString.call(data)}`);
+      throw new ValidationError(
+        `dtype ${dtype} needs a ${ctor.name}, got ${Object.prototype.toString.call(data)}`,
+        {
+          rule: 'dtype',
+        },
+      );
     }
   } else if (!Array.isArray(data)) {
-    throw new TypeError(`dtype ${isCompoundDType(dtype) ? 'compound' : dtype} needs a plain array`);
+    throw new ValidationError(`dtype ${isCompoundDType(dtype) ? 'compound' : dtype} needs a plain array`, {
+      rule: 'dtype',
+    });
   }
 }
 
@@ -247,7 +261,8 @@ export function boolArray(values: readonly boolean[], shape: readonly number[] =
 
 /** A scalar object reference, or a 1-D array of them. */
 export function refArray(refs: readonly ObjectRef[], scalar = false): NdArray<ObjectRef[]> {
-  if (scalar && refs.length !== 1) throw new RangeError('a scalar reference holds exactly one reference');
+  if (scalar && refs.length !== 1)
+    throw new ValidationError('a scalar reference holds exactly one reference', { rule: 'shape' });
   return { dtype: 'ref', shape: scalar ? [] : [refs.length], data: [...refs] };
 }
 
@@ -277,7 +292,9 @@ export function scalarValue(
   array: NdArray,
 ): number | bigint | boolean | string | ObjectRef | RegionRef | CompoundRow {
   if (array.data.length !== 1) {
-    throw new RangeError(`expected one element, got shape [${array.shape.join(', ')}]`);
+    throw new ValidationError(`expected one element, got shape [${array.shape.join(', ')}]`, {
+      rule: 'shape',
+    });
   }
   return toJsValues(array)[0]!;
 }

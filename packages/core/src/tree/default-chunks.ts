@@ -5,6 +5,7 @@
  */
 import type { DType } from '../storage/dtype.js';
 import { elementBytes } from './sizes.js';
+import { ValidationError } from '../errors.js';
 
 const TARGET_BYTES = 1024 * 1024;
 const MAX_BYTES = 4 * 1024 * 1024;
@@ -18,7 +19,7 @@ const MIN_FRAME_BYTES = 128 * 1024;
  */
 export function defaultChunks(dtype: DType, shape: readonly number[]): number[] {
   const rank = shape.length;
-  if (rank === 0) throw new RangeError('a scalar dataset has no chunks');
+  if (rank === 0) throw new ValidationError('a scalar dataset has no chunks', { rule: 'chunks' });
   const itemBytes = Math.max(1, elementBytes(dtype));
   const chunks = shape.map((d) => Math.max(1, d));
   const bytes = () => chunks.reduce((n, d) => n * d, itemBytes);

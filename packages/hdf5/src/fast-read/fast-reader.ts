@@ -7,7 +7,8 @@
  * undefined and the caller reads through h5wasm.
  */
 import type { NumericArray, NumericDType } from '@nwbjs/core';
-import { byteSize, shapeSize, typedArrayFor } from '@nwbjs/core';
+import { shapeSize } from '@nwbjs/core';
+import { byteSize, typedArrayFor } from '@nwbjs/core/backend';
 import type { ByteSource } from '../format/byte-source.js';
 import type { ChunkLocation } from '../format/chunk-index/chunk.js';
 import type { DatasetStructure } from '../format/dataset.js';

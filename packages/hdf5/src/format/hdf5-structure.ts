@@ -5,7 +5,8 @@
  * name the object they were reading: InvalidFileError for corrupt structures, UnsupportedError for
  * structures this reader does not read (whose callers then use h5wasm).
  */
-import { InvalidFileError, joinPath, normalizePath, pathNames } from '@nwbjs/core';
+import { InvalidFileError } from '@nwbjs/core';
+import { joinPath, normalizePath, pathNames } from '@nwbjs/core/backend';
 import { unsupported } from '../errors.js';
 import { type ByteSource, MetadataReader } from './byte-source.js';
 import { type ChunkLocation, readChunkIndex } from './chunk-index/index.js';

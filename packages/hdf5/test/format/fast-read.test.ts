@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { Hyperslab } from '@nwbjs/core';
+import type { Hyperslab } from '@nwbjs/core/backend';
 import { openHdf5, openHdf5Bytes } from '../../src/index.js';
 import { FastReader } from '../../src/fast-read/fast-reader.js';
 import { tempDir } from '../helpers.js';

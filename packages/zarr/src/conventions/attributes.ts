@@ -8,7 +8,8 @@
  * hdmf-zarr ignore it); stores without it read with the JSON-implied dtypes.
  */
 import type { DType, NdArray, NumericArray, NumericDType, ObjectRef } from '@nwbjs/core';
-import { InvalidFileError, UnsupportedError, formatDType, isNumericDType, typedArrayFor } from '@nwbjs/core';
+import { InvalidFileError, UnsupportedError, formatDType, isNumericDType } from '@nwbjs/core';
+import { typedArrayFor } from '@nwbjs/core/backend';
 import type { JsonOut, JsonValue } from './json.js';
 import { JsonNumber, jsonFloat, toPlain } from './json.js';
 import { referenceFromStored, storedReference } from './references.js';

@@ -4,7 +4,7 @@
  * JSON codecs (and hdmf-zarr's pickled references, read only), fixed-width `S`/`U` text.
  */
 import type { CompoundRow, NumericArray } from '@nwbjs/core';
-import { decodeText, encodeText, typedArrayFor } from '@nwbjs/core';
+import { decodeText, encodeText, typedArrayFor } from '@nwbjs/core/backend';
 import { decodePickledArray } from '../pickle.js';
 import { packRecord, unpackRecord } from './compound.js';
 import { parseJson, toPlain } from './json.js';

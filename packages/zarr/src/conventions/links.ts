@@ -2,7 +2,7 @@
  * Links as hdmf-zarr stores them: the parent group's `zarr_link` attribute, a list of
  * `{"name", "path", "source"}` (`source` "." for this store, else a relative path to another).
  */
-import type { LinkTarget } from '@nwbjs/core';
+import type { LinkTarget } from '@nwbjs/core/backend';
 import { InvalidFileError } from '@nwbjs/core';
 import { checkName, checkStorePath, isSafeName } from '../stores/keys.js';
 import type { JsonOut, JsonValue } from './json.js';

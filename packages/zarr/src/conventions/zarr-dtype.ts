@@ -7,7 +7,8 @@
  * `zarr_dtype` "object"); scalars as shape (1,) with `zarr_dtype` "scalar"; numbers by numpy name.
  */
 import type { DType, NumericDType } from '@nwbjs/core';
-import { UnsupportedError, formatDType, isCompoundDType, isNumericDType } from '@nwbjs/core';
+import { UnsupportedError, formatDType, isNumericDType } from '@nwbjs/core';
+import { isCompoundDType } from '@nwbjs/core/backend';
 import type { StructuredField } from './compound.js';
 import {
   compoundFromZarrDType,

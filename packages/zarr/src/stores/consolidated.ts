@@ -13,7 +13,8 @@
  */
 import type { AbsolutePath, AsyncReadable, GetOptions, Readable } from '@zarrita/storage';
 import { defineStoreExtension } from 'zarrita';
-import { InvalidFileError, baseName, parentPath } from '@nwbjs/core';
+import { InvalidFileError } from '@nwbjs/core';
+import { baseName, parentPath } from '@nwbjs/core/backend';
 import type { JsonValue } from '../conventions/json.js';
 import { stringifyJson } from '../conventions/json.js';
 import { parseMetadataBytes } from '../metadata.js';

@@ -4,7 +4,8 @@
  * no `..`, `.`, backslash, NUL or absolute form, so no key can address anything outside the store.
  */
 import type { AbsolutePath } from '@zarrita/storage';
-import { InvalidFileError, isValidChildName, joinPath, pathNames } from '@nwbjs/core';
+import { InvalidFileError } from '@nwbjs/core';
+import { isValidChildName, joinPath, pathNames } from '@nwbjs/core/backend';
 
 const RESERVED = new Set(['.zarray', '.zgroup', '.zattrs', '.zmetadata']);
 

@@ -5,8 +5,10 @@
  * machinery (`write-data.ts`, `chunk-io.ts`'s fill) serves both formats. A scalar is a 0-d array
  * (its record, like v2's, holds it as shape (1,), which only the chunk key tells apart).
  */
-import type { CompoundDType, DatasetDefinition, NdArray } from '@nwbjs/core';
-import { UnsupportedError, isCompoundDType, isNumericDType, isTextDType } from '@nwbjs/core';
+import type { CompoundDType, NdArray } from '@nwbjs/core';
+import type { DatasetDefinition } from '@nwbjs/core/backend';
+import { UnsupportedError, isNumericDType, isTextDType } from '@nwbjs/core';
+import { isCompoundDType } from '@nwbjs/core/backend';
 import { compressionMetadata } from '../codecs.js';
 import type { JsonOut, JsonValue } from '../conventions/json.js';
 import { JsonNumber, parseJson, stringifyJson } from '../conventions/json.js';

@@ -6,7 +6,7 @@
  * `convert_to_v3` copies verbatim from v2 stores (`{"zarr_dtype": "object", "value": ...}`).
  */
 import type { Attributes, NdArray, ObjectRef } from '@nwbjs/core';
-import { emptyAttributes } from '@nwbjs/core';
+import { emptyAttributes } from '@nwbjs/core/backend';
 import { attributeFromJson, attributeToJson } from '../conventions/attributes.js';
 import type { JsonObject, JsonOut, JsonValue } from '../conventions/json.js';
 import { toPlain } from '../conventions/json.js';

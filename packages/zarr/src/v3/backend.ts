@@ -14,23 +14,19 @@
  */
 import type { AbsolutePath, Readable } from '@zarrita/storage';
 import * as zarr from 'zarrita';
-import type {
-  Attributes,
-  DatasetInfo,
-  Hyperslab,
-  NdArray,
-  NodeInfo,
-  NumericArray,
-  ObjectRef,
-  ReadOptions,
-  StorageWriter,
-} from '@nwbjs/core';
+import type { Attributes, NdArray, NumericArray, ObjectRef, StorageWriter } from '@nwbjs/core';
+import type { DatasetInfo, Hyperslab, NodeInfo, ReadOptions } from '@nwbjs/core/backend';
 import {
   BackendError,
   InvalidFileError,
   NotFoundError,
   ValidationError,
   UnsupportedError,
+  isNWBError,
+  isObjectRef,
+  shapeSize,
+} from '@nwbjs/core';
+import {
   baseName,
   checkBlock,
   checkDefinition,
@@ -39,14 +35,12 @@ import {
   checkWholeData,
   chunksFor,
   hyperslabShape,
-  isNWBError,
-  isObjectRef,
   joinPath,
   parentPath,
-  shapeSize,
   typedArrayFor,
-} from '@nwbjs/core';
-import type { DatasetDefinition, LinkTarget, StorageCapabilities } from '@nwbjs/core';
+} from '@nwbjs/core/backend';
+import type { StorageCapabilities } from '@nwbjs/core';
+import type { DatasetDefinition, LinkTarget } from '@nwbjs/core/backend';
 import { ZARR_CAPABILITIES } from '../capabilities.js';
 import type { ChunkUse } from '../chunk-io.js';
 import { chunkKey } from '../chunk-io.js';

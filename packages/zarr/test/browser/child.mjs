@@ -34,7 +34,8 @@ report.guard = await import('node:fs').then(
 );
 
 const { NWBZarrIO, openZarr, setCodecWorkers } = await import('@nwbjs/zarr');
-const { isDatasetHandle, wholeHyperslab } = await import('@nwbjs/core');
+const { isDatasetHandle } = await import('@nwbjs/core');
+const { wholeHyperslab } = await import('@nwbjs/core/backend');
 const { SERIES, holdsExpectedFrames, sampleFile } = await import('./sample-file.mjs');
 
 /** For every series of the sample file: whether it decodes to the expected frames, and its compression. */

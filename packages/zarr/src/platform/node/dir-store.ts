@@ -20,6 +20,7 @@ import {
 import { lstat, mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import * as nodePath from 'node:path';
 import type { AbsolutePath, RangeQuery } from '@zarrita/storage';
+import { BackendError } from '@nwbjs/core';
 import { releaseTemporary, removeStaleTemporaries, temporarySibling } from '@nwbjs/core/node';
 import type { ListableStore, StagingStore } from '../../stores/store.js';
 
@@ -201,10 +202,10 @@ export async function refuseReplacing(target: string): Promise<string | undefine
     if (isMissing(error)) return undefined;
     throw error;
   }
-  if (!info.isDirectory()) return `${target} exists and is not a Zarr store (not a directory)`;
+  if (!info.isDirectory()) return 'exists and is not a Zarr store (not a directory)';
   const names = await readdir(target);
   if (names.length === 0 || names.some((n) => STORE_MARKERS.includes(n))) return undefined;
-  return `${target} exists and is not a Zarr store (no .zgroup, .zarray or zarr.json); it is not replaced`;
+  return 'exists and is not a Zarr store (no .zgroup, .zarray or zarr.json); it is not replaced';
 }
 
 /** Writes a directory store through a temporary sibling directory. */
@@ -257,9 +258,10 @@ export class DirStagingStore extends DirStore implements StagingStore {
     const target = this.#target;
     let old: string | undefined;
     if (await exists(target)) {
-      if (!this.#replace) throw Object.assign(new Error(`${target} exists`), { code: 'EEXIST' });
+      if (!this.#replace)
+        throw new BackendError("already exists (mode 'w-')", { path: target, backend: 'zarr' });
       const refusal = await refuseReplacing(target);
-      if (refusal !== undefined) throw Object.assign(new Error(refusal), { code: 'ENOTSTORE' });
+      if (refusal !== undefined) throw new BackendError(refusal, { path: target, backend: 'zarr' });
       old = temporarySibling(target, 'old');
       await rename(target, old);
     }

@@ -26,10 +26,10 @@ export const openDirectoryWriter: DirectoryWriterOpener = async (location, mode)
   if (location.trim() === '')
     throw new BackendError('an empty path is not a store location', { path: '/', backend: 'zarr' });
   if (mode === 'w-' && (await exists(location)))
-    throw new BackendError(`${location} already exists`, { path: '/', backend: 'zarr' });
+    throw new BackendError("already exists (mode 'w-')", { path: location, backend: 'zarr' });
   if (mode === 'w') {
     const refusal = await refuseReplacing(location);
-    if (refusal !== undefined) throw new BackendError(refusal, { path: '/', backend: 'zarr' });
+    if (refusal !== undefined) throw new BackendError(refusal, { path: location, backend: 'zarr' });
   }
   let staging: DirStagingStore;
   try {
