@@ -31,7 +31,8 @@ export type ElementCodec =
   | { readonly kind: 'fixed-text'; readonly encoding: 'S' | 'U'; readonly length: number }
   | { readonly kind: 'structured'; readonly fields: readonly StructuredField[]; readonly itemSize: number };
 
-const NUMERIC: Record<string, NumericDType | 'bool'> = {
+/** The nwbjs dtype of each numpy type code (kind and byte size, `f8`). */
+export const NUMPY_TYPES: Readonly<Record<string, NumericDType | 'bool'>> = {
   i1: 'int8',
   u1: 'uint8',
   i2: 'int16',
@@ -73,7 +74,7 @@ export function elementCodecOf(dtype: JsonValue, filters: JsonValue, path: strin
     if (!Number.isSafeInteger(length) || length < 1 || length > 1 << 20) throw unsupported(`dtype ${dtype}`);
     return { kind: 'fixed-text', encoding: kind, length };
   }
-  const numeric = NUMERIC[`${kind}${sizeText}`];
+  const numeric = NUMPY_TYPES[`${kind}${sizeText}`];
   if (numeric === undefined) throw unsupported(`dtype ${dtype}`);
   return { kind: 'numeric', dtype: numeric, itemSize: Number(sizeText), bigEndian: order === '>' };
 }
@@ -85,7 +86,7 @@ function structuredCodecOf(dtype: JsonValue[], path: string): ElementCodec {
     const name = Array.isArray(entry) ? entry[0] : undefined;
     const spelled = Array.isArray(entry) && entry.length === 2 ? entry[1] : undefined;
     const m = typeof spelled === 'string' ? /^([<>|=])([biuf])(\d+)$/.exec(spelled) : null;
-    const numeric = m === null ? undefined : NUMERIC[`${m[2]}${m[3]}`];
+    const numeric = m === null ? undefined : NUMPY_TYPES[`${m[2]}${m[3]}`];
     if (typeof name !== 'string' || m === null || numeric === undefined) {
       throw new UnsupportedError(`structured dtype field ${JSON.stringify(entry)} is not supported`, {
         path,

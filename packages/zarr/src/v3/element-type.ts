@@ -7,7 +7,8 @@
  * inconsistently (`"float"`, `"<f8"`), and `data_type` is the truth.
  */
 import type { CompoundDType, CompoundField, DType, NumericDType } from '@nwbjs/core';
-import { InvalidFileError, UnsupportedError } from '@nwbjs/core';
+import { InvalidFileError, UnsupportedError, isNumericDType } from '@nwbjs/core';
+import { NUMPY_TYPES } from '../conventions/zarr-dtype.js';
 import type { JsonValue } from '../conventions/json.js';
 import type { V3Array } from './node-document.js';
 import type { PackedField, PackedLayout, PackedNumber } from './packed-records.js';
@@ -28,19 +29,6 @@ export type V3Element =
       readonly refFields: ReadonlySet<string>;
     };
 
-const NUMERIC = new Set<string>([
-  'int8',
-  'uint8',
-  'int16',
-  'uint16',
-  'int32',
-  'uint32',
-  'int64',
-  'uint64',
-  'float32',
-  'float64',
-]);
-
 function unsupported(what: string, path: string): UnsupportedError {
   return new UnsupportedError(`${what} is not supported`, {
     path,
@@ -59,7 +47,7 @@ function isReferenceArray(attrs: V3Array['attrs']): boolean {
 export function elementOf(array: V3Array): V3Element {
   const { dataType, path } = array;
   if (typeof dataType === 'string') {
-    if (NUMERIC.has(dataType)) return { kind: 'zarrita', dtype: dataType as NumericDType };
+    if (isNumericDType(dataType as DType)) return { kind: 'zarrita', dtype: dataType as NumericDType };
     if (dataType === 'float16') {
       // zarrita needs a Float16Array (Node 20 has none): read here, widened to float32.
       const field: PackedField = { name: '', kind: 'number', type: 'float16', offset: 0, size: 2 };
@@ -143,24 +131,10 @@ function packedField(name: string, type: JsonValue, offset: number, path: string
   throw unsupported(`struct field ${name} of type ${JSON.stringify(type)}`, path);
 }
 
-const NUMPY: Record<string, string> = {
-  b1: 'bool',
-  i1: 'int8',
-  u1: 'uint8',
-  i2: 'int16',
-  u2: 'uint16',
-  i4: 'int32',
-  u4: 'uint32',
-  i8: 'int64',
-  u8: 'uint64',
-  f4: 'float32',
-  f8: 'float64',
-};
-
 function numpyToV3(type: string): string | undefined {
   if (packedNumberSize(type) !== undefined) return type;
   const m = /^[<>|=]?([biuf]\d)$/.exec(type);
-  return m === null ? undefined : NUMPY[m[1]!];
+  return m === null ? undefined : NUMPY_TYPES[m[1]!];
 }
 
 function referenceFields(value: JsonValue | undefined, path: string): Set<string> {
