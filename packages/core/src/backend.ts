@@ -30,6 +30,10 @@ export {
 } from './storage/checks.js';
 export type { DatasetExtent } from './storage/checks.js';
 
+// Requests to HTTP servers (one timeout rule and redirect policy for every remote backend)
+export { describeFetchFailure, fetchChecked, isRedirectAllowed } from './storage/http.js';
+export type { CheckedFetchOptions } from './storage/http.js';
+
 // Describing a backend to NWBIO and apps
 export type { BackendDescriptor, LocationProbe, WriteDefaults } from './io/backend-descriptor.js';
 export { applyDefaultCompression } from './io/default-compression.js';

@@ -19,6 +19,7 @@ export {
   isNWBError,
 } from './errors.js';
 export type { NWBErrorOptions, NWBErrorTag } from './errors.js';
+export { DEFAULT_HTTP_TIMEOUT_MS, HttpRequestError } from './storage/http.js';
 
 // The data model
 export { NWBFile } from './model/nwb-file.js';

@@ -17,6 +17,8 @@ export type { BytesSource, Hdf5Bytes } from './in-memory.js';
 export { assertNWBRoot as assertNWBFile } from '@nwbjs/core';
 export { hdf5Descriptor } from './descriptor.js';
 export { NWBHDF5IO } from './nwb-hdf5-io.js';
+export { DEFAULT_HEAD_BYTES, HttpRangeSource } from './remote/http-range-source.js';
+export type { HttpRangeOptions, HttpTransferStats } from './remote/http-range-source.js';
 export type { PlatformName } from './platform/types.js';
 
 /**

@@ -8,7 +8,8 @@ export type { ZarrBackendInit } from './backend.js';
 export { openZarr } from './open.js';
 export type { OpenZarrOptions, ZarrLocation, ZarrStorage } from './open.js';
 export { ZarrV3Backend } from './v3/backend.js';
-export { DEFAULT_HTTP_TIMEOUT_MS, HttpRequestError } from './stores/fetch-store.js';
+/** Core's HTTP failure and default timeout, re-exported where Zarr users have always found them. */
+export { DEFAULT_HTTP_TIMEOUT_MS, HttpRequestError } from '@nwbjs/core';
 export type { HttpStoreOptions } from './stores/fetch-store.js';
 export type { ListableStore, StagingStore, ZarrStore } from './stores/store.js';
 export { decodePickledArray, PickleError } from './pickle.js';

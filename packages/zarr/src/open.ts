@@ -8,6 +8,7 @@ import type { OpenMode } from '@nwbjs/core';
 import type { AbsolutePath } from '@zarrita/storage';
 import {
   BackendError,
+  HttpRequestError,
   InvalidFileError,
   NotFoundError,
   UnsupportedError,
@@ -19,7 +20,7 @@ import { ZarrBackend } from './backend.js';
 import { parseMetadataBytes } from './metadata.js';
 import { parseConsolidatedV2, withConsolidatedIndex } from './stores/consolidated.js';
 import type { HttpStoreOptions } from './stores/fetch-store.js';
-import { fetchStore, HttpRequestError } from './stores/fetch-store.js';
+import { fetchStore } from './stores/fetch-store.js';
 import { MapStagingStore, MapStore } from './stores/map-store.js';
 import type { ZarrStore } from './stores/store.js';
 import { isListable, isStaging, storeName } from './stores/store.js';

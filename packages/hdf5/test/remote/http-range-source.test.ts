@@ -1,0 +1,186 @@
+/**
+ * HttpRangeSource against a local server: what it asks for (Range only, merged, in parallel), what it
+ * refuses (a server ignoring Range, inconsistent answers, redirects elsewhere), and that the format
+ * reader reads a fixture's structure and chunks through it in few round trips.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { HttpRequestError } from '@nwbjs/core';
+import { Hdf5Structure } from '../../src/format/hdf5-structure.js';
+import { HttpRangeSource } from '../../src/remote/http-range-source.js';
+import { FIXTURES } from '../helpers.js';
+import { type RangeServer, type RangeServerOptions, rangeServer } from './range-server.js';
+
+const servers: RangeServer[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => s.close()));
+});
+
+async function serve(options: RangeServerOptions = {}): Promise<RangeServer> {
+  const server = await rangeServer(FIXTURES, options);
+  servers.push(server);
+  return server;
+}
+
+const NAME = 'compressed_imageseries.nwb';
+const BYTES = readFileSync(join(FIXTURES, NAME));
+
+/** Every group and dataset path under `/`, read level by level (each level's objects at once). */
+async function walk(structure: Hdf5Structure): Promise<string[]> {
+  const seen: string[] = [];
+  let level = ['/'];
+  while (level.length > 0) {
+    const next: string[] = [];
+    await Promise.all(
+      level.map(async (group) => {
+        for (const link of await structure.links(group)) {
+          if (link.kind !== 'hard') continue;
+          const path = group === '/' ? `/${link.name}` : `${group}/${link.name}`;
+          seen.push(path);
+          try {
+            await structure.links(path);
+            next.push(path);
+          } catch {
+            await structure.dataset(path);
+          }
+        }
+      }),
+    );
+    level = next;
+  }
+  return seen.sort();
+}
+
+describe('HttpRangeSource', () => {
+  it('reads exactly the bytes asked for, and learns the size from the first answer', async () => {
+    const server = await serve();
+    const source = new HttpRangeSource(server.url(NAME), { headBytes: 1024 });
+    expect(await source.open()).toBe(BYTES.length);
+    expect(source.size).toBe(BYTES.length);
+    const bytes = await source.read(200_000, 5000);
+    expect(Buffer.from(bytes).equals(BYTES.subarray(200_000, 205_000))).toBe(true);
+    // Past the end: fewer bytes, then none.
+    expect((await source.read(BYTES.length - 10, 100)).length).toBe(10);
+    expect((await source.read(BYTES.length + 10, 100)).length).toBe(0);
+    expect(server.log.every((r) => r.range !== undefined)).toBe(true);
+    expect(source.stats).toEqual({ requests: 3, roundTrips: 3, bytes: 1024 + 5000 + 10 });
+  });
+
+  it('merges reads made together when they are close, and sends distant ones in parallel', async () => {
+    const server = await serve({ latencyMs: 50 });
+    const source = new HttpRangeSource(server.url(NAME), { headBytes: 1024 });
+    await source.open();
+    const reads = [
+      [100_000, 1000],
+      [101_000, 1000],
+      [103_000, 500], // within the merge gap of the one before
+      [300_000, 100], // far: a request of its own, in parallel
+    ] as const;
+    const got = await Promise.all(reads.map(([offset, length]) => source.read(offset, length)));
+    got.forEach((bytes, i) => {
+      const [offset, length] = reads[i]!;
+      expect(Buffer.from(bytes).equals(BYTES.subarray(offset, offset + length))).toBe(true);
+    });
+    expect(server.log.slice(1).map((r) => r.range)).toEqual(['bytes=100000-103499', 'bytes=300000-300099']);
+    expect(source.stats.requests).toBe(3);
+    expect(source.stats.roundTrips).toBe(2);
+    expect(server.roundTrips()).toBe(2);
+    // Cached now: no request.
+    await source.read(101_500, 200);
+    expect(source.stats.requests).toBe(3);
+  });
+
+  it('reads the format structure and every chunk index of a fixture in few round trips', async () => {
+    const server = await serve({ latencyMs: 20 });
+    const source = new HttpRangeSource(server.url(NAME));
+    await source.open();
+    const structure = await Hdf5Structure.open(source.read, source.size);
+    const paths = await walk(structure);
+    expect(paths).toContain('/acquisition/CompressedSeries/data');
+    const chunks = await structure.chunks('/acquisition/CompressedSeries/data');
+    expect(chunks.length).toBe(8 * 2 * 2);
+    // The whole fixture is smaller than the head: one request did it all.
+    expect(source.stats.requests).toBe(1);
+    expect(server.log).toHaveLength(1);
+  });
+
+  it('reads one frame of a chunked series in one request (its adjacent chunks merged)', async () => {
+    const server = await serve();
+    // A head too small to hold the data, so the frame's chunks must be fetched.
+    const source = new HttpRangeSource(server.url(NAME), { headBytes: 64 * 1024 });
+    await source.open();
+    const structure = await Hdf5Structure.open(source.read, source.size);
+    const chunks = await structure.chunks('/acquisition/CompressedSeries/data');
+    const before = source.stats;
+    // Frame 40 lies in the chunks whose first index is 40 (chunks of 8 frames).
+    const frame = chunks.filter((c) => c.offset[0] === 40);
+    expect(frame).toHaveLength(4);
+    const bytes = await Promise.all(frame.map((c) => source.read(structure.fileOffset(c.address), c.size)));
+    frame.forEach((c, i) => {
+      const at = structure.fileOffset(c.address);
+      expect(Buffer.from(bytes[i]!).equals(BYTES.subarray(at, at + c.size))).toBe(true);
+    });
+    expect(source.stats.requests - before.requests).toBe(1);
+    expect(source.stats.roundTrips - before.roundTrips).toBe(1);
+  });
+
+  it('sends the caller’s headers and goes through the caller’s fetch', async () => {
+    const server = await serve();
+    const seen: string[] = [];
+    const source = new HttpRangeSource(server.url(NAME), {
+      headers: { authorization: 'Bearer token-1' },
+      fetch: (request) => {
+        seen.push(request.headers.get('range') ?? '');
+        return fetch(request);
+      },
+    });
+    await source.open();
+    expect(seen).toEqual(['bytes=0-1048575']);
+    expect(server.log[0]!.headers.authorization).toBe('Bearer token-1');
+  });
+
+  it('refuses a server that ignores Range, naming the URL; downloads the file only when allowed', async () => {
+    const server = await serve({ ignoreRange: true });
+    const small = new HttpRangeSource(server.url(NAME), { headBytes: 1024 });
+    const error = await small.open().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(HttpRequestError);
+    expect((error as Error).message).toBe(
+      `${server.url(NAME)}: the server ignored the Range request and answered with the whole file (${BYTES.length} bytes); remote HDF5 needs a server that honours Range requests (or allowFullDownload to download the file)`,
+    );
+    const allowed = new HttpRangeSource(server.url(NAME), { headBytes: 1024, allowFullDownload: true });
+    expect(await allowed.open()).toBe(BYTES.length);
+    expect(Buffer.from(await allowed.read(1000, 10)).equals(BYTES.subarray(1000, 1010))).toBe(true);
+    expect(allowed.stats.requests).toBe(1);
+    // A head asking for more than the file is answered by the whole file: that is what was asked.
+    const whole = new HttpRangeSource(server.url(NAME));
+    expect(await whole.open()).toBe(BYTES.length);
+  });
+
+  it('follows a redirect to the same origin and keeps asking there', async () => {
+    const server = await serve({
+      override: (_req, res, path) =>
+        path === '/moved.nwb' && (res.writeHead(302, { location: `/${NAME}` }).end(), true),
+    });
+    const source = new HttpRangeSource(server.url('moved.nwb'), { headBytes: 1024 });
+    await source.open();
+    await source.read(100_000, 10);
+    expect(source.url).toBe(server.url(NAME));
+    expect(server.log.map((r) => r.path)).toEqual(['/moved.nwb', `/${NAME}`, `/${NAME}`]);
+  });
+
+  it('aborts with the caller’s signal', async () => {
+    const server = await serve({ latencyMs: 2000 });
+    const controller = new AbortController();
+    const source = new HttpRangeSource(server.url(NAME), { signal: controller.signal });
+    const opening = source.open();
+    setTimeout(() => controller.abort(new Error('stop')), 50);
+    await expect(opening).rejects.toThrow('stop');
+  });
+
+  it('refuses URLs that are not http(s)', () => {
+    expect(() => new HttpRangeSource('file:///etc/passwd')).toThrow(
+      'file:///etc/passwd: only http: and https: URLs are read over HTTP',
+    );
+  });
+});
