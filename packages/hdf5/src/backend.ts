@@ -15,8 +15,17 @@ import { Hdf5File } from './file-handle.js';
 import type { H5Module } from './module.js';
 import type { PathFiles } from './platform/types.js';
 import { FastReader } from './fast-read/fast-reader.js';
+import { assertFiltersAvailable } from './filter-plugins.js';
 import { Hdf5Structure } from './format/hdf5-structure.js';
-import { groupIdentity, listGroup, readAttributes, readData, readTarget, statPath } from './read.js';
+import {
+  type Hdf5DatasetInfo,
+  groupIdentity,
+  listGroup,
+  readAttributes,
+  readData,
+  readTarget,
+  statPath,
+} from './read.js';
 import {
   createDataset,
   createGroup,
@@ -100,7 +109,18 @@ export class Hdf5Backend implements StorageWriter {
       const fast = await this.#fastRead(path, slab, options);
       if (fast !== undefined) return fast;
     }
-    return this.#read(path, 'reading data', () => readData(this.#file, path, slab, options));
+    return this.#read(path, 'reading data', () => {
+      try {
+        return readData(this.#file, path, slab, options);
+      } catch (error) {
+        // HDF5 fails on a filter it lacks with an opaque message; say which one, and how to add it.
+        const info = statPath(this.#file, path);
+        if (info?.kind === 'dataset') {
+          assertFiltersAvailable(this.#file.module, info.path, (info as Hdf5DatasetInfo).filters);
+        }
+        throw error;
+      }
+    });
   }
 
   /**

@@ -16,6 +16,7 @@ export type { BytesSource, Hdf5Bytes } from './in-memory.js';
 /** The NWB-root check (core's `assertNWBRoot`), under the name this package has always exported. */
 export { assertNWBRoot as assertNWBFile } from '@nwbjs/core';
 export { hdf5Descriptor } from './descriptor.js';
+export { installFilterPlugins } from './filter-plugins.js';
 export { NWBHDF5IO } from './nwb-hdf5-io.js';
 export { DEFAULT_HEAD_BYTES, HttpRangeSource } from './remote/http-range-source.js';
 export type { HttpRangeOptions, HttpTransferStats } from './remote/http-range-source.js';

@@ -8,6 +8,9 @@ import { startH5 } from '../module.js';
 import { memfsScratch } from './memfs-scratch.js';
 import type { Platform } from './types.js';
 
+/** Where plugins given as bytes are kept, in the in-memory file system. */
+const PLUGIN_DIRECTORY = '/nwbjs-h5-plugins';
+
 let loading: Promise<H5Runtime> | undefined;
 
 /** The browser implementation of {@link Platform}. */
@@ -20,4 +23,9 @@ export const platform: Platform = {
   files: undefined,
   scratch: memfsScratch,
   fastReads: undefined,
+  writePlugins(module, plugins) {
+    module.FS.mkdirTree(PLUGIN_DIRECTORY);
+    for (const { file, bytes } of plugins) module.FS.writeFile(`${PLUGIN_DIRECTORY}/${file}`, bytes);
+    return PLUGIN_DIRECTORY;
+  },
 };

@@ -9,6 +9,7 @@ import { startH5 } from '../module.js';
 import { checkTarget, commit, discard, temporarySibling } from './node-atomic-file.js';
 import { checkHdf5File } from './node-file-check.js';
 import { nodeFastReads } from './node-fast-reads.js';
+import { addInstalledPlugins, writePlugins } from './node-filter-plugins.js';
 import { nodeScratch } from './node-scratch.js';
 import type { Platform } from './types.js';
 
@@ -18,10 +19,15 @@ let loading: Promise<H5Runtime> | undefined;
 export const platform: Platform = {
   name: 'node',
   loadH5() {
-    loading ??= import('h5wasm/node').then((h5) => startH5(h5 as unknown as H5Wasm));
+    loading ??= import('h5wasm/node').then(async (h5) => {
+      const runtime = await startH5(h5 as unknown as H5Wasm);
+      addInstalledPlugins(runtime.module);
+      return runtime;
+    });
     return loading;
   },
   files: { resolve: (path) => resolve(path), checkHdf5File, checkTarget, temporarySibling, commit, discard },
   scratch: nodeScratch,
   fastReads: nodeFastReads,
+  writePlugins,
 };

@@ -23,6 +23,11 @@ export interface Platform {
   readonly scratch: ScratchFiles;
   /** Positioned reads and inflate for reading data without h5wasm; undefined where there are none. */
   readonly fastReads: FastReadFiles | undefined;
+  /**
+   * Puts HDF5 filter plugins where `module`'s HDF5 can load them from and returns that directory
+   * (of `module`'s file system) for its plugin search path.
+   */
+  writePlugins(module: H5Module, plugins: readonly { file: string; bytes: Uint8Array }[]): string;
 }
 
 /** Files opened for positioned reads, and zlib's inflate. */
