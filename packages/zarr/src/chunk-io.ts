@@ -60,20 +60,41 @@ export async function readChunk(
     });
   }
   if (bytes === undefined) return undefined;
-  const { filters, compressor } = await codecsOf(record);
   try {
     const expected =
       record.element.kind === 'numeric' || record.element.kind === 'structured'
         ? count * record.element.itemSize
         : undefined;
-    let b = compressor === undefined ? bytes : await compressor.decode(bytes, expected);
-    for (let i = filters.length - 1; i >= 0; i--) b = await filters[i]!.decode(b);
+    const b = await unpackChunk(record, bytes, expected);
     const fresh = b.buffer !== bytes.buffer || freshValues;
     return decodeElements(record.element, b, count, use === 'own' && !fresh);
   } catch (cause) {
     const detail = cause instanceof Error ? cause.message : String(cause);
     throw new InvalidFileError(`chunk ${key.slice(1)} is corrupt: ${detail}`, { path: record.path, cause });
   }
+}
+
+/**
+ * A stored chunk's element bytes: the compressor undone, then the filters in reverse (`expected`,
+ * the decoded size when known, lets a codec refuse a chunk that inflates past it).
+ */
+export async function unpackChunk(
+  record: ArrayRecord,
+  bytes: Uint8Array,
+  expected?: number,
+): Promise<Uint8Array> {
+  const { filters, compressor } = await codecsOf(record);
+  let b = compressor === undefined ? bytes : await compressor.decode(bytes, expected);
+  for (let i = filters.length - 1; i >= 0; i--) b = await filters[i]!.decode(b);
+  return b;
+}
+
+/** A chunk's element bytes as stored: the filters, then the compressor (none: the same buffer). */
+export async function packChunk(record: ArrayRecord, elements: Uint8Array): Promise<Uint8Array> {
+  const { filters, compressor } = await codecsOf(record);
+  let b = elements;
+  for (const f of filters) b = await f.encode(b);
+  return compressor === undefined ? b : compressor.encode(b);
 }
 
 /** Encodes one chunk and stores it; the chunk's buffer is handed on, not copied. */
@@ -85,12 +106,8 @@ export async function writeChunk(
 ): Promise<void> {
   const key = chunkKey(record, index);
   try {
-    const { filters, compressor } = await codecsOf(record);
-    let b = encodeElements(record.element, chunk, record.chunks);
-    for (const f of filters) b = await f.encode(b);
     // No copy for uncompressed chunks: writeData gave this chunk a buffer of its own.
-    if (compressor !== undefined) b = await compressor.encode(b);
-    await staging.set(key, b);
+    await staging.set(key, await packChunk(record, encodeElements(record.element, chunk, record.chunks)));
   } catch (cause) {
     throw isNWBError(cause)
       ? cause

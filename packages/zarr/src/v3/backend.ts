@@ -1,9 +1,9 @@
 /**
  * ZarrV3Backend: the storage interface over an hdmf-zarr >= 0.14 store, Zarr format 3.
  *
- * Writing keeps the nodes in memory (the package's `WrittenNodes`), cuts blocks into chunks with
- * the v2 writer's `writeArray` and its write-behind queue, stores chunks through `chunk-sink.ts`
- * and, at close, every `zarr.json` with the consolidated metadata on the root (`documents.ts`).
+ * Writing is the package's (`staged-backend.ts`, shared with format 2) with the v3 layout below:
+ * records from `array-definition.ts`, chunks through `chunk-sink.ts` and, at close, every
+ * `zarr.json` with the consolidated metadata on the root (`documents.ts`).
  *
  * Node documents come from the root `zarr.json`'s consolidated metadata when it has some (one
  * request opens a remote store, as `zarr.open_consolidated` does in Python), otherwise from each
@@ -14,58 +14,45 @@
  */
 import type { AbsolutePath, Readable } from '@zarrita/storage';
 import * as zarr from 'zarrita';
-import type { Attributes, NdArray, NumericArray, ObjectRef, StorageWriter } from '@nwbjs/core';
+import type { Attributes, NdArray, NumericArray, ObjectRef, StorageCapabilities } from '@nwbjs/core';
 import type { DatasetInfo, Hyperslab, NodeInfo, ReadOptions } from '@nwbjs/core/backend';
 import {
   BackendError,
   InvalidFileError,
   NotFoundError,
   ValidationError,
-  UnsupportedError,
   isNWBError,
   isObjectRef,
   shapeSize,
 } from '@nwbjs/core';
 import {
   baseName,
-  checkBlock,
-  checkDefinition,
-  checkResize,
   checkSelection,
-  checkWholeData,
   chunksFor,
   hyperslabShape,
   joinPath,
   parentPath,
   typedArrayFor,
 } from '@nwbjs/core/backend';
-import type { StorageCapabilities } from '@nwbjs/core';
-import type { DatasetDefinition, LinkTarget } from '@nwbjs/core/backend';
 import { ZARR_CAPABILITIES } from '../capabilities.js';
-import type { ChunkUse } from '../chunk-io.js';
-import { chunkKey } from '../chunk-io.js';
-import { ChunkWriteQueue } from '../chunk-queue.js';
-import type { ChunkValues } from '../conventions/elements.js';
 import type { JsonObject } from '../conventions/json.js';
-import { JsonNumber, parseJson, stringifyJson, toJsonValue, toPlain } from '../conventions/json.js';
-import type { GroupRecord } from '../metadata.js';
-import type { StagingStore } from '../stores/store.js';
-import { writeArray } from '../write-data.js';
-import { WrittenNodes, emptyGroupRecord } from '../written-nodes.js';
-import type { V3ArrayRecord } from './array-definition.js';
-import { v3ArrayRecord } from './array-definition.js';
-import { V3ChunkSink } from './chunk-sink.js';
-import { documentOf, writeV3Documents } from './documents.js';
+import { JsonNumber, parseJson, stringifyJson, toPlain } from '../conventions/json.js';
 import type { StoredLink } from '../conventions/links.js';
 import { linksFromJson } from '../conventions/links.js';
 import { referenceFromStored } from '../conventions/references.js';
 import { parseMetadataBytes } from '../metadata.js';
+import type { WriteLayout } from '../staged-backend.js';
+import { StagedZarrBackend } from '../staged-backend.js';
 import { checkStorePath, isSafeName, keyOf } from '../stores/keys.js';
-import type { ZarrStore } from '../stores/store.js';
+import type { StagingStore, ZarrStore } from '../stores/store.js';
 import { isListable, prefixOf } from '../stores/store.js';
+import type { V3ArrayRecord } from './array-definition.js';
+import { v3ArrayRecord } from './array-definition.js';
 import { V3_RESERVED_ATTRIBUTES, v3AttributeToJson, v3Attributes } from './attributes.js';
+import { V3ChunkSink } from './chunk-sink.js';
 import { compressionOfCodecs } from './compression.js';
 import { consolidatedDocuments } from './consolidated.js';
+import { documentOf, writeV3Documents } from './documents.js';
 import type { V3Element } from './element-type.js';
 import { elementOf } from './element-type.js';
 import type { V3Array, V3Group, V3Node } from './node-document.js';
@@ -73,17 +60,33 @@ import { parseNodeDocument } from './node-document.js';
 import { readPackedSelection } from './packed-chunks.js';
 import { registerV3Codecs } from './vlen-utf8.js';
 
-/** Chunks fetched and decoded at once by default. */
-const DEFAULT_CONCURRENCY = 8;
-
 /**
  * What a v3 store can hold: what a v2 store can, except that other readers see one kind of text
  * (ASCII is kept for nwbjs in the `nwbjs` member, and writeTree warns).
  */
 const ZARR_V3_CAPABILITIES: StorageCapabilities = { ...ZARR_CAPABILITIES, asciiText: false };
 
-/** Unencoded bytes of chunks being written at once, at most (one chunk always goes). */
-const MAX_IN_FLIGHT_BYTES = 64 * 1024 * 1024;
+/**
+ * hdmf-zarr 0.14's layout for writing: one `zarr.json` a node with the consolidated metadata on the
+ * root, chunk keys `c/i/j`, `_REFERENCE` attributes, chunks equal to the fill value not stored.
+ */
+function v3Layout(staging: StagingStore): WriteLayout {
+  const sink = new V3ChunkSink(staging);
+  return {
+    reservedAttributes: V3_RESERVED_ATTRIBUTES,
+    arrayRecord: (path, definition, data) => {
+      const chunks =
+        definition.shape.length === 0
+          ? undefined
+          : (definition.chunks ?? chunksFor(definition, ZARR_V3_CAPABILITIES));
+      return v3ArrayRecord(path, definition, chunks, data);
+    },
+    attributeJson: (value, name, path, isRoot) => v3AttributeToJson(value, name, path, isRoot),
+    readChunk: (record, index, count, use) => sink.readChunk(record as V3ArrayRecord, index, count, use),
+    writeChunk: (record, index, chunk) => sink.writeChunk(record as V3ArrayRecord, index, chunk),
+    writeMetadata: writeV3Documents,
+  };
+}
 
 /** How a {@link ZarrV3Backend} is opened (see `openZarr`). */
 export interface ZarrV3BackendInit {
@@ -127,39 +130,22 @@ function isGroup(state: State): state is GroupState {
 }
 
 /** The storage interface over a Zarr format 3 (hdmf-zarr >= 0.14) store. */
-export class ZarrV3Backend implements StorageWriter {
-  readonly format = 'zarr';
+export class ZarrV3Backend extends StagedZarrBackend {
   readonly capabilities = ZARR_V3_CAPABILITIES;
-  readonly location: string;
   /** Always 3: which Zarr format the store is. */
   readonly zarrFormat = 3;
   readonly #store: ZarrStore;
   readonly #consolidated: Map<string, JsonObject> | undefined;
   readonly #root: JsonObject | undefined;
   readonly #states = new Map<string, Promise<State | undefined>>();
-  readonly #concurrency: number;
-  readonly #staging: StagingStore | undefined;
-  /** Writer: every node created, kept until close. */
-  readonly #nodes: WrittenNodes | undefined;
-  readonly #queue: ChunkWriteQueue | undefined;
-  readonly #sink: V3ChunkSink | undefined;
-  #closed = false;
-  #failed = false;
 
   /** Use `openZarr`, which detects the format (and writes format 3 with `zarrFormat: 3`). */
   constructor(init: ZarrV3BackendInit) {
+    super(init, init.staging === undefined ? undefined : v3Layout(init.staging));
     registerV3Codecs();
-    this.#staging = init.staging;
     this.#store = init.staging ?? init.store;
     this.#root = init.root;
     this.#consolidated = init.root === undefined ? undefined : consolidatedDocuments(init.root);
-    this.location = init.location;
-    this.#concurrency = Math.max(1, Math.floor(init.chunkConcurrency ?? DEFAULT_CONCURRENCY));
-    if (init.staging !== undefined) {
-      this.#nodes = new WrittenNodes();
-      this.#queue = new ChunkWriteQueue({ limit: this.#concurrency, maxBytes: MAX_IN_FLIGHT_BYTES });
-      this.#sink = new V3ChunkSink(init.staging);
-    }
   }
 
   /** True when node documents came from the root's consolidated metadata. */
@@ -168,7 +154,7 @@ export class ZarrV3Backend implements StorageWriter {
   }
 
   async stat(path: string): Promise<NodeInfo | undefined> {
-    this.#checkOpen(path);
+    this.checkOpen(path);
     checkStorePath(path, path);
     if (path !== '/') {
       const parent = await this.#state(parentPath(path));
@@ -182,7 +168,7 @@ export class ZarrV3Backend implements StorageWriter {
   }
 
   async list(path: string): Promise<string[]> {
-    this.#checkOpen(path);
+    this.checkOpen(path);
     const state = await this.#require(path);
     if (!isGroup(state)) throw new NotFoundError('not a group', { path });
     const names = new Set<string>(state.links.keys());
@@ -191,15 +177,15 @@ export class ZarrV3Backend implements StorageWriter {
   }
 
   async readAttributes(path: string): Promise<Attributes> {
-    this.#checkOpen(path);
+    this.checkOpen(path);
     const state = await this.#require(path);
     return v3Attributes(state.node.attrs, path, state.ext.attributeDTypes);
   }
 
   async readData(path: string, slab: Hyperslab, options: ReadOptions = {}): Promise<NdArray> {
-    this.#checkOpen(path);
+    this.checkOpen(path);
     // Chunks still queued must land before they are read back.
-    await this.#queue?.settle();
+    await this.queue?.settle();
     const state = await this.#require(path);
     if (isGroup(state)) throw new NotFoundError('not a dataset', { path });
     const logical = state.scalarOne ? [] : state.node.shape;
@@ -218,7 +204,7 @@ export class ZarrV3Backend implements StorageWriter {
         start,
         count,
         step,
-        this.#concurrency,
+        this.concurrency,
       );
       if (element.dtype === 'float32')
         return { dtype: 'float32', shape, data: Float32Array.from(values as number[]) };
@@ -265,165 +251,7 @@ export class ZarrV3Backend implements StorageWriter {
     return { dtype: element.dtype, shape, data };
   }
 
-  async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
-    if (this.#staging === undefined) return;
-    const pending = this.#queue!;
-    await pending.settle();
-    if (this.#failed || pending.failure !== undefined) {
-      await this.#staging.abort();
-      const cause = pending.failure?.error;
-      if (cause !== undefined && !this.#failed) throw cause;
-      throw new BackendError('an earlier write failed; nothing was committed', {
-        path: '/',
-        backend: 'zarr',
-        ...(cause === undefined ? {} : { cause }),
-      });
-    }
-    try {
-      await writeV3Documents(this.#nodes!.records(), this.#staging, this.#concurrency);
-      await this.#staging.commit();
-    } catch (cause) {
-      await this.#staging.abort().catch(() => undefined);
-      const code = (cause as NodeJS.ErrnoException).code;
-      if (code === 'EEXIST')
-        throw new BackendError(`${this.location} already exists`, { path: '/', backend: 'zarr', cause });
-      if (code === 'ENOTSTORE')
-        throw new BackendError((cause as Error).message, { path: '/', backend: 'zarr', cause });
-      throw isNWBError(cause)
-        ? cause
-        : new BackendError('could not commit the store', { path: '/', backend: 'zarr', cause });
-    }
-  }
-
-  /** True when opened for writing. */
-  get writable(): boolean {
-    return this.#staging !== undefined;
-  }
-
-  async abort(): Promise<void> {
-    this.#closed = true;
-    // Chunks still being written must land before the staging area is removed, or they recreate it.
-    await this.#queue?.settle();
-    await this.#staging?.abort();
-  }
-
-  // ---------------------------------------------------------------- writing
-
-  async createGroup(path: string, attributes: Attributes = {}): Promise<void> {
-    const nodes = this.#writer(path);
-    nodes.claim(path);
-    nodes.add(emptyGroupRecord(path));
-    for (const [name, value] of Object.entries(attributes)) await this.setAttribute(path, name, value);
-  }
-
-  async createDataset(
-    path: string,
-    definition: DatasetDefinition,
-    attributes: Attributes = {},
-    data?: NdArray,
-  ): Promise<void> {
-    const nodes = this.#writer(path);
-    checkDefinition(path, definition);
-    if (data !== undefined) checkWholeData(path, definition, data);
-    nodes.claim(path);
-    const chunks =
-      definition.shape.length === 0
-        ? undefined
-        : (definition.chunks ?? chunksFor(definition, this.capabilities));
-    nodes.add(v3ArrayRecord(path, definition, chunks, data));
-    for (const [name, value] of Object.entries(attributes)) await this.setAttribute(path, name, value);
-    if (data !== undefined && shapeSize(definition.shape) > 0)
-      await this.writeData(
-        path,
-        definition.shape.map(() => 0),
-        data,
-      );
-  }
-
-  async writeData(path: string, start: readonly number[], data: NdArray): Promise<void> {
-    const nodes = this.#writer(path);
-    const record = nodes.get(path) as V3ArrayRecord | undefined;
-    if (record?.kind !== 'array') throw new NotFoundError('no such dataset', { path });
-    checkBlock(path, { dtype: record.dtype, shape: record.scalar ? [] : record.shape }, start, data);
-    const sink = this.#sink!;
-    try {
-      await writeArray(
-        {
-          queue: this.#queue!,
-          readChunk: (r, index, count, use) => this.#readChunk(r as V3ArrayRecord, index, count, use),
-          writeChunk: (r, index, chunk) => sink.writeChunk(r as V3ArrayRecord, index, chunk),
-          rootObjectId: () => nodes.rootObjectId(),
-        },
-        record,
-        start,
-        data,
-      );
-    } catch (error) {
-      this.#failed = true;
-      throw isNWBError(error)
-        ? error
-        : new BackendError('writing failed', { path, backend: 'zarr', cause: error });
-    }
-  }
-
-  async resize(path: string, shape: readonly number[]): Promise<void> {
-    const nodes = this.#writer(path);
-    const record = nodes.get(path);
-    if (record?.kind !== 'array') throw new NotFoundError('no such dataset', { path });
-    const info = await this.stat(path);
-    checkResize(path, info as DatasetInfo, shape);
-    record.shape = [...shape];
-  }
-
-  async setAttribute(path: string, name: string, value: NdArray): Promise<void> {
-    const nodes = this.#writer(path);
-    const record = nodes.get(path);
-    if (record === undefined) throw new NotFoundError('no such group or dataset', { path });
-    if (V3_RESERVED_ATTRIBUTES.has(name) || name.length === 0)
-      throw new ValidationError(`attribute name ${name} is reserved`, { path, rule: 'attribute-name' });
-    const { json, dtypeNote } = v3AttributeToJson(value, name, path, path === '/');
-    record.attrs.set(name, toJsonValue(json));
-    if (dtypeNote === undefined) record.attributeDTypes.delete(name);
-    else record.attributeDTypes.set(name, dtypeNote);
-  }
-
-  async createLink(path: string, target: LinkTarget): Promise<void> {
-    const nodes = this.#writer(path);
-    checkStorePath(target.target, path);
-    nodes.claim(path);
-    const parent = nodes.get(parentPath(path)) as GroupRecord;
-    parent.links.set(baseName(path), {
-      name: baseName(path),
-      target: target.file === undefined ? { target: target.target } : { ...target },
-    });
-  }
-
   // ---------------------------------------------------------------- internals
-
-  #checkOpen(path: string): void {
-    if (this.#closed) throw new BackendError('the store is closed', { path, backend: 'zarr' });
-  }
-
-  /** The writer's nodes, after checking that the store is open for writing. */
-  #writer(path: string): WrittenNodes {
-    this.#checkOpen(path);
-    if (this.#nodes === undefined)
-      throw new UnsupportedError('the store is open read-only', { path, feature: 'write', backend: 'zarr' });
-    return this.#nodes;
-  }
-
-  /** One chunk of an array being written, once any queued write of it has landed. */
-  async #readChunk(
-    record: V3ArrayRecord,
-    index: readonly number[],
-    count: number,
-    use: ChunkUse,
-  ): Promise<ChunkValues | undefined> {
-    await this.#queue?.waitFor(chunkKey(record, index));
-    return this.#sink!.readChunk(record, index, count, use);
-  }
 
   async #require(path: string): Promise<State> {
     checkStorePath(path, path);
@@ -433,7 +261,7 @@ export class ZarrV3Backend implements StorageWriter {
   }
 
   #state(path: string): Promise<State | undefined> {
-    if (this.#nodes !== undefined) return Promise.resolve(this.#writtenState(path));
+    if (this.nodes !== undefined) return Promise.resolve(this.#writtenState(path));
     let pending = this.#states.get(path);
     if (pending === undefined) {
       pending = this.#load(path);
@@ -444,7 +272,7 @@ export class ZarrV3Backend implements StorageWriter {
 
   /** A node being written, as a reader of its `zarr.json` would see it. */
   #writtenState(path: string): State | undefined {
-    const record = this.#nodes!.get(path);
+    const record = this.nodes!.get(path);
     if (record === undefined) return undefined;
     const doc = parseJson(stringifyJson(documentOf(record), 0, false)) as JsonObject;
     return this.#stateOf(parseNodeDocument(doc, path));
@@ -494,7 +322,7 @@ export class ZarrV3Backend implements StorageWriter {
   }
 
   async #children(path: string): Promise<string[]> {
-    if (this.#nodes !== undefined) return [...this.#nodes.children(path)];
+    if (this.nodes !== undefined) return [...this.nodes.children(path)];
     if (this.#consolidated !== undefined) {
       const names: string[] = [];
       for (const p of this.#consolidated.keys())

@@ -1,7 +1,7 @@
 /**
  * Chunks of a v3 array being written: keys `c/i/j` (`c` for a 0-d array), elements encoded as
  * hdmf-zarr 0.14 stores them (numbers little-endian, text and reference paths as vlen-utf8,
- * records packed), then the compressor, with the package's codecs (`codecsOf`, the same as v2's).
+ * records packed), then filters and compressor as v2's (`packChunk`/`unpackChunk`).
  * A chunk whose every element equals the fill value is not stored, as zarr-python does by default
  * (`write_empty_chunks=False`), unless an earlier write stored it.
  */
@@ -9,11 +9,11 @@ import type { AbsolutePath } from '@zarrita/storage';
 import type { CompoundRow, NumericArray } from '@nwbjs/core';
 import { BackendError, InvalidFileError, isNWBError } from '@nwbjs/core';
 import type { ChunkUse } from '../chunk-io.js';
+import { packChunk, unpackChunk } from '../chunk-io.js';
 import type { ChunkValues } from '../conventions/elements.js';
 import { decodeElements, decodeVlen, encodeElements, encodeVlen } from '../conventions/elements.js';
 import { fillNumber } from '../fill-values.js';
 import type { ArrayRecord } from '../metadata.js';
-import { codecsOf } from '../metadata.js';
 import { keyOf } from '../stores/keys.js';
 import type { StagingStore } from '../stores/store.js';
 import type { V3ArrayRecord } from './array-definition.js';
@@ -101,10 +101,8 @@ export class V3ChunkSink {
     const key = v3ChunkKey(record, index);
     const bytes = await this.staging.get(key);
     if (bytes === undefined) return undefined;
-    const { filters, compressor } = await codecsOf(record);
     try {
-      let b = compressor === undefined ? bytes : await compressor.decode(bytes);
-      for (let i = filters.length - 1; i >= 0; i--) b = await filters[i]!.decode(b);
+      const b = await unpackChunk(record, bytes);
       return decode(record, b, count, use === 'own' && b.buffer === bytes.buffer);
     } catch (cause) {
       throw new InvalidFileError(`chunk ${key.slice(1)} is corrupt: ${(cause as Error).message}`, {
@@ -118,11 +116,7 @@ export class V3ChunkSink {
     const key = v3ChunkKey(record, index);
     if (!this.#stored.has(key) && isAllFill(record, chunk)) return;
     try {
-      const { filters, compressor } = await codecsOf(record);
-      let b = encode(record, chunk);
-      for (const f of filters) b = await f.encode(b);
-      if (compressor !== undefined) b = await compressor.encode(b);
-      await this.staging.set(key, b);
+      await this.staging.set(key, await packChunk(record, encode(record, chunk)));
       this.#stored.add(key);
     } catch (cause) {
       throw isNWBError(cause)
