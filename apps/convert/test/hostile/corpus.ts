@@ -364,6 +364,38 @@ const SERVER_CASES: [string, Misbehaviour, Expectation][] = [
     { code: 1, message: CHUNK_ERROR },
   ],
   [
+    'redirects a chunk to another port of its host',
+    async (key, res) =>
+      key === CHUNK && (res.writeHead(302, { location: 'http://127.0.0.1:1/admin' }).end(), true),
+    {
+      code: 1,
+      message:
+        /\/acquisition\/static_images\/gray_u8: .*redirected to http:\/\/127\.0\.0\.1:1\/admin, which is refused/,
+    },
+  ],
+  [
+    'streams a 100 MB .zmetadata (no Content-Length)',
+    async (key, res) => {
+      if (key !== '.zmetadata') return false;
+      res.writeHead(200, { 'content-type': 'application/json' });
+      const piece = Buffer.alloc(1 << 20, 0x20);
+      let sent = 0;
+      const more = () => {
+        while (sent < 100 && !res.destroyed) {
+          sent++;
+          if (!res.write(piece)) return void res.once('drain', more);
+        }
+        res.end();
+      };
+      more();
+      return true;
+    },
+    {
+      code: 1,
+      message: /: \.zmetadata of more than 67108864 bytes exceeds the 67108864-byte limit for metadata/,
+    },
+  ],
+  [
     'lists keys that escape the root in .zmetadata',
     async (key, res, body) => {
       if (key !== '.zmetadata') return false;

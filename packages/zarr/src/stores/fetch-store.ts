@@ -17,6 +17,12 @@ export interface HttpStoreOptions {
   /** Largest response accepted, in bytes (default 1 GiB). */
   maxResponseBytes?: number;
   /**
+   * Largest metadata document accepted (`.zmetadata`, `.zattrs`, `.zarray`, `.zgroup`, `zarr.json`),
+   * in bytes (default 64 MiB): metadata is parsed whole in memory, so a server cannot make the
+   * reader take in an endless one.
+   */
+  maxMetadataBytes?: number;
+  /**
    * How long a request may wait for the server to start answering (its status and headers), in
    * milliseconds (default 30 000). A body that then streams slowly is not cut off.
    */
@@ -26,10 +32,12 @@ export interface HttpStoreOptions {
 /**
  * A fetch for zarrita's FetchStore on core's {@link fetchChecked} (timeout, redirect policy, failures
  * in words): it refuses statuses other than 200, 206 and 404 (absent), and responses larger than
- * `maxResponseBytes` before their body is read.
+ * `maxResponseBytes` (metadata documents: `maxMetadataBytes`), by their Content-Length before the
+ * body is read and by counting as the body streams.
  */
 export function checkedFetch(options: HttpStoreOptions = {}): (request: Request) => Promise<Response> {
-  const limit = options.maxResponseBytes ?? 1 << 30;
+  const dataLimit = options.maxResponseBytes ?? 1 << 30;
+  const metadataLimit = options.maxMetadataBytes ?? DEFAULT_MAX_METADATA_BYTES;
   return async (request) => {
     const response = await fetchChecked(request, options);
     const { status } = response;
@@ -38,15 +46,54 @@ export function checkedFetch(options: HttpStoreOptions = {}): (request: Request)
       const reason = `HTTP ${status}${response.statusText ? ` ${response.statusText}` : ''}`;
       throw new HttpRequestError(request.url, reason, { status });
     }
+    const document = METADATA_NAME.exec(new URL(request.url).pathname)?.[2];
+    const limit = document === undefined ? dataLimit : Math.min(metadataLimit, dataLimit);
+    const tooLarge = (size: string) =>
+      document === undefined
+        ? `response of ${size} bytes exceeds the ${limit}-byte limit`
+        : `${document} of ${size} bytes exceeds the ${limit}-byte limit for metadata`;
     const length = Number(response.headers.get('content-length') ?? '0');
     if (length > limit) {
       await response.body?.cancel();
-      throw new HttpRequestError(request.url, `response of ${length} bytes exceeds the ${limit}-byte limit`, {
-        status,
-      });
+      throw new HttpRequestError(request.url, tooLarge(String(length)), { status });
     }
-    return response;
+    return limitBody(
+      response,
+      limit,
+      () => new HttpRequestError(request.url, tooLarge(`more than ${limit}`)),
+    );
   };
+}
+
+/** Default of {@link HttpStoreOptions.maxMetadataBytes}. */
+const DEFAULT_MAX_METADATA_BYTES = 64 * 1024 * 1024;
+/** Paths of the metadata documents Zarr stores hold. */
+const METADATA_NAME = /(^|\/)(\.zmetadata|\.zattrs|\.zarray|\.zgroup|zarr\.json)$/;
+
+/**
+ * The response with its body cut off by an error past `limit` bytes: a server that sends no
+ * Content-Length (or a wrong one) is held to the limit as it streams.
+ */
+function limitBody(response: Response, limit: number, tooLarge: () => HttpRequestError): Response {
+  if (response.body === null) return response;
+  let received = 0;
+  const counted = response.body.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(piece, controller) {
+        received += piece.length;
+        if (received > limit) {
+          controller.error(tooLarge());
+          return;
+        }
+        controller.enqueue(piece);
+      },
+    }),
+  );
+  return new Response(counted, {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+  });
 }
 
 /**
