@@ -28,3 +28,7 @@ export type { PlatformName } from './platform/types.js';
  * condition of the bundler or runtime.
  */
 export const HDF5_PLATFORM: PlatformName = platform.name;
+export { Hdf5FormatReader } from './format-reader/reader.js';
+export type { Hdf5FormatReaderOptions } from './format-reader/reader.js';
+export type { ByteSource } from './format/byte-source.js';
+export type { Inflate } from './fast-read/decode-chunk.js';

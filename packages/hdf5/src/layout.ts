@@ -45,7 +45,8 @@ export function layoutOf(
   return layout;
 }
 
-function compressionOf(filters: readonly Filter[]): Compression | undefined {
+/** The neutral compression a filter pipeline amounts to, if any codec of it has a name in nwbjs. */
+export function compressionOf(filters: readonly Pick<Filter, 'id' | 'cd_values'>[]): Compression | undefined {
   const shuffle = filters.some((f) => f.id === SHUFFLE);
   for (const filter of filters) {
     const codec = FILTER_CODECS[filter.id];

@@ -173,7 +173,7 @@ function findObject(heap: Uint8Array, format: AddressFormat, index: number): Uin
 }
 
 /** A serialized dataspace selection (H5S_SEL_NONE, POINTS, HYPERSLABS or ALL). */
-function parseSelection(bytes: Uint8Array): RegionSelection {
+export function parseSelection(bytes: Uint8Array): RegionSelection {
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const type = dv.getUint32(0, true);
   const version = dv.getUint32(4, true);

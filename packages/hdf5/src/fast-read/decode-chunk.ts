@@ -3,6 +3,7 @@
  * the chunk's filter mask says were not applied. Only deflate, shuffle and fletcher32 are decoded
  * here; a pipeline with any other filter is not read by the fast path at all.
  */
+import { corrupt, unread } from '../format/errors.js';
 import { type Filter, FilterId } from '../format/filters.js';
 import { checkFletcher32 } from './fletcher32.js';
 import { unshuffle } from './shuffle.js';
@@ -30,12 +31,19 @@ export async function decodeChunk(
   for (let i = filters.length - 1; i >= 0; i--) {
     if (filterMask & (1 << i)) continue;
     const filter = filters[i]!;
-    if (filter.id === FilterId.deflate) bytes = await inflate(bytes);
+    if (filter.id === FilterId.deflate) bytes = await inflateChunk(inflate, bytes);
     else if (filter.id === FilterId.shuffle) bytes = unshuffle(bytes, filter.values[0] ?? elementSize);
     else if (filter.id === FilterId.fletcher32) bytes = checkFletcher32(bytes);
-    else throw new Error(`filter ${filter.id} is not decoded here`);
+    else unread(`filter ${filter.id}`);
   }
-  if (bytes.length < expected)
-    throw new Error(`chunk decodes to ${bytes.length} bytes, expected ${expected}`);
+  if (bytes.length < expected) corrupt(`a chunk decodes to ${bytes.length} bytes, not ${expected}`);
   return bytes.length === expected ? bytes : bytes.subarray(0, expected);
+}
+
+async function inflateChunk(inflate: Inflate, bytes: Uint8Array): Promise<Uint8Array> {
+  try {
+    return await inflate(bytes);
+  } catch (error) {
+    return corrupt(`a chunk does not inflate (${error instanceof Error ? error.message : String(error)})`);
+  }
 }

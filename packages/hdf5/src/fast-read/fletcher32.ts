@@ -3,10 +3,11 @@
  * data as big-endian 16-bit words, the odd last byte as a high byte) that must match. HDF5 before
  * 1.6.3 stored it byte-swapped; HDF5 accepts both, and so does this.
  */
+import { corrupt } from '../format/errors.js';
 
 /** The chunk without its checksum; throws if the checksum does not match. */
 export function checkFletcher32(bytes: Uint8Array): Uint8Array {
-  if (bytes.length < 4) throw new Error('fletcher32: chunk shorter than its checksum');
+  if (bytes.length < 4) corrupt('a chunk is shorter than its fletcher32 checksum');
   const n = bytes.length - 4;
   let sum1 = 0;
   let sum2 = 0;
@@ -34,6 +35,6 @@ export function checkFletcher32(bytes: Uint8Array): Uint8Array {
   const computed = ((sum2 << 16) | sum1) >>> 0;
   const stored = (bytes[n]! | (bytes[n + 1]! << 8) | (bytes[n + 2]! << 16) | (bytes[n + 3]! << 24)) >>> 0;
   const swapped = (bytes[n + 3]! | (bytes[n + 2]! << 8) | (bytes[n + 1]! << 16) | (bytes[n]! << 24)) >>> 0;
-  if (stored !== computed && swapped !== computed) throw new Error('fletcher32: checksum mismatch');
+  if (stored !== computed && swapped !== computed) corrupt('a chunk fails its fletcher32 checksum');
   return bytes.subarray(0, n);
 }

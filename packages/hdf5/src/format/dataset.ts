@@ -46,7 +46,11 @@ export async function readDataset(
   }
   if (spaceMessage.flags & SHARED_FLAG) unread('a shared dataspace');
   const dataspace = parseDataspace(fresh(spaceMessage.body));
-  const datatype = await readDatatype(reader, typeMessage);
+  const datatype = await readDatatype(
+    reader,
+    fresh(typeMessage.body),
+    (typeMessage.flags & SHARED_FLAG) !== 0,
+  );
   const pipeline = find(MessageType.filterPipeline);
   if (pipeline !== undefined && pipeline.flags & SHARED_FLAG) unread('a shared filter pipeline');
   const filters = pipeline === undefined ? [] : parseFilters(fresh(pipeline.body));
@@ -66,10 +70,12 @@ export async function readDataset(
   return { address, dataspace, datatype, filters, layout, fillValue, external };
 }
 
-/** A datatype message's type, following a shared (committed) datatype to the header that holds it. */
-async function readDatatype(reader: MetadataReader, message: HeaderMessage): Promise<Datatype> {
-  if ((message.flags & SHARED_FLAG) === 0) return parseDatatype(fresh(message.body));
-  const c = fresh(message.body);
+/**
+ * The datatype at `c`: a datatype message body, or (`shared`) a shared message naming a committed
+ * datatype, followed to the header that holds it.
+ */
+export async function readDatatype(reader: MetadataReader, c: Cursor, shared: boolean): Promise<Datatype> {
+  if (!shared) return parseDatatype(c);
   const version = c.u8();
   const type = c.u8();
   if (version === 1) c.skip(6);

@@ -14,7 +14,10 @@ import { type DatasetStructure, isDataset, readDataset } from './dataset.js';
 import { CorruptStructureError, UnreadStructureError, corrupt, unread } from './errors.js';
 import { isGroup, readLinks } from './group.js';
 import type { Link } from './links.js';
-import { type HeaderMessage, readObjectHeader } from './object-header.js';
+import { type AttributeStructure, readAttributeMessages } from './attribute.js';
+import type { FieldSizes } from './cursor.js';
+import { GlobalHeap } from './global-heap.js';
+import { type HeaderMessage, MessageType, readObjectHeader } from './object-header.js';
 import { type Superblock, readSuperblock } from './superblock.js';
 
 /** Soft links followed while resolving one path, at most. */
@@ -34,10 +37,63 @@ export class Hdf5Structure {
   readonly #headers = new Map<number, Promise<HeaderMessage[]>>();
   readonly #links = new Map<number, Promise<Link[]>>();
   readonly #datasets = new Map<string, Promise<DatasetStructure>>();
+  readonly #datasetsAt = new Map<number, Promise<DatasetStructure>>();
+  readonly #attributes = new Map<number, Promise<AttributeStructure[]>>();
+  /** Variable-length elements and region selections. */
+  readonly globalHeap: GlobalHeap;
 
   private constructor(reader: MetadataReader, superblock: Superblock) {
     this.#reader = reader;
     this.superblock = superblock;
+    this.globalHeap = new GlobalHeap(reader);
+  }
+
+  /** Sizes of addresses and lengths in this file. */
+  get sizes(): FieldSizes {
+    return this.#reader.sizes;
+  }
+
+  /** The messages of the object header at `address` (read once). */
+  header(address: number): Promise<HeaderMessage[]> {
+    return this.#header(address);
+  }
+
+  /** What the header at `address` is: a group, a dataset, or something else (a named datatype). */
+  async kindAt(address: number): Promise<'group' | 'dataset' | 'other'> {
+    const messages = await this.#header(address);
+    if (isDataset(messages)) return 'dataset';
+    if (isGroup(messages) || messages.some((m) => m.type === MessageType.groupInfo)) return 'group';
+    return 'other';
+  }
+
+  /** The links of the group whose header is at `address`. */
+  async linksAt(address: number): Promise<Link[]> {
+    return this.#groupLinks({ address, messages: await this.#header(address) });
+  }
+
+  /** The dataset whose header is at `address` (read once). */
+  datasetAt(address: number): Promise<DatasetStructure> {
+    let known = this.#datasetsAt.get(address);
+    if (known === undefined) {
+      known = this.#header(address).then((messages) => {
+        if (!isDataset(messages)) corrupt('not a dataset');
+        return readDataset(this.#reader, address, messages);
+      });
+      this.#datasetsAt.set(address, known);
+      known.catch(() => this.#datasetsAt.delete(address));
+    }
+    return known;
+  }
+
+  /** The attributes of the object whose header is at `address` (read once). */
+  attributesAt(address: number): Promise<AttributeStructure[]> {
+    let known = this.#attributes.get(address);
+    if (known === undefined) {
+      known = this.#header(address).then((messages) => readAttributeMessages(this.#reader, messages));
+      this.#attributes.set(address, known);
+      known.catch(() => this.#attributes.delete(address));
+    }
+    return known;
   }
 
   /** Reads the superblock of the file `source` reads; `size` (bytes), when known, bounds the search for it. */
@@ -67,8 +123,7 @@ export class Hdf5Structure {
     if (known === undefined) {
       known = guardFormat(path, 'reading the dataset header', async () => {
         const found = await this.#resolve(path);
-        if (!isDataset(found.messages)) corrupt('not a dataset');
-        return readDataset(this.#reader, found.address, found.messages);
+        return this.datasetAt(found.address);
       });
       this.#datasets.set(path, known);
       known.catch(() => this.#datasets.delete(path));
@@ -81,7 +136,11 @@ export class Hdf5Structure {
    * absent); a contiguous dataset has one chunk covering it, a compact one none.
    */
   async chunks(path: string): Promise<ChunkLocation[]> {
-    const dataset = await this.dataset(path);
+    return this.chunksOf(path, await this.dataset(path));
+  }
+
+  /** {@link chunks} of a dataset already read (`path` names it in errors). */
+  chunksOf(path: string, dataset: DatasetStructure): Promise<ChunkLocation[]> {
     return guardFormat(path, 'reading the chunk index', async () => {
       const { layout, dataspace, datatype, filters } = dataset;
       if (dataset.external) unread('data in external files');
@@ -155,7 +214,7 @@ export class Hdf5Structure {
 }
 
 /** Runs `fn`, turning format errors into nwbjs errors about `path` that say what was being done. */
-async function guardFormat<T>(path: string, what: string, fn: () => Promise<T>): Promise<T> {
+export async function guardFormat<T>(path: string, what: string, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (error) {

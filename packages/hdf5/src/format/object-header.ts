@@ -28,6 +28,8 @@ export const MessageType = {
   attribute: 0x0c,
   continuation: 0x10,
   symbolTable: 0x11,
+  groupInfo: 0x0a,
+  attributeInfo: 0x15,
 } as const;
 
 /** Message flag: the body is a reference to a shared message (e.g. a committed datatype). */

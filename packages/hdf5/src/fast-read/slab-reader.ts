@@ -1,0 +1,270 @@
+/**
+ * The bytes of a selection of a dataset, read without h5wasm: the chunks the selection touches are
+ * read with positioned reads and decoded (deflate through the given inflate, shuffle and fletcher32
+ * by hand); contiguous data is read as the byte spans the selection covers; compact data is in the
+ * header. Unwritten chunks and unallocated data read as the fill value. Elements stay as stored
+ * (`datatype.size` bytes each, the file's byte order): callers decode them.
+ */
+import { shapeSize } from '@nwbjs/core';
+import type { ByteSource } from '../format/byte-source.js';
+import type { ChunkLocation } from '../format/chunk-index/chunk.js';
+import type { DatasetStructure } from '../format/dataset.js';
+import { corrupt, hex, unread } from '../format/errors.js';
+import type { Hdf5Structure } from '../format/hdf5-structure.js';
+import { type Selection, copyBlock } from './copy-block.js';
+import { type Inflate, decodableFilters, decodeChunk } from './decode-chunk.js';
+
+/** Chunks read and decoded at once. */
+const CONCURRENCY = 8;
+/** Contiguous data is read in spans of at most this many bytes. */
+const MAX_SPAN = 64 * 1024 * 1024;
+
+/** What is known of a chunked dataset's chunks on its current grid. */
+interface ChunkGrid {
+  /** The chunks by their row-major index on the grid. */
+  readonly chunks: Map<number, ChunkLocation>;
+  readonly grid: readonly number[];
+}
+
+/** Reads the bytes of selections of datasets of one file. */
+export class SlabReader {
+  readonly #structure: Hdf5Structure;
+  readonly #source: ByteSource;
+  readonly #inflate: Inflate;
+  readonly #grids = new Map<number, Promise<ChunkGrid>>();
+  readonly #fills = new Map<number, Uint8Array>();
+
+  constructor(structure: Hdf5Structure, source: ByteSource, inflate: Inflate) {
+    this.#structure = structure;
+    this.#source = source;
+    this.#inflate = inflate;
+  }
+
+  /**
+   * Fills `out` with the elements of `sel` (row-major over `sel.count`) of `dataset`, whose extent
+   * is `shape` (`[]` for a scalar); `path` names it in errors.
+   */
+  async read(
+    path: string,
+    dataset: DatasetStructure,
+    shape: readonly number[],
+    sel: Selection,
+    out: Uint8Array,
+  ): Promise<void> {
+    if (shape.length === 0) {
+      // A scalar is a one-element array to the copying code.
+      return this.read(path, dataset, [1], { start: [0], count: [1], step: [1] }, out);
+    }
+    if (dataset.external) unread('data in external files');
+    const { layout } = dataset;
+    const elementSize = dataset.datatype.size;
+    if (layout.kind === 'compact') {
+      if (layout.data.length < shapeSize(shape) * elementSize)
+        unread('compact data shorter than its dataset');
+      copyBlock(
+        { bytes: layout.data, base: 0, origin: shape.map(() => 0), strides: stridesOf(shape) },
+        sel,
+        sel.count.map(() => 0),
+        sel.count,
+        out,
+        elementSize,
+      );
+    } else if (layout.kind === 'contiguous') {
+      if (dataset.filters.length > 0) unread('filtered contiguous data');
+      await this.#readContiguous(dataset, shape, sel, out, layout.address);
+    } else {
+      if (!decodableFilters(dataset.filters)) {
+        const names = dataset.filters.map((f) => f.name ?? `filter ${f.id}`).join(', ');
+        unread(`data compressed with ${names}`);
+      }
+      await this.#readChunked(path, dataset, shape, sel, out);
+    }
+  }
+
+  #grid(path: string, dataset: DatasetStructure, shape: readonly number[]): Promise<ChunkGrid> {
+    let known = this.#grids.get(dataset.address);
+    if (known === undefined) {
+      known = this.#makeGrid(path, dataset, shape);
+      this.#grids.set(dataset.address, known);
+      known.catch(() => this.#grids.delete(dataset.address));
+    }
+    return known;
+  }
+
+  async #makeGrid(path: string, dataset: DatasetStructure, shape: readonly number[]): Promise<ChunkGrid> {
+    const { layout } = dataset;
+    if (layout.kind !== 'chunked') return { chunks: new Map(), grid: [] };
+    const grid = shape.map((n, i) => Math.ceil(n / layout.chunkShape[i]!));
+    const chunks = new Map<number, ChunkLocation>();
+    for (const chunk of await this.#structure.chunksOf(path, dataset)) {
+      const coords = chunk.offset.map((o, i) => o / layout.chunkShape[i]!);
+      if (coords.some((c, i) => c >= grid[i]!)) continue; // outside the current extent
+      chunks.set(linear(coords, grid), chunk);
+    }
+    return { chunks, grid };
+  }
+
+  async #readChunked(
+    path: string,
+    dataset: DatasetStructure,
+    shape: readonly number[],
+    sel: Selection,
+    out: Uint8Array,
+  ): Promise<void> {
+    const layout = dataset.layout;
+    if (layout.kind !== 'chunked') return;
+    const elementSize = dataset.datatype.size;
+    const { chunks, grid } = await this.#grid(path, dataset, shape);
+    const chunkShape = layout.chunkShape;
+    const rank = shape.length;
+    const chunkStrides = stridesOf(chunkShape);
+    const chunkBytes = shapeSize(chunkShape) * elementSize;
+    // Per axis: the chunks holding selected elements, and the selection indices in each.
+    const perAxis: { chunk: number; from: number; to: number }[][] = [];
+    for (let d = 0; d < rank; d++) {
+      const list: { chunk: number; from: number; to: number }[] = [];
+      const { start, count, step } = { start: sel.start[d]!, count: sel.count[d]!, step: sel.step[d]! };
+      const size = chunkShape[d]!;
+      let i = 0;
+      while (i < count) {
+        const chunk = Math.floor((start + i * step) / size);
+        const end = (chunk + 1) * size; // first index past this chunk
+        const next = Math.min(count, Math.ceil((end - start) / step));
+        list.push({ chunk, from: i, to: next });
+        i = next;
+      }
+      perAxis.push(list);
+    }
+    if (perAxis.some((l) => l.length === 0)) return;
+    const tasks: (() => Promise<void>)[] = [];
+    const pick = new Array<number>(rank).fill(0);
+    for (;;) {
+      const parts = pick.map((p, d) => perAxis[d]![p]!);
+      const coords = parts.map((p) => p.chunk);
+      const from = parts.map((p) => p.from);
+      const to = parts.map((p) => p.to);
+      const chunk = chunks.get(linear(coords, grid));
+      const origin = coords.map((c, d) => c * chunkShape[d]!);
+      tasks.push(async () => {
+        const bytes =
+          chunk === undefined
+            ? this.#fill(dataset, chunkBytes)
+            : await this.#chunkBytes(dataset, chunk, shape, chunkBytes);
+        copyBlock({ bytes, base: 0, origin, strides: chunkStrides }, sel, from, to, out, elementSize);
+      });
+      let d = rank - 1;
+      while (d >= 0) {
+        pick[d]!++;
+        if (pick[d]! < perAxis[d]!.length) break;
+        pick[d] = 0;
+        d--;
+      }
+      if (d < 0) break;
+    }
+    await runLimited(tasks, CONCURRENCY);
+  }
+
+  async #chunkBytes(
+    dataset: DatasetStructure,
+    chunk: ChunkLocation,
+    shape: readonly number[],
+    expected: number,
+  ): Promise<Uint8Array> {
+    const layout = dataset.layout;
+    const stored = await this.#readExactly(chunk.address, chunk.size);
+    let filters = dataset.filters;
+    if (layout.kind === 'chunked' && layout.unfilteredEdges) {
+      // Edge chunks that stick out of the dataset were stored without filters.
+      const partial = chunk.offset.some((o, d) => o + layout.chunkShape[d]! > shape[d]!);
+      if (partial) filters = [];
+    }
+    return decodeChunk(stored, filters, chunk.filterMask, dataset.datatype.size, expected, this.#inflate);
+  }
+
+  /** At least `bytes` bytes of fill values (kept per dataset, grown on need). */
+  #fill(dataset: DatasetStructure, bytes: number): Uint8Array {
+    let fill = this.#fills.get(dataset.address);
+    if (fill === undefined || fill.length < bytes) {
+      fill = new Uint8Array(bytes);
+      const value = dataset.fillValue;
+      if (value !== undefined && value.length === dataset.datatype.size && value.some((b) => b !== 0)) {
+        for (let at = 0; at + value.length <= bytes; at += value.length) fill.set(value, at);
+      }
+      this.#fills.set(dataset.address, fill);
+    }
+    return fill;
+  }
+
+  async #readContiguous(
+    dataset: DatasetStructure,
+    shape: readonly number[],
+    sel: Selection,
+    out: Uint8Array,
+    address: number | undefined,
+  ): Promise<void> {
+    const elementSize = dataset.datatype.size;
+    const strides = stridesOf(shape);
+    if (address === undefined) {
+      out.set(this.#fill(dataset, out.length).subarray(0, out.length));
+      return;
+    }
+    // Rows along the first axis are read in groups whose byte span stays under MAX_SPAN.
+    const rowBytes = strides[0]! * elementSize;
+    const perGroup = Math.max(1, Math.floor(MAX_SPAN / Math.max(1, rowBytes * sel.step[0]!)));
+    const tasks: (() => Promise<void>)[] = [];
+    const rank = shape.length;
+    for (let first = 0; first < sel.count[0]!; first += perGroup) {
+      const last = Math.min(sel.count[0]!, first + perGroup);
+      const from = [first, ...new Array<number>(rank - 1).fill(0)];
+      const to = [last, ...sel.count.slice(1)];
+      const lo = sel.start.map((s, d) => s + from[d]! * sel.step[d]!);
+      const hi = sel.start.map((s, d) => s + (to[d]! - 1) * sel.step[d]!);
+      const begin = linear(lo, shape) * elementSize;
+      const end = (linear(hi, shape) + 1) * elementSize;
+      tasks.push(async () => {
+        const bytes = await this.#readExactly(address + begin, end - begin);
+        copyBlock(
+          { bytes, base: -begin, origin: shape.map(() => 0), strides },
+          sel,
+          from,
+          to,
+          out,
+          elementSize,
+        );
+      });
+    }
+    await runLimited(tasks, CONCURRENCY);
+  }
+
+  async #readExactly(address: number, length: number): Promise<Uint8Array> {
+    const bytes = await this.#source(this.#structure.fileOffset(address), length);
+    if (bytes.length !== length)
+      corrupt(`data at ${hex(address)} (${length} bytes) lies past the end of the file`);
+    return bytes;
+  }
+}
+
+function stridesOf(shape: readonly number[]): number[] {
+  const strides = new Array<number>(shape.length);
+  let acc = 1;
+  for (let d = shape.length - 1; d >= 0; d--) {
+    strides[d] = acc;
+    acc *= shape[d]!;
+  }
+  return strides;
+}
+
+function linear(coords: readonly number[], extent: readonly number[]): number {
+  let index = 0;
+  for (let d = 0; d < coords.length; d++) index = index * extent[d]! + coords[d]!;
+  return index;
+}
+
+/** Runs `tasks` with at most `limit` at a time; the first failure rejects. */
+async function runLimited(tasks: readonly (() => Promise<void>)[], limit: number): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < tasks.length) await tasks[next++]!();
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
+}
