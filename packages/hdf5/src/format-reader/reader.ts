@@ -80,7 +80,7 @@ const FILTER_NAMES: Record<number, string> = {
  * wherever positioned reads can be made, and over HTTP range requests. Reads what the h5wasm
  * backend reads and gives the same values: text as text (fixed-length text with its
  * `textLength`), bools (h5py's enum and this package's markers), compounds, object and region
- * references, enums as their integers. Chunks compressed with anything but deflate (with shuffle
+ * references, enums as their integers. Chunks compressed with anything but deflate or LZF (with shuffle
  * and fletcher32) raise an UnsupportedError naming the dataset, as do datatypes nwbjs has no
  * dtype for. Open one with {@link Hdf5FormatReader.open}.
  */

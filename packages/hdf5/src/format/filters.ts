@@ -3,7 +3,15 @@ import type { Cursor } from './cursor.js';
 import { unread } from './errors.js';
 
 /** Well-known filter ids. */
-export const FilterId = { deflate: 1, shuffle: 2, fletcher32: 3, szip: 4, nbit: 5, scaleOffset: 6 } as const;
+export const FilterId = {
+  deflate: 1,
+  shuffle: 2,
+  fletcher32: 3,
+  szip: 4,
+  nbit: 5,
+  scaleOffset: 6,
+  lzf: 32000,
+} as const;
 
 /** One filter of a pipeline. */
 export interface Filter {

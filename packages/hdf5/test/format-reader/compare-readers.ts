@@ -1,11 +1,12 @@
 /**
  * Walking a file with two readers at once and asserting they agree on every path: stat, list,
- * group identity, attributes, and the data of every dataset (whole up to a size, else a slab of
- * the first and last rows). Paths where the second reader raises an UnsupportedError are collected
- * (the caller lists the ones it expects); any other difference fails.
+ * group identity, attributes, and the data of every dataset (whole up to a size, else the first
+ * and last rows and a strided slab). Where the second reader raises an UnsupportedError the path
+ * is collected (callers list the ones they expect); where the first (h5wasm) fails, the second
+ * must fail too; any other difference fails the test.
  */
 import type { NdArray, StorageReader } from '@nwbjs/core';
-import { UnsupportedError, shapeSize } from '@nwbjs/core';
+import { UnsupportedError, isNWBError, shapeSize } from '@nwbjs/core';
 import type { Hyperslab } from '@nwbjs/core/backend';
 import { joinPath, wholeHyperslab } from '@nwbjs/core/backend';
 import { expect } from 'vitest';
@@ -17,8 +18,20 @@ const WHOLE_LIMIT = 1 << 20;
 export interface Comparison {
   /** Paths compared. */
   paths: number;
-  /** `path: feature` of each UnsupportedError the second reader raised. */
+  /** `path: feature` of each UnsupportedError the second reader raised where the first read. */
   unsupported: string[];
+  /** `path: what` where both readers refused (h5wasm cannot read it either). */
+  bothRefused: string[];
+}
+
+type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+async function settle<T>(fn: () => Promise<T>): Promise<Outcome<T>> {
+  try {
+    return { ok: true, value: await fn() };
+  } catch (error) {
+    return { ok: false, error };
+  }
 }
 
 /** Compares `actual` with `expected` over the whole tree. */
@@ -27,20 +40,39 @@ export async function compareReaders(
   actual: StorageReader,
   label: string,
 ): Promise<Comparison> {
-  const result: Comparison = { paths: 0, unsupported: [] };
+  const result: Comparison = { paths: 0, unsupported: [], bothRefused: [] };
   const seen = new Set<string>();
+
+  /** Both answers, or undefined when either refused (and that refusal is accounted for). */
+  const agree = async <T>(path: string, what: string, read: (r: StorageReader) => Promise<T>) => {
+    const [want, got] = [await settle(() => read(expected)), await settle(() => read(actual))];
+    if (!want.ok) {
+      expect(got.ok, `${label}:${path} ${what}: h5wasm fails, the format reader must too`).toBe(false);
+      expect(isNWBError(got.ok ? undefined : got.error), `${label}:${path} ${what}`).toBe(true);
+      result.bothRefused.push(`${path}: ${what}`);
+      return undefined;
+    }
+    if (!got.ok) {
+      if (!(got.error instanceof UnsupportedError)) throw got.error;
+      expect(got.error.path, 'an UnsupportedError names the object').toMatch(new RegExp(`^${escape(path)}`));
+      const entry = `${path}: ${got.error.feature ?? ''}`;
+      if (!result.unsupported.includes(entry)) result.unsupported.push(entry);
+      return undefined;
+    }
+    return { want: want.value, got: got.value };
+  };
+
   const visit = async (path: string): Promise<void> => {
     result.paths++;
     const where = `${label}:${path}`;
-    const info = await attempt(result, path, () => actual.stat(path));
-    const wanted = await expected.stat(path);
-    if (info === UNSUPPORTED) return;
-    expect(info, where).toEqual(wanted);
-    if (wanted === undefined || wanted.kind === 'link') return;
-    const attrs = await attempt(result, path, () => actual.readAttributes(path));
-    if (attrs !== UNSUPPORTED)
-      expect(attrs, `${where} attributes`).toEqual(await expected.readAttributes(path));
-    if (wanted.kind === 'group') {
+    const info = await agree(path, 'stat', (r) => r.stat(path));
+    if (info === undefined) return;
+    expect(info.got, where).toEqual(info.want);
+    const node = info.want;
+    if (node === undefined || node.kind === 'link') return;
+    const attrs = await agree(path, 'attributes', (r) => r.readAttributes(path));
+    if (attrs !== undefined) expect(attrs.got, `${where} attributes`).toEqual(attrs.want);
+    if (node.kind === 'group') {
       const identity = await expected.groupIdentity!(path);
       expect(await actual.groupIdentity!(path), `${where} identity`).toBe(identity);
       if (seen.has(identity!)) return;
@@ -50,39 +82,21 @@ export async function compareReaders(
       for (const name of names) await visit(joinPath(path, name));
       return;
     }
-    for (const slab of slabsOf(wanted.shape)) {
-      const data = await attempt(result, path, () => actual.readData(path, slab));
-      if (data === UNSUPPORTED) return;
-      expectSameArray(data, await expected.readData(path, slab), `${where} ${JSON.stringify(slab.start)}`);
+    for (const slab of slabsOf(node.shape)) {
+      const data = await agree(path, 'data', (r) => r.readData(path, slab));
+      if (data === undefined) return;
+      expectSameArray(data.got, data.want, `${where} ${JSON.stringify(slab.start)}`);
     }
   };
   await visit('/');
   return result;
 }
 
-const UNSUPPORTED = Symbol('unsupported');
-
-async function attempt<T>(
-  result: Comparison,
-  path: string,
-  fn: () => Promise<T>,
-): Promise<T | typeof UNSUPPORTED> {
-  try {
-    return await fn();
-  } catch (error) {
-    if (!(error instanceof UnsupportedError)) throw error;
-    expect(error.path, 'an UnsupportedError names the object').toMatch(new RegExp(`^${escape(path)}`));
-    const entry = `${path}: ${error.feature ?? ''}`;
-    if (!result.unsupported.includes(entry)) result.unsupported.push(entry);
-    return UNSUPPORTED;
-  }
-}
-
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/** The whole dataset, or for a big one the first and the last rows, and every 7th row of the middle. */
+/** The whole dataset, or for a big one the first and the last rows, and a strided slab. */
 function slabsOf(shape: readonly number[]): Hyperslab[] {
   if (shapeSize(shape) <= WHOLE_LIMIT || shape.length === 0) return [wholeHyperslab(shape)];
   const rowSize = shapeSize(shape.slice(1));
