@@ -3,6 +3,7 @@
  * written with (hdmf-zarr's dtype, codecs, chunks and fill value for a `DatasetDefinition`), and
  * the `DatasetInfo` `stat` reports for a record.
  */
+import type { NdArray } from '@nwbjs/core';
 import type { DatasetDefinition, DatasetInfo } from '@nwbjs/core/backend';
 import { UnsupportedError, isTextDType } from '@nwbjs/core';
 import { chunksFor, isCompoundDType } from '@nwbjs/core/backend';
@@ -15,15 +16,12 @@ import { fillJson, fillNumber, zeroRecordJson } from './fill-values.js';
 import type { ArrayRecord } from './metadata.js';
 
 /**
- * The record of a new array at `path` (definition already checked); `textLength` is the data's,
- * for fixed-length text. Scalars are stored with shape (1,), as hdmf-zarr stores them; the cached
- * specifications (scalar text under `/specifications`) uncompressed, as hdmf-zarr writes them.
+ * The record of a new array at `path` (definition and data already checked); the data, when
+ * given, tells fixed-length text's length and whether it is all ASCII. Scalars are stored with
+ * shape (1,), as hdmf-zarr stores them; the cached specifications (scalar text under
+ * `/specifications`) uncompressed, as hdmf-zarr writes them.
  */
-export function newArrayRecord(
-  path: string,
-  definition: DatasetDefinition,
-  textLength?: number,
-): ArrayRecord {
+export function newArrayRecord(path: string, definition: DatasetDefinition, data?: NdArray): ArrayRecord {
   const { dtype, shape } = definition;
   const scalar = shape.length === 0;
   const isSpec = path.startsWith('/specifications/') && isTextDType(dtype) && scalar;
@@ -34,7 +32,9 @@ export function newArrayRecord(
       backend: 'zarr',
     });
   }
-  const storage = storageOf(dtype, path, isSpec && dtype === 'utf8', textLength);
+  const asciiOnly =
+    data?.dtype === 'ascii' && (data.data as readonly string[]).every((text) => /^\p{ASCII}*$/u.test(text));
+  const storage = storageOf(dtype, path, isSpec && dtype === 'utf8', data?.textLength, asciiOnly);
   const itemSize =
     storage.codec.kind === 'numeric' || storage.codec.kind === 'structured' ? storage.codec.itemSize : 8;
   if (definition.compression !== undefined && !SUPPORTED_CODECS.includes(definition.compression.codec)) {

@@ -36,7 +36,7 @@ export { DEFAULT_CHUNK_CONCURRENCY } from './staged-backend.js';
 function v2Layout(staging: StagingStore, freshValues: boolean): WriteLayout {
   return {
     reservedAttributes: RESERVED_ATTRIBUTES,
-    arrayRecord: (path, definition, data) => newArrayRecord(path, definition, data?.textLength),
+    arrayRecord: newArrayRecord,
     attributeJson: attributeToJson,
     readChunk: (record, index, count, use) => readChunk(staging, record, index, count, use, freshValues),
     writeChunk: (record, index, chunk) => writeChunk(staging, record, index, chunk),

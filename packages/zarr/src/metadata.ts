@@ -77,10 +77,11 @@ function dims(value: JsonValue | undefined, what: string, path: string, min: num
 function extension(meta: JsonObject): {
   attributeDTypes: Map<string, string>;
   maxShape: (number | null)[] | undefined;
-  scalarRef: boolean;
+  dtype: 'ref' | 'ascii' | undefined;
 } {
   const ext = meta.get(EXTENSION_KEY);
-  const scalarRef = ext instanceof Map && ext.get('dtype') === 'ref';
+  const marked = ext instanceof Map ? ext.get('dtype') : undefined;
+  const dtype = marked === 'ref' || marked === 'ascii' ? marked : undefined;
   const attributeDTypes = new Map<string, string>();
   let maxShape: (number | null)[] | undefined;
   if (ext instanceof Map) {
@@ -91,7 +92,7 @@ function extension(meta: JsonObject): {
       maxShape = ms.map((d) => (d === null ? null : (d as JsonNumber).value));
     }
   }
-  return { attributeDTypes, maxShape, scalarRef };
+  return { attributeDTypes, maxShape, dtype };
 }
 
 function attrsMap(attrs: JsonValue | undefined, path: string): Map<string, JsonValue> {
@@ -139,11 +140,14 @@ export function arrayRecord(path: string, zarray: JsonValue, zattrs: JsonValue |
     shape,
     chunks,
     scalar,
-    // A scalar reference is spelled like a cached spec (json2, "scalar"); this writer marks it.
+    // A scalar reference is spelled like a cached spec (json2, "scalar"), and ASCII text like
+    // UTF-32 text (`<U`, which Python reads as str); this writer marks both.
     dtype:
-      scalar && ext.scalarRef && element.kind === 'object'
+      scalar && ext.dtype === 'ref' && element.kind === 'object'
         ? 'ref'
-        : neutralDType(element, zarrDType ?? null, path),
+        : ext.dtype === 'ascii' && element.kind === 'fixed-text' && element.encoding === 'U'
+          ? 'ascii'
+          : neutralDType(element, zarrDType ?? null, path),
     rawDType: zarray.get('dtype') ?? null,
     element,
     separator,
@@ -182,7 +186,13 @@ export function zarrayJson(record: ArrayRecord): JsonOut {
     shape: record.shape,
     zarr_format: 2,
   };
-  const ext = extensionJson(record.attributeDTypes, record.maxShape, record.scalar && record.dtype === 'ref');
+  const marked =
+    record.scalar && record.dtype === 'ref'
+      ? 'ref'
+      : record.dtype === 'ascii' && record.element.kind === 'fixed-text' && record.element.encoding === 'U'
+        ? 'ascii'
+        : undefined;
+  const ext = extensionJson(record.attributeDTypes, record.maxShape, marked);
   if (ext !== undefined) out[EXTENSION_KEY] = ext;
   return out;
 }
@@ -190,7 +200,7 @@ export function zarrayJson(record: ArrayRecord): JsonOut {
 /** The `.zgroup` JSON of a group record. */
 export function zgroupJson(record: GroupRecord): JsonOut {
   const out: Record<string, JsonOut> = { zarr_format: 2 };
-  const ext = extensionJson(record.attributeDTypes, undefined, false);
+  const ext = extensionJson(record.attributeDTypes, undefined, undefined);
   if (ext !== undefined) out[EXTENSION_KEY] = ext;
   return out;
 }
@@ -198,11 +208,11 @@ export function zgroupJson(record: GroupRecord): JsonOut {
 function extensionJson(
   dtypes: Map<string, string>,
   maxShape: (number | null)[] | undefined,
-  scalarRef: boolean,
+  dtype: 'ref' | 'ascii' | undefined,
 ): JsonOut | undefined {
-  if (dtypes.size === 0 && maxShape === undefined && !scalarRef) return undefined;
+  if (dtypes.size === 0 && maxShape === undefined && dtype === undefined) return undefined;
   const out: Record<string, JsonOut> = {};
-  if (scalarRef) out['dtype'] = 'ref';
+  if (dtype !== undefined) out['dtype'] = dtype;
   if (dtypes.size > 0) out['attribute_dtypes'] = Object.fromEntries(dtypes);
   if (maxShape !== undefined) out['max_shape'] = maxShape;
   return out;

@@ -77,7 +77,7 @@ export async function readArray(
     );
   });
   const data = await neutralValues(source, record, values, path);
-  return record.element.kind === 'fixed-text' && record.element.encoding === 'S' && record.dtype === 'ascii'
+  return record.element.kind === 'fixed-text' && record.dtype === 'ascii'
     ? { dtype: record.dtype, shape, data, textLength: record.element.length }
     : { dtype: record.dtype, shape, data };
 }

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ndarray, numericScalar, textArray, textScalar } from '@nwbjs/core';
+import { wholeHyperslab } from '@nwbjs/core/backend';
 import { openZarr } from '../src/index.js';
 import { tempDir } from './helpers.js';
 
@@ -106,6 +107,50 @@ for g in (zarr.open(sys.argv[1], mode='r'), zarr.open_consolidated(sys.argv[1], 
     const r = await openZarr(store);
     expect((await r.readAttributes('/general'))['experimenter']?.data).toEqual(['Müller', 'Ødegård']);
     expect((await r.readAttributes('/general/unit'))['emoji']?.data).toEqual(['\u{1F9E0}']);
+    await r.close();
+  });
+
+  it('reads fixed-length ASCII text as str (numpy.str_, as PyNWB requires), and this package reads it back as fixed-length ASCII', async () => {
+    const store = path.join(temp.dir, 'ascii.nwb.zarr');
+    const w = await openZarr(store, 'w-');
+    const fixed = (data: string[], shape: number[], textLength: number) =>
+      ({ dtype: 'ascii', shape, data, textLength }) as const;
+    // As AqNWB and MatNWB write them: fixed-length ASCII scalars and a fixed-length ASCII array.
+    await w.createDataset(
+      '/session_description',
+      { dtype: 'ascii', shape: [] },
+      {},
+      fixed(['a test'], [], 16),
+    );
+    await w.createDataset('/identifier', { dtype: 'ascii', shape: [1] }, {}, fixed(['mouse4'], [1], 13));
+    // A byte that is no text (MatNWB's `b'\xb5V'`) is kept as bytes (numpy `S`).
+    await w.createDataset('/unit', { dtype: 'ascii', shape: [] }, {}, fixed(['\udcb5V'], [], 2));
+    await w.close();
+    const script = `
+import json, sys, zarr
+g = zarr.open_consolidated(sys.argv[1], mode='r')
+out = {}
+for name in ('session_description', 'identifier', 'unit'):
+    v = g[name][0]
+    out[name] = [g[name].dtype.str, type(v).__name__, isinstance(v, str), v if isinstance(v, str) else list(v)]
+print(json.dumps(out))
+`;
+    const { stdout } = await run('/usr/bin/python3', ['-Es', '-c', script, store]);
+    expect(JSON.parse(stdout)).toEqual({
+      session_description: ['<U16', 'str_', true, 'a test'],
+      identifier: ['<U13', 'str_', true, 'mouse4'],
+      unit: ['|S2', 'bytes_', false, [0xb5, 0x56]],
+    });
+    const r = await openZarr(store);
+    for (const [name, shape, text, length] of [
+      ['/session_description', [], 'a test', 16],
+      ['/identifier', [1], 'mouse4', 13],
+      ['/unit', [], '\udcb5V', 2],
+    ] as const) {
+      expect(await r.stat(name)).toMatchObject({ dtype: 'ascii', shape });
+      const read = await r.readData(name, wholeHyperslab(shape));
+      expect(read).toMatchObject({ dtype: 'ascii', data: [text], textLength: length });
+    }
     await r.close();
   });
 });

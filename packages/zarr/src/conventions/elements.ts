@@ -154,7 +154,7 @@ export function encodeElements(
       return out;
     }
     case 'fixed-text': {
-      if (codec.encoding !== 'S') throw new Error('fixed-width UTF-32 text is read only');
+      if (codec.encoding === 'U') return encodeUtf32(values as unknown[], codec.length);
       const strings = values as unknown[];
       const out = new Uint8Array(strings.length * codec.length);
       strings.forEach((value, i) => {
@@ -178,6 +178,19 @@ export function encodeElements(
           throw new Error('pickle is never written');
       }
   }
+}
+
+/** numpy's `<U<n>`: `n` UTF-32LE code points an element, zero-padded. */
+function encodeUtf32(values: readonly unknown[], length: number): Uint8Array {
+  const out = new Uint8Array(values.length * length * 4);
+  const view = new DataView(out.buffer);
+  values.forEach((value, i) => {
+    const points = Array.from(typeof value === 'string' ? value : '', (c) => c.codePointAt(0)!);
+    if (points.length > length)
+      throw new Error(`${JSON.stringify(value)} is longer than the fixed length of ${length} characters`);
+    points.forEach((point, k) => view.setUint32((i * length + k) * 4, point, true));
+  });
+  return out;
 }
 
 /** numcodecs' and Zarr v3's vlen-utf8 layout: `u32le count`, then per item `u32le length` + UTF-8. */

@@ -165,9 +165,19 @@ export function storageOf(
   path: string,
   asJsonText = false,
   textLength?: number,
+  asciiOnly = false,
 ): { zarrayDType: JsonOut; filters: JsonOut[]; codec: ElementCodec; zarrDType: JsonOut } {
   if (dtype === 'ascii' && textLength !== undefined && Number.isSafeInteger(textLength) && textLength > 0) {
-    // Fixed-length bytes, as numpy's `S<n>` (what h5py reads an HDF5 fixed-length string as).
+    // Fixed-length text of ASCII characters only: numpy's `<U<n>`, which zarr-python reads as
+    // numpy.str_ (a str, as PyNWB requires of text); the `nwbjs` member marks it ASCII (metadata.ts).
+    if (asciiOnly)
+      return {
+        zarrayDType: `<U${textLength}`,
+        filters: [],
+        codec: { kind: 'fixed-text', encoding: 'U', length: textLength },
+        zarrDType: 'str',
+      };
+    // Other bytes, as numpy's `S<n>` (what h5py reads an HDF5 fixed-length string as): kept exactly.
     return {
       zarrayDType: `|S${textLength}`,
       filters: [],
