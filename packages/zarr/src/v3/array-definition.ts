@@ -38,6 +38,11 @@ export interface V3Extras {
   readonly zeroD: boolean;
   /** Text kind v3 cannot keep (ascii), kept in the `nwbjs` member for this library. */
   readonly textKind?: { readonly ascii: true; readonly length?: number };
+  /**
+   * An empty dataset of region references (or records with such fields), which v3 cannot hold but
+   * an empty one can stand for: `true` for a region array, else the region fields' names.
+   */
+  readonly region?: true | readonly string[];
 }
 
 /** An array record of the v3 writer. */
@@ -85,7 +90,6 @@ function compressorCodecs(v2: { compressor: JsonOut; filters: JsonOut[] }, itemS
 function structOf(
   dtype: CompoundDType,
   data: NdArray | undefined,
-  path: string,
 ): { fields: PackedField[]; itemSize: number; json: JsonOut; fill: JsonOut } {
   let longest = 0;
   if (data !== undefined) {
@@ -103,13 +107,7 @@ function structOf(
   const jsonFields: JsonOut[] = [];
   const fill: Record<string, JsonOut> = {};
   for (const f of dtype.compound) {
-    if (f.dtype === 'region')
-      throw new UnsupportedError('region references have no Zarr layout', {
-        path,
-        feature: 'dtype:region',
-        backend: 'zarr',
-      });
-    if (f.dtype === 'ref' || isTextDType(f.dtype)) {
+    if (f.dtype === 'ref' || f.dtype === 'region' || isTextDType(f.dtype)) {
       fields.push({ name: f.name, kind: 'utf32', offset, size: width });
       jsonFields.push({
         name: f.name,
@@ -133,7 +131,7 @@ function structOf(
 function dtypeAttribute(dtype: DatasetDefinition['dtype']): string | undefined {
   if (isCompoundDType(dtype)) return undefined;
   if (dtype === 'ref') return 'object_reference';
-  if (isTextDType(dtype)) return 'str';
+  if (isTextDType(dtype) || dtype === 'region') return 'str';
   return dtype;
 }
 
@@ -146,7 +144,14 @@ export function v3ArrayRecord(
 ): V3ArrayRecord {
   const { dtype, shape } = definition;
   const zeroD = shape.length === 0;
-  if (dtype === 'region')
+  // hdmf-zarr has no layout for region references; an empty dataset of them is written as text
+  // (records with text fields) and marked for this library, as the v2 writer marks it `region`.
+  const regionFields = isCompoundDType(dtype)
+    ? dtype.compound.filter((f) => f.dtype === 'region').map((f) => f.name)
+    : [];
+  const region: V3Extras['region'] =
+    dtype === 'region' ? true : regionFields.length > 0 ? regionFields : undefined;
+  if (region !== undefined && shape.some((d) => d > 0))
     throw new UnsupportedError('region references have no Zarr layout', {
       path,
       feature: 'dtype:region',
@@ -165,7 +170,7 @@ export function v3ArrayRecord(
   let itemSize: number;
   let struct: V3Extras['struct'];
   if (isCompoundDType(dtype)) {
-    const s = structOf(dtype, data, path);
+    const s = structOf(dtype, data);
     struct = { fields: s.fields, itemSize: s.itemSize, dtype };
     element = { kind: 'structured', fields: [], itemSize: s.itemSize };
     dataType = s.json;
@@ -223,6 +228,14 @@ export function v3ArrayRecord(
     maxShape: definition.maxShape === undefined || zeroD ? undefined : [...definition.maxShape],
     attrs,
     attributeDTypes: new Map(),
-    v3: { dataType, fill, codecs, ...(struct ? { struct } : {}), zeroD, ...(textKind ? { textKind } : {}) },
+    v3: {
+      dataType,
+      fill,
+      codecs,
+      ...(struct ? { struct } : {}),
+      zeroD,
+      ...(textKind ? { textKind } : {}),
+      ...(region ? { region } : {}),
+    },
   };
 }

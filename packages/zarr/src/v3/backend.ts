@@ -29,6 +29,7 @@ import {
   baseName,
   checkSelection,
   chunksFor,
+  holdsRegionReferences,
   hyperslabShape,
   joinPath,
   parentPath,
@@ -55,6 +56,7 @@ import { consolidatedDocuments } from './consolidated.js';
 import { documentOf, writeV3Documents } from './documents.js';
 import type { V3Element } from './element-type.js';
 import { elementOf } from './element-type.js';
+import { numericFill } from './fill-value.js';
 import type { V3Array, V3Group, V3Node } from './node-document.js';
 import { parseNodeDocument } from './node-document.js';
 import { readPackedSelection } from './packed-chunks.js';
@@ -196,6 +198,23 @@ export class ZarrV3Backend extends StagedZarrBackend {
     const step = state.scalarOne ? [1] : slab.step;
     const { element } = state;
     if (shapeSize(count) === 0) return emptyOf(element.dtype, shape);
+    if (
+      element.kind === 'empty-region' ||
+      (element.kind === 'packed' && holdsRegionReferences(element.dtype))
+    )
+      throw new InvalidFileError('region references are marked on a dataset that is not empty', { path });
+    if (element.kind === 'vlen-bytes') {
+      const texts = await readPackedSelection(
+        this.#store,
+        state.node,
+        element,
+        start,
+        count,
+        step,
+        this.concurrency,
+      );
+      return { dtype: 'ascii', shape, data: texts as string[] };
+    }
     if (element.kind === 'packed') {
       const values = await readPackedSelection(
         this.#store,
@@ -350,7 +369,10 @@ export class ZarrV3Backend extends StagedZarrBackend {
   #zarritaArray(state: ArrayState): zarr.Array<zarr.DataType, Readable> {
     if (state.zarrita === undefined) {
       const doc = toPlain(state.node.document) as Record<string, unknown>;
-      const metadata = { ...doc, attributes: {} };
+      // zarrita knows "NaN" and the infinities as float fill values, not the hex of a float's bits.
+      const hex = typeof doc['fill_value'] === 'string' && doc['fill_value'].startsWith('0x');
+      const fill = hex ? numericFill(state.node.fill, String(doc['data_type']), state.node.path) : undefined;
+      const metadata = { ...doc, attributes: {}, ...(fill === undefined ? {} : { fill_value: fill }) };
       try {
         state.zarrita = new zarr.Array(
           this.#store as Readable,
@@ -516,12 +538,13 @@ function datasetInfo(state: ArrayState): DatasetInfo {
   const { node, element } = state;
   const scalar = state.scalarOne || node.shape.length === 0;
   const compression = scalar ? undefined : compressionOfCodecs(node.codecs);
-  const fill = node.fill instanceof JsonNumber ? node.fill.value : undefined;
   const numeric =
     element.kind === 'zarrita' &&
     element.dtype !== 'utf8' &&
     element.dtype !== 'ref' &&
     element.dtype !== 'bool';
+  const stored = numeric ? numericFill(node.fill, element.dtype, node.path) : undefined;
+  const fill = typeof stored === 'bigint' ? Number(stored) : stored;
   const maxShape = scalar ? undefined : state.ext.maxShape;
   return {
     kind: 'dataset',

@@ -24,6 +24,8 @@ function extensionOf(record: NodeRecord): JsonOut | undefined {
       out['dtype'] = 'ascii';
       if (v3.textKind.length !== undefined) out['text_length'] = v3.textKind.length;
     }
+    if (v3.region === true) out['dtype'] = 'region';
+    else if (v3.region !== undefined) out['region_fields'] = [...v3.region];
     if (record.maxShape !== undefined) out['max_shape'] = record.maxShape;
   }
   return Object.keys(out).length === 0 ? undefined : { must_understand: false, ...out };

@@ -21,6 +21,10 @@ import { packedNumberSize, structFields, utf32Width } from './packed-records.js'
  */
 export type V3Element =
   | { readonly kind: 'zarrita'; readonly dtype: NumericDType | 'bool' | 'utf8' | 'ref' }
+  /** Variable-length bytes (`variable_length_bytes`, serializer `vlen-bytes`), read as ASCII text here. */
+  | { readonly kind: 'vlen-bytes'; readonly dtype: 'ascii' }
+  /** An empty array of region references, as this library writes one (see `regionOf`). */
+  | { readonly kind: 'empty-region'; readonly dtype: 'region' }
   | {
       readonly kind: 'packed';
       readonly dtype: DType;
@@ -43,9 +47,23 @@ function isReferenceArray(attrs: V3Array['attrs']): boolean {
   return marker === 'object_reference' || marker === 'object';
 }
 
+/**
+ * What this library's `nwbjs` member says of region references (v3 has no layout for them; only
+ * empty datasets of them are written): `true` for a region array, else the region fields' names.
+ */
+function regionOf(array: V3Array): true | Set<string> {
+  const ext = array.document.get('nwbjs');
+  if (!(ext instanceof Map)) return new Set();
+  if (ext.get('dtype') === 'region') return true;
+  const fields = ext.get('region_fields');
+  return new Set(Array.isArray(fields) ? fields.filter((f): f is string => typeof f === 'string') : []);
+}
+
 /** The element type of `array`. */
 export function elementOf(array: V3Array): V3Element {
   const { dataType, path } = array;
+  const region = regionOf(array);
+  if (region === true) return { kind: 'empty-region', dtype: 'region' };
   if (typeof dataType === 'string') {
     if (isNumericDType(dataType as DType)) return { kind: 'zarrita', dtype: dataType as NumericDType };
     if (dataType === 'float16') {
@@ -60,6 +78,9 @@ export function elementOf(array: V3Array): V3Element {
       };
     }
     if (dataType === 'bool') return { kind: 'zarrita', dtype: 'bool' };
+    // zarr-python 3's name for numpy's object arrays of bytes (`bytes` in its first releases).
+    if (dataType === 'variable_length_bytes' || dataType === 'bytes')
+      return { kind: 'vlen-bytes', dtype: 'ascii' };
     if (dataType === 'string')
       return { kind: 'zarrita', dtype: isReferenceArray(array.attrs) ? 'ref' : 'utf8' };
     throw unsupported(`data_type ${dataType}`, path);
@@ -93,11 +114,13 @@ export function elementOf(array: V3Array): V3Element {
       name,
       dtype: refFields.has(name)
         ? 'ref'
-        : field.kind === 'utf32'
-          ? 'utf8'
-          : field.type === 'float16'
-            ? 'float32'
-            : field.type,
+        : region.has(name) && field.kind === 'utf32'
+          ? 'region'
+          : field.kind === 'utf32'
+            ? 'utf8'
+            : field.type === 'float16'
+              ? 'float32'
+              : field.type,
     });
   }
   for (const name of refFields) {
