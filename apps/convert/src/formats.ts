@@ -8,6 +8,7 @@ import path from 'node:path';
 import { InvalidFileError, NotFoundError, assertNWBRoot } from '@nwbjs/core';
 import type { OpenMode, StorageReader, StorageWriter } from '@nwbjs/core';
 import type { BackendDescriptor, LocationProbe } from '@nwbjs/core/backend';
+import { fetchChecked } from '@nwbjs/core/backend';
 import { hdf5Descriptor } from '@nwbjs/hdf5';
 import { zarrDescriptor } from '@nwbjs/zarr';
 import { UsageError } from './usage-error.js';
@@ -46,9 +47,9 @@ function backendNamed(format: Format): BackendDescriptor<string, BackendOptions 
 }
 
 /** What is at `location`, for the descriptors to recognise. */
-async function probe(location: string): Promise<LocationProbe> {
+async function probe(location: string, options: ReadOptions = {}): Promise<LocationProbe> {
   const none = async () => false;
-  if (isUrl(location)) return { location, kind: 'url', head: new Uint8Array(0), has: none };
+  if (isUrl(location)) return { location, kind: 'url', head: await urlHead(location, options), has: none };
   const info = await stat(location).catch(() => undefined);
   if (info === undefined) throw new NotFoundError('no such file or directory', { path: location });
   if (info.isDirectory()) {
@@ -66,9 +67,46 @@ async function probe(location: string): Promise<LocationProbe> {
   }
 }
 
+/**
+ * A URL's first bytes, asked for only when its name says no format (as DANDI's blob URLs): one
+ * Range request. A store's URL serves no bytes of its own, so a failure here just leaves the head
+ * empty (the descriptors then go by the name; the open reports what is wrong).
+ */
+async function urlHead(location: string, options: ReadOptions): Promise<Uint8Array> {
+  const name = new URL(location).pathname.replace(/\/+$/, '').toLowerCase();
+  const named = BACKENDS.some((b) => b.extensions.some((ending) => name.endsWith(ending)));
+  const length = Math.max(...BACKENDS.map((b) => b.headBytes));
+  if (named || location.endsWith('/') || length === 0) return new Uint8Array(0);
+  const request = new Request(location, { headers: { range: `bytes=0-${length - 1}` } });
+  try {
+    const response = await fetchChecked(request, { timeoutMs: options.timeoutMs });
+    if (response.status !== 200 && response.status !== 206) {
+      await response.body?.cancel();
+      return new Uint8Array(0);
+    }
+    const reader = response.body?.getReader();
+    const head = new Uint8Array(length);
+    let filled = 0;
+    while (reader !== undefined && filled < length) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      const take = Math.min(value.length, length - filled);
+      head.set(value.subarray(0, take), filled);
+      filled += take;
+    }
+    await reader?.cancel();
+    return head.subarray(0, filled);
+  } catch {
+    return new Uint8Array(0);
+  }
+}
+
 /** The backend of an existing input: the first descriptor that recognises it. */
-async function detectInput(location: string): Promise<BackendDescriptor<string, BackendOptions | undefined>> {
-  const found = await probe(location);
+async function detectInput(
+  location: string,
+  options: ReadOptions = {},
+): Promise<BackendDescriptor<string, BackendOptions | undefined>> {
+  const found = await probe(location, options);
   for (const backend of BACKENDS) if (await backend.recognizes(found)) return backend;
   throw new InvalidFileError(
     found.kind === 'directory'
@@ -97,7 +135,7 @@ export interface ReadOptions {
 
 /** Opens an existing NWB file or store for reading; InvalidFileError if it is not NWB. */
 export async function openReader(location: string, options: ReadOptions = {}): Promise<StorageReader> {
-  const backend = await detectInput(location);
+  const backend = await detectInput(location, options);
   const remote = options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs };
   const reader = await backend.open(location, 'r', remote);
   try {

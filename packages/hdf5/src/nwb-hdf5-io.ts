@@ -8,6 +8,7 @@ import type { Hdf5Backend } from './backend.js';
 import { hdf5Descriptor } from './descriptor.js';
 import { backendError } from './errors.js';
 import type { Hdf5Bytes } from './in-memory.js';
+import type { Hdf5UrlOptions, RemoteHdf5File } from './remote/remote-file.js';
 import { Hdf5MemoryWriter, createHdf5InMemory, openHdf5Bytes } from './in-memory.js';
 
 /**
@@ -21,15 +22,27 @@ import { Hdf5MemoryWriter, createHdf5InMemory, openHdf5Bytes } from './in-memory
  * await io.close();
  * ```
  *
- * Without a file system (in the browser), use {@link NWBHDF5IO.fromBytes} to read and
+ * An http(s) URL is read with HTTP Range requests (Node and the browser): opening reads the
+ * file's metadata, and each read fetches only the chunks it needs. `options` say how the requests
+ * are made (custom `fetch`, `headers`, `timeoutMs`, `signal`, ...).
+ *
+ * ```ts
+ * const io = new NWBHDF5IO('https://example.org/session.nwb', 'r', { timeoutMs: 10_000 });
+ * const remote = await io.read();
+ * ```
+ *
+ * Without a file system (in the browser), use {@link NWBHDF5IO.fromBytes} to read local files and
  * {@link NWBHDF5IO.inMemory} with {@link NWBHDF5IO.toBytes} to write.
  */
-export class NWBHDF5IO extends NWBIO<string, undefined, Hdf5Backend> {
+export class NWBHDF5IO extends NWBIO<string, Hdf5UrlOptions | undefined, Hdf5Backend | RemoteHdf5File> {
   #open: (() => Promise<Hdf5Backend>) | undefined;
 
-  /** An IO on the file at `path` (Node only: in the browser its first use throws UnsupportedError). */
-  constructor(path: string, mode: OpenMode = 'r') {
-    super(hdf5Descriptor, path, mode);
+  /**
+   * An IO on the file at `path`, or at an http(s) URL (read only). Paths work in Node only: in the
+   * browser their first use throws UnsupportedError.
+   */
+  constructor(path: string, mode: OpenMode = 'r', options?: Hdf5UrlOptions) {
+    super(hdf5Descriptor, path, mode, options);
   }
 
   /** The file's path, or for a file held as bytes the name it goes by. */
@@ -62,7 +75,7 @@ export class NWBHDF5IO extends NWBIO<string, undefined, Hdf5Backend> {
     return io;
   }
 
-  protected override openBackend(): Promise<Hdf5Backend> {
+  protected override openBackend(): Promise<Hdf5Backend | RemoteHdf5File> {
     return this.#open?.() ?? super.openBackend();
   }
 
