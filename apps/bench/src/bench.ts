@@ -213,43 +213,58 @@ async function benchIn(
     }
   }
 
-  // 4. Remote reads over HTTP of the Zarr stores ours wrote: at 127.0.0.1's own speed, and with
-  // latency added to every answer, where round trips (not requests) decide how long opening takes.
+  // 4. Remote reads over HTTP of the files ours wrote (Zarr stores, and HDF5 files read with Range
+  // requests): at 127.0.0.1's own speed, and with latency added to every answer, where round trips
+  // (not requests) decide how long opening takes.
   if (only.has('remote')) {
     const picks = randomFrames(frames, options.remoteFrames, 777);
     for (const latencyMs of REMOTE_LATENCIES_MS) {
       const server = await serveDirectory(dir, latencyMs);
       try {
-        for (const { gzip, label } of variants) {
-          const id = `zarr-remote-${gzip ? 'gzip' : 'raw'}${latencyMs > 0 ? `-${latencyMs}ms` : ''}`;
-          const name = path.basename(ours('zarr', gzip));
-          log(`${id}: ${picks.length} random frames over HTTP, ${label}, ${latencyMs} ms latency`);
-          const before = { requests: server.requests, bytes: server.bytes };
-          const r = await runJob(
-            'ours',
-            { kind: 'remote-frames', url: `${server.url}/${name}`, frames: picks },
-            options.python,
-          );
-          const x = r.extra ?? {};
-          remote.push({
-            id,
-            title: `Zarr over HTTP, ${picks.length} random frames, ${label}, +${latencyMs} ms`,
-            frames: picks.length,
-            chunkBytes: await medianChunkBytes(path.join(ours('zarr', gzip), 'acquisition', 'movie', 'data')),
-            msPerFrame: (r.seconds * 1000) / picks.length,
-            requestsPerFrame: (x.frameRequests ?? 0) / picks.length,
-            bytesPerFrame: (x.frameBytes ?? 0) / picks.length,
-            latencyMs,
-            openSeconds: x.openSeconds ?? 0,
-            openRequests: x.openRequests ?? 0,
-            openRoundTrips: x.openRoundTrips ?? 0,
-            roundTripsPerFrame: (x.frameRoundTrips ?? 0) / picks.length,
-            openBytes: x.openBytes ?? 0,
-            serverRequests: server.requests - before.requests,
-            serverBytes: server.bytes - before.bytes,
-            peakRssBytes: r.peakRssBytes,
-            theirs: { unavailable: 'zarr-python over HTTP needs fsspec and aiohttp, not installed' },
-          });
+        for (const format of ['zarr', 'hdf5'] as const) {
+          for (const { gzip, label } of variants) {
+            const id = `${format}-remote-${gzip ? 'gzip' : 'raw'}${latencyMs > 0 ? `-${latencyMs}ms` : ''}`;
+            const location = ours(format, gzip);
+            const name = path.basename(location);
+            const formatName = format === 'hdf5' ? 'HDF5' : 'Zarr';
+            log(
+              `${id}: ${picks.length} random frames over HTTP, ${formatName}, ${label}, ${latencyMs} ms latency`,
+            );
+            const before = { requests: server.requests, bytes: server.bytes };
+            const r = await runJob(
+              'ours',
+              { kind: 'remote-frames', format, url: `${server.url}/${name}`, frames: picks },
+              options.python,
+            );
+            const x = r.extra ?? {};
+            remote.push({
+              id,
+              title: `${formatName} over HTTP, ${picks.length} random frames, ${label}, +${latencyMs} ms`,
+              format,
+              fileBytes: await sizeOnDisk(location),
+              frames: picks.length,
+              chunkBytes:
+                format === 'zarr'
+                  ? await medianChunkBytes(path.join(location, 'acquisition', 'movie', 'data'))
+                  : null,
+              msPerFrame: (r.seconds * 1000) / picks.length,
+              requestsPerFrame: (x.frameRequests ?? 0) / picks.length,
+              bytesPerFrame: (x.frameBytes ?? 0) / picks.length,
+              latencyMs,
+              openSeconds: x.openSeconds ?? 0,
+              openRequests: x.openRequests ?? 0,
+              openRoundTrips: x.openRoundTrips ?? 0,
+              roundTripsPerFrame: (x.frameRoundTrips ?? 0) / picks.length,
+              openBytes: x.openBytes ?? 0,
+              serverRequests: server.requests - before.requests,
+              serverBytes: server.bytes - before.bytes,
+              peakRssBytes: r.peakRssBytes,
+              theirs: {
+                unavailable:
+                  'zarr-python and h5py over HTTP need fsspec and aiohttp (or ros3), not installed',
+              },
+            });
+          }
         }
       } finally {
         await server.close();
@@ -315,6 +330,17 @@ function summarize(results: JobResult[]): SideStats {
     peakRssBytes: Math.max(...results.map((r) => r.peakRssBytes)),
     ...(last?.extra === undefined ? {} : { extra: last.extra }),
   };
+}
+
+/** Bytes of a file, or of every file under a directory. */
+async function sizeOnDisk(location: string): Promise<number> {
+  const info = await stat(location);
+  if (!info.isDirectory()) return info.size;
+  const entries = await readdir(location, { recursive: true, withFileTypes: true });
+  const sizes = await Promise.all(
+    entries.filter((e) => e.isFile()).map(async (e) => (await stat(path.join(e.parentPath, e.name))).size),
+  );
+  return sizes.reduce((a, b) => a + b, 0);
 }
 
 /** Median size of the chunk files of a Zarr array directory (its `.z*` metadata excluded). */

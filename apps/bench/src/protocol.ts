@@ -20,7 +20,7 @@ export type Job =
   | { kind: 'read-frames'; format: Format; path: string; frames: number[] }
   | { kind: 'read-whole'; format: Format; path: string }
   | { kind: 'convert'; from: Format; to: Format; input: string; output: string }
-  | { kind: 'remote-frames'; url: string; frames: number[] };
+  | { kind: 'remote-frames'; format: Format; url: string; frames: number[] };
 
 /** A child's answer. */
 export interface JobResult {

@@ -77,6 +77,7 @@ export function formatReport(report: BenchReport): string {
       table(
         [
           'remote case (ours)',
+          'file size',
           'chunk on disk',
           'requests/frame',
           'bytes/frame',
@@ -88,7 +89,8 @@ export function formatReport(report: BenchReport): string {
         ],
         report.remote.map((r) => [
           r.title,
-          `${r.chunkBytes} B`,
+          `${r.fileBytes} B`,
+          r.chunkBytes === null ? 'in the file' : `${r.chunkBytes} B`,
           r.requestsPerFrame.toFixed(2),
           r.bytesPerFrame.toFixed(0),
           r.msPerFrame.toFixed(2),

@@ -39,8 +39,12 @@ export interface RemoteCase {
   id: string;
   title: string;
   frames: number;
-  /** Median bytes of one chunk on disk (one frame per chunk). */
-  chunkBytes: number;
+  /** The format read over HTTP. */
+  format: 'hdf5' | 'zarr';
+  /** Bytes of the file (HDF5) or store (Zarr, all its files) on the server. */
+  fileBytes: number;
+  /** Median bytes of one chunk on disk (one frame per chunk); null for HDF5 (chunks are inside the file). */
+  chunkBytes: number | null;
   msPerFrame: number;
   requestsPerFrame: number;
   bytesPerFrame: number;

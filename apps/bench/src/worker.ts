@@ -16,8 +16,9 @@ import type { Format, Job, JobResult } from './protocol.js';
 type Io = NWBHDF5IO | NWBZarrIO;
 
 function openIo(format: Format, location: string, mode: 'r' | 'w', fetchCounter?: FetchCounter): Io {
-  if (format === 'hdf5') return new NWBHDF5IO(location, mode);
-  return new NWBZarrIO(location, mode, fetchCounter === undefined ? {} : { fetch: fetchCounter.fetch });
+  const options = fetchCounter === undefined ? {} : { fetch: fetchCounter.fetch };
+  if (format === 'hdf5') return new NWBHDF5IO(location, mode, options);
+  return new NWBZarrIO(location, mode, options);
 }
 
 /** The movie as a stream of fresh slabs, the way a user hands frames from an acquisition. */
@@ -64,7 +65,7 @@ async function movieHandle(io: Io): Promise<DatasetHandle> {
   return data;
 }
 
-/** Counts requests and response bytes of the Zarr reader's fetches. */
+/** Counts requests and response bytes of a remote reader's fetches. */
 class FetchCounter {
   requests = 0;
   bytes = 0;
@@ -130,7 +131,7 @@ async function run(job: Job): Promise<Omit<JobResult, 'peakRssBytes'>> {
     }
     case 'remote-frames': {
       const counter = new FetchCounter();
-      const io = openIo('zarr', job.url, 'r', counter);
+      const io = openIo(job.format, job.url, 'r', counter);
       const openStarted = performance.now();
       const data = await movieHandle(io);
       const openSeconds = (performance.now() - openStarted) / 1000;

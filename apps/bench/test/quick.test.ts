@@ -95,12 +95,16 @@ describe('npm run bench -- --quick', () => {
     }
   });
 
-  it('counts requests, round trips and bytes per frame over HTTP next to the chunk size', () => {
+  it('counts requests, round trips and bytes per frame over HTTP next to the file and chunk size', () => {
     expect(report.remote.map((r) => r.id)).toEqual([
       'zarr-remote-raw',
       'zarr-remote-gzip',
+      'hdf5-remote-raw',
+      'hdf5-remote-gzip',
       'zarr-remote-raw-100ms',
       'zarr-remote-gzip-100ms',
+      'hdf5-remote-raw-100ms',
+      'hdf5-remote-gzip-100ms',
     ]);
     const raw = report.remote[0]!;
     expect(raw.chunkBytes).toBe(512 * 512);
@@ -110,13 +114,26 @@ describe('npm run bench -- --quick', () => {
     const gzip = report.remote[1]!;
     expect(gzip.chunkBytes).toBeLessThan(512 * 512);
     for (const r of report.remote) {
-      // Opening: .zmetadata (with the root .zattrs), then the small metadata datasets, together.
-      expect(r.openRoundTrips, r.id).toBe(2);
-      expect(r.roundTripsPerFrame, r.id).toBe(1);
+      expect(r.fileBytes, r.id).toBeGreaterThan(0);
+      if (r.format === 'zarr') {
+        // Opening: .zmetadata (with the root .zattrs), then the small metadata datasets, together.
+        expect(r.openRoundTrips, r.id).toBe(2);
+        expect(r.roundTripsPerFrame, r.id).toBe(1);
+      } else {
+        // The target: a file opens in at most 5 round trips; a frame in one request, fewer
+        // when its chunk came with the file's head.
+        expect(r.chunkBytes, r.id).toBeNull();
+        expect(r.openRoundTrips, r.id).toBeLessThanOrEqual(5);
+        expect(r.requestsPerFrame, r.id).toBeLessThanOrEqual(1);
+        expect(r.roundTripsPerFrame, r.id).toBeLessThanOrEqual(1);
+        expect(r.openBytes, r.id).toBeLessThan(r.fileBytes / 2);
+      }
     }
-    expect(report.remote[2]!.latencyMs).toBe(100);
+    const hdf5Raw = report.remote[2]!;
+    expect(hdf5Raw.bytesPerFrame).toBeLessThanOrEqual(512 * 512);
+    expect(report.remote[4]!.latencyMs).toBe(100);
     // Two round trips of 100 ms, not one per dataset.
-    expect(report.remote[2]!.openSeconds).toBeLessThan(1);
+    expect(report.remote[4]!.openSeconds).toBeLessThan(1);
   });
 
   it('measures streamed writes at two sizes in both formats, and judges every target', () => {

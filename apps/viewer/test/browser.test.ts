@@ -331,15 +331,19 @@ describe('viewer in Chromium: frames', () => {
     await page.close();
   });
 
-  it('a remote HDF5 file is downloaded whole, and the page says so', async () => {
+  it('a remote HDF5 file is streamed with Range requests, and the page says so', async () => {
     const file = 'tutorial_images.nwb';
+    const mark = served.length;
     const page = await viewer(
       openQuery(data, `fixtures/${file}`, '/stimulus/presentation/StimulusPresentation', 42),
     );
     await waitDrawn(page, 42);
     expect(await text(page, 'access')).toMatch(
-      /Downloaded whole \(2\d\d KB\): remote HDF5 files cannot be streamed/,
+      / — Streamed: opening read the metadata; .* 1 requests, 242 KB so far$/,
     );
+    const asked = served.slice(mark).filter((r) => r.path === `/fixtures/${file}` && r.method === 'GET');
+    expect(asked.length).toBeGreaterThan(0);
+    expect(asked.every((r) => r.range !== undefined && r.status === 206)).toBe(true);
     await expectFrameDrawn(
       page,
       await libraryRead(join(FIXTURES, file), '/stimulus/presentation/StimulusPresentation/data', [42]),

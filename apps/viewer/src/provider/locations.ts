@@ -106,67 +106,14 @@ async function sniff(url: URL, options: OpenStoreOptions): Promise<Kind> {
   return HDF5_SIGNATURE.every((b, i) => head[i] === b) ? 'hdf5' : 'zarr';
 }
 
-/** A remote HDF5 file is downloaded whole: the HDF5 backend cannot read it piece by piece yet. */
+/** A remote HDF5 file is read with Range requests: its metadata on opening, then each frame's chunks. */
 async function openRemoteHdf5(url: URL, options: OpenStoreOptions): Promise<OpenedStore> {
-  const response = await options.log.fetch(url.href, {
+  const { openHdf5Url } = await import('@nwbjs/hdf5');
+  const reader = await openHdf5Url(url, {
+    fetch: options.log.fetch,
     ...(options.signal === undefined ? {} : { signal: options.signal }),
   });
-  if (!response.ok) {
-    await response.body?.cancel();
-    throw new ViewerError('http', `the server answered ${response.status} ${response.statusText}`.trim(), {
-      location: url.href,
-      status: response.status,
-    });
-  }
-  const header = response.headers.get('content-length');
-  const total = header === null ? undefined : Number(header);
-  if (total !== undefined && total > MAX_WHOLE_BYTES) {
-    await response.body?.cancel();
-    throw new ViewerError('too-large', `the file is ${formatBytes(total)}`, { location: url.href });
-  }
-  const bytes = await readBody(response, total, options.onProgress);
-  const { openHdf5Bytes } = await import('@nwbjs/hdf5');
-  const name = decodeURIComponent(url.pathname.slice(url.pathname.lastIndexOf('/') + 1)) || url.host;
-  const reader = await openHdf5Bytes(bytes, name);
-  return {
-    reader,
-    access: {
-      streamed: false,
-      wholeBytes: bytes.length,
-      message: `Downloaded whole (${formatBytes(bytes.length)}): remote HDF5 files cannot be streamed by the library yet.`,
-    },
-    location: url.href,
-    baseUrl: url.href,
-  };
-}
-
-async function readBody(
-  response: Response,
-  total: number | undefined,
-  onProgress: OpenStoreOptions['onProgress'],
-): Promise<Uint8Array> {
-  const reader = response.body?.getReader();
-  if (reader === undefined) return new Uint8Array(await response.arrayBuffer());
-  const parts: Uint8Array[] = [];
-  let loaded = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    parts.push(value);
-    loaded += value.length;
-    if (loaded > MAX_WHOLE_BYTES) {
-      await reader.cancel();
-      throw new ViewerError('too-large', `the file is larger than ${formatBytes(MAX_WHOLE_BYTES)}`);
-    }
-    onProgress?.({ loaded, total });
-  }
-  const bytes = new Uint8Array(loaded);
-  let at = 0;
-  for (const part of parts) {
-    bytes.set(part, at);
-    at += part.length;
-  }
-  return bytes;
+  return { reader, access: STREAMED, location: url.href, baseUrl: url.href };
 }
 
 async function openFile(file: File): Promise<OpenedStore> {

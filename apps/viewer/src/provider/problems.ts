@@ -3,7 +3,7 @@
  * says what it means for the user (wrong URL, server not allowing the page, a format or codec the
  * library cannot read yet) and what to try.
  */
-import { isNWBError } from '@nwbjs/core';
+import { HttpRequestError, isNWBError } from '@nwbjs/core';
 import type { RequestLog } from './request-log.js';
 import type { ViewerProblem } from './types.js';
 
@@ -159,6 +159,11 @@ export function describeProblem(
     return withTechnical(httpProblem(failed.status!, failed.url));
 
   for (const e of chain(error)) {
+    if (e instanceof HttpRequestError) {
+      if (e.status === 404) return withTechnical(httpProblem(404, e.url));
+      if (e.status === undefined)
+        return withTechnical({ title: `Could not read ${e.url}`, detail: e.reason, technical: undefined });
+    }
     if (isNWBError(e, 'UnsupportedError')) {
       const feature = e.feature ?? '';
       if (feature.startsWith('compression:') || feature.startsWith('filter'))

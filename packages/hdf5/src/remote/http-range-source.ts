@@ -62,6 +62,8 @@ const DEFAULT_MERGE_GAP = 64 * 1024;
 const DEFAULT_CACHE_BYTES = 64 * 1024 * 1024;
 /** A merged request grows past this only when a single read is larger. */
 const MAX_MERGED_REQUEST = 16 * 1024 * 1024;
+/** Requests of one file in flight at once, at most; more wait their turn. */
+const MAX_PARALLEL_REQUESTS = 16;
 
 /** Bytes of the file that have arrived: `bytes` start at `start`. */
 interface Span {
@@ -110,6 +112,8 @@ export class HttpRangeSource {
   #pending: PendingRead[] = [];
   #flushScheduled = false;
   #active = 0;
+  /** Requests waiting for one in flight to end. */
+  #waiting: (() => void)[] = [];
   #stats: HttpTransferStats = { requests: 0, roundTrips: 0, bytes: 0 };
 
   constructor(url: string | URL, options: HttpRangeOptions = {}) {
@@ -274,7 +278,9 @@ export class HttpRangeSource {
     const headers = new Headers(options.headers);
     headers.set('range', `bytes=${start}-${last}`);
     const request = new Request(this.url, { headers, signal: options.signal });
-    if (this.#active++ === 0) this.#stats.roundTrips++;
+    // A request past the limit waits for one in flight to hand its place over.
+    if (this.#active >= MAX_PARALLEL_REQUESTS) await new Promise<void>((go) => this.#waiting.push(go));
+    else if (this.#active++ === 0) this.#stats.roundTrips++;
     this.#stats.requests++;
     try {
       const response = await fetchChecked(request, { fetch: options.fetch, timeoutMs });
@@ -310,7 +316,9 @@ export class HttpRangeSource {
       if (options.signal?.aborted) throw options.signal.reason;
       throw error;
     } finally {
-      this.#active--;
+      const next = this.#waiting.shift();
+      if (next === undefined) this.#active--;
+      else next();
     }
   }
 

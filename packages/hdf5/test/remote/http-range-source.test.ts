@@ -91,6 +91,33 @@ describe('HttpRangeSource', () => {
     expect(source.stats.requests).toBe(3);
   });
 
+  it('keeps at most 16 requests in flight, the rest waiting their turn', async () => {
+    let inFlight = 0;
+    let most = 0;
+    const server = await serve({ latencyMs: 20 });
+    const source = new HttpRangeSource(server.url(NAME), {
+      headBytes: 1024,
+      mergeGapBytes: 0,
+      fetch: async (request) => {
+        most = Math.max(most, ++inFlight);
+        try {
+          const response = await fetch(request);
+          return new Response(await response.arrayBuffer(), response);
+        } finally {
+          inFlight--;
+        }
+      },
+    });
+    await source.open();
+    const offsets = Array.from({ length: 40 }, (_, i) => 2000 + i * 8000);
+    const got = await Promise.all(offsets.map((offset) => source.read(offset, 10)));
+    got.forEach((bytes, i) => {
+      expect(Buffer.from(bytes).equals(BYTES.subarray(offsets[i]!, offsets[i]! + 10))).toBe(true);
+    });
+    expect(source.stats.requests).toBe(41);
+    expect(most).toBe(16);
+  });
+
   it('reads the format structure and every chunk index of a fixture in few round trips', async () => {
     const server = await serve({ latencyMs: 20 });
     const source = new HttpRangeSource(server.url(NAME));
