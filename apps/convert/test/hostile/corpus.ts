@@ -436,6 +436,96 @@ async function hostileServer(
   };
 }
 
+/** Bytes the HDF5 reader asks for first; the hostile HDF5 server misbehaves only past them. */
+const HDF5_HEAD = 1 << 20;
+
+/** Writes an NWB HDF5 file whose movie (40 frames of 256 x 256, a chunk each) ends past the head. */
+async function bigHdf5(file: string): Promise<void> {
+  const { ImageSeries, NWBFile, ndarray } = await import('@nwbjs/core');
+  const { NWBHDF5IO } = await import('@nwbjs/hdf5');
+  const pixels = new Uint8Array(40 * 256 * 256).map((_, i) => (i * 7) % 251);
+  const io = new NWBHDF5IO(file, 'w');
+  await io.write(
+    new NWBFile({
+      sessionDescription: 'a movie past the first MiB',
+      identifier: 'hostile-hdf5-server',
+      sessionStartTime: '2024-01-01T12:00:00+00:00',
+      acquisition: [
+        new ImageSeries({
+          name: 'movie',
+          data: ndarray('uint8', [40, 256, 256], pixels),
+          unit: 'n.a.',
+          rate: 30,
+          dataLayout: { chunks: [1, 256, 256] },
+        }),
+      ],
+    }),
+  );
+  await io.close();
+}
+
+/** Serves one HDF5 file with Range requests, except where `misbehave` takes a request past the head. */
+async function hostileHdf5Server(
+  file: string,
+  misbehave: (res: ServerResponse, range: string) => void,
+): Promise<{ url: string; close: () => Promise<void> }> {
+  const bytes = await readFile(file);
+  const server = createServer((req, res) => {
+    const match = /^bytes=(\d+)-(\d+)$/.exec(req.headers.range ?? '');
+    if (match === null) return void res.writeHead(200, { 'content-length': bytes.length }).end(bytes);
+    const start = Number(match[1]);
+    const end = Math.min(Number(match[2]), bytes.length - 1);
+    if (start >= HDF5_HEAD) return misbehave(res, `bytes ${start}-${end}/${bytes.length}`);
+    res.writeHead(206, {
+      'content-length': end - start + 1,
+      'content-range': `bytes ${start}-${end}/${bytes.length}`,
+    });
+    res.end(bytes.subarray(start, end + 1));
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/movie.nwb`;
+  return {
+    url,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise((done) => server.close(done));
+    },
+  };
+}
+
+/** [what a server of an HDF5 file does past its head, how, what the run must end in]. */
+const HDF5_SERVER_CASES: [string, (res: ServerResponse, range: string) => void, Expectation][] = [
+  [
+    'answers 500 past the head',
+    (res) => void res.writeHead(500, 'Internal Server Error').end(),
+    { code: 1, message: /movie\.nwb: HTTP 500 Internal Server Error/ },
+  ],
+  [
+    'never answers past the head (--timeout 2)',
+    () => undefined,
+    { code: 1, message: /movie\.nwb: no answer within 2 s \(timed out\)/ },
+  ],
+  [
+    'redirects past the head to another port',
+    (res) => void res.writeHead(302, { location: 'http://127.0.0.1:1/movie.nwb' }).end(),
+    { code: 1, message: /movie\.nwb: redirected to http:\/\/127\.0\.0\.1:1\/movie\.nwb, which is refused/ },
+  ],
+  [
+    'cuts a body short past the head',
+    (res, range) => {
+      const [, from, to] = /(\d+)-(\d+)/.exec(range)!;
+      const length = Number(to) - Number(from) + 1;
+      res.writeHead(206, { 'content-length': length, 'content-range': range });
+      res.write(Buffer.alloc(length >> 1));
+      setTimeout(() => res.destroy(), 50);
+    },
+    {
+      code: 1,
+      message: /\/[^ ]*: .*movie\.nwb: the body was cut short after \d+ of \d+ bytes/,
+    },
+  ],
+];
+
 /** The corpus. */
 export const CASES: HostileCase[] = [
   {
@@ -653,6 +743,22 @@ export const CASES: HostileCase[] = [
       expect,
     ),
   ),
+  ...HDF5_SERVER_CASES.map(([name, misbehave, expect]): HostileCase => ({
+    name: `an HDF5 server that ${name}`,
+    expect,
+    build: async (dir) => {
+      const file = join(dir, 'src', 'movie.nwb');
+      await bigHdf5(file);
+      const server = await hostileHdf5Server(file, misbehave);
+      const output = join(dir, 'out/out.nwb.zarr');
+      return {
+        argv: [server.url, output, '--timeout', '2'],
+        api: () => libConvert(server.url, output, { timeoutMs: 2000 }),
+        mayCreate: [],
+        cleanup: server.close,
+      };
+    },
+  })),
   ...SERVER_CASES.map(([name, misbehave, expect]): HostileCase => ({
     name: `a server that ${name}`,
     expect,
