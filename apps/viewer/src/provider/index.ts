@@ -11,7 +11,7 @@ import { ViewerError, describeProblem } from './problems.js';
 import { ReadCache, ReadScheduler } from './read-cache.js';
 import { RequestLog } from './request-log.js';
 import { metadataSections, objectTree, textAttr } from './structure.js';
-import type { FileDetails, LoadProgress, NWBView, SourceInput, ViewerProblem } from './types.js';
+import type { FileDetails, NWBView, SourceInput, ViewerProblem } from './types.js';
 
 export type * from './types.js';
 export { formatBytes } from './format.js';
@@ -32,10 +32,8 @@ export class OpenError extends Error {
 
 /** Options of {@link openNWB}. */
 export interface OpenNWBOptions {
-  /** Aborting it stops a download in progress. */
+  /** Aborting it stops the requests of opening. */
   readonly signal?: AbortSignal;
-  /** Progress of a file that has to be loaded whole. */
-  readonly onProgress?: (progress: LoadProgress) => void;
 }
 
 /** Opens an NWB file from a URL, a local file or a local folder. Throws an {@link OpenError}. */
@@ -44,7 +42,7 @@ export async function openNWB(input: SourceInput, options: OpenNWBOptions = {}):
   const label = input.kind === 'url' ? input.url : input.kind === 'file' ? input.file.name : input.name;
   let opened;
   try {
-    opened = await openStore(input, { log, signal: options.signal, onProgress: options.onProgress });
+    opened = await openStore(input, { log, signal: options.signal });
   } catch (error) {
     throw new OpenError(describeProblem(error, log, 0, label) ?? abortedProblem());
   }

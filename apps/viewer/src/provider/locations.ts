@@ -9,7 +9,7 @@ import { FolderStore, storeEntries } from './folder-store.js';
 import { formatBytes } from './format.js';
 import { ViewerError } from './problems.js';
 import type { RequestLog } from './request-log.js';
-import type { Access, FolderEntry, LoadProgress, SourceInput } from './types.js';
+import type { Access, FolderEntry, SourceInput } from './types.js';
 
 /** An open store and how it is reached. */
 export interface OpenedStore {
@@ -25,7 +25,6 @@ export interface OpenedStore {
 export interface OpenStoreOptions {
   readonly log: RequestLog;
   readonly signal?: AbortSignal | undefined;
-  readonly onProgress?: ((progress: LoadProgress) => void) | undefined;
 }
 
 type Kind = 'zarr' | 'hdf5' | 'lindi';

@@ -26,13 +26,6 @@ export interface Access {
   readonly wholeBytes?: number;
 }
 
-/** Progress of loading a file whole (the only case where opening takes long). */
-export interface LoadProgress {
-  readonly loaded: number;
-  /** Undefined when the server does not say. */
-  readonly total: number | undefined;
-}
-
 /** A titled group of label/value rows (session, subject, devices). */
 export interface MetadataSection {
   readonly title: string;

@@ -3,7 +3,7 @@
  * address (`?url=`, `&object=`, `&frame=`) so a view can be shared as a link.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { LoadProgress, NWBView, SourceInput, ViewerProblem } from '../provider/index.js';
+import type { NWBView, SourceInput, ViewerProblem } from '../provider/index.js';
 import { OpenError, formatBytes, openNWB } from '../provider/index.js';
 import { ErrorBoundary } from './ErrorBoundary.js';
 import { ImagePanel } from './ImagePanel.js';
@@ -15,7 +15,7 @@ import { inputFromDrop } from './local-files.js';
 
 type State =
   | { readonly kind: 'idle' }
-  | { readonly kind: 'opening'; readonly label: string; readonly progress: LoadProgress | undefined }
+  | { readonly kind: 'opening'; readonly label: string }
   | { readonly kind: 'open'; readonly view: NWBView }
   | { readonly kind: 'failed'; readonly label: string; readonly problem: ViewerProblem };
 
@@ -64,14 +64,9 @@ export function App() {
       setStartFrame(0);
     }
     const label = labelOf(input);
-    setState({ kind: 'opening', label, progress: undefined });
+    setState({ kind: 'opening', label });
     try {
-      const view = await openNWB(input, {
-        signal: controller.signal,
-        onProgress: (progress) => {
-          if (opening.current === controller) setState({ kind: 'opening', label, progress });
-        },
-      });
+      const view = await openNWB(input, { signal: controller.signal });
       if (opening.current !== controller) {
         void view.close();
         return;
@@ -150,7 +145,7 @@ export function App() {
       </header>
       <main>
         {state.kind === 'idle' && <Welcome onOpen={open} />}
-        {state.kind === 'opening' && <Opening label={state.label} progress={state.progress} />}
+        {state.kind === 'opening' && <Opening label={state.label} />}
         {state.kind === 'failed' && (
           <div className="failed" data-testid="open-failed">
             <p className="location">{state.label}</p>
@@ -180,23 +175,10 @@ function urlOf(state: State): string {
     : (params().get('url') ?? '');
 }
 
-function Opening({
-  label,
-  progress,
-}: {
-  readonly label: string;
-  readonly progress: LoadProgress | undefined;
-}) {
+function Opening({ label }: { readonly label: string }) {
   return (
     <div className="opening" data-testid="opening">
       <p>Opening {label}…</p>
-      {progress !== undefined && (
-        <p>
-          Loading the whole file: {formatBytes(progress.loaded)}
-          {progress.total === undefined ? '' : ` of ${formatBytes(progress.total)}`}
-          {progress.total !== undefined && <progress max={progress.total} value={progress.loaded} />}
-        </p>
-      )}
     </div>
   );
 }
