@@ -37,6 +37,12 @@ export interface HttpRangeOptions {
    * trips later; a file smaller than this arrives whole.
    */
   headBytes?: number;
+  /**
+   * Bytes asked for at the end of the file right after the head, when the file is larger than the
+   * head (default 256 KiB; 0: none). HDF5 writes the metadata it finishes on closing last, so in
+   * files whose data were written before closing (most large files) this saves round trips.
+   */
+  tailBytes?: number;
   /** Reads whose ranges are at most this many bytes apart are merged into one request (default 64 KiB). */
   mergeGapBytes?: number;
   /** Bytes of answers kept for later reads, at most (default 64 MiB). */
@@ -58,6 +64,8 @@ export interface HttpTransferStats {
 
 /** Default of {@link HttpRangeOptions.headBytes}. */
 export const DEFAULT_HEAD_BYTES = 1 << 20;
+/** Default of {@link HttpRangeOptions.tailBytes}. */
+const DEFAULT_TAIL_BYTES = 256 * 1024;
 const DEFAULT_MERGE_GAP = 64 * 1024;
 const DEFAULT_CACHE_BYTES = 64 * 1024 * 1024;
 /** A merged request grows past this only when a single read is larger. */
@@ -146,7 +154,13 @@ export class HttpRangeSource {
     this.#opened ??= this.#fetchSpan(0, Math.max(1, this.#options.headBytes ?? DEFAULT_HEAD_BYTES)).then(
       (span) => {
         this.#keep(span);
-        return this.#size!;
+        const size = this.#size!;
+        // The file's tail goes out at once, alongside the first metadata reads: what HDF5 writes
+        // last (object headers and indexes finished on close) lies there in files larger than the head.
+        const tail = Math.min(this.#options.tailBytes ?? DEFAULT_TAIL_BYTES, size - span.bytes.length);
+        if (tail > 0 && this.#fromCache(size - tail, size) === undefined)
+          this.#request(size - tail, size, []);
+        return size;
       },
     );
     return this.#opened;
@@ -154,7 +168,8 @@ export class HttpRangeSource {
 
   /**
    * `length` bytes at `offset` (fewer only at the end of the file), from the cache or in the next
-   * batch of requests. `signal` abandons this read (the request it shares with others goes on).
+   * batch of requests; the caller owns the bytes it gets (a copy: the cache keeps its own).
+   * `signal` abandons this read (the request it shares with others goes on).
    */
   read = async (offset: number, length: number, signal?: AbortSignal): Promise<Uint8Array> => {
     const size = await this.open();
@@ -167,7 +182,7 @@ export class HttpRangeSource {
     const flying = this.#inFlight.find((f) => f.start <= start && end <= f.end);
     const pending =
       flying !== undefined
-        ? flying.span.then((span) => span.bytes.subarray(start - span.start, end - span.start))
+        ? flying.span.then((span) => span.bytes.slice(start - span.start, end - span.start))
         : new Promise<Uint8Array>((resolve, reject) => {
             this.#pending.push({ start, end, resolve, reject });
             this.#scheduleFlush();
@@ -206,25 +221,7 @@ export class HttpRangeSource {
     let groupStart = 0;
     let groupEnd = 0;
     const send = () => {
-      if (group.length === 0) return;
-      const members = group;
-      const span = this.#fetchSpan(groupStart, groupEnd - groupStart);
-      const flight: InFlight = { start: groupStart, end: groupEnd, span };
-      this.#inFlight.push(flight);
-      span.then(
-        (got) => {
-          this.#keep(got);
-          for (const r of members) r.resolve(got.bytes.subarray(r.start - got.start, r.end - got.start));
-        },
-        (error: unknown) => {
-          for (const r of members) r.reject(error);
-        },
-      );
-      void span
-        .catch(() => undefined)
-        .finally(() => {
-          this.#inFlight = this.#inFlight.filter((f) => f !== flight);
-        });
+      if (group.length > 0) this.#request(groupStart, groupEnd, group);
     };
     for (const read of reads) {
       // A read that an earlier group of this batch already covers joins it.
@@ -245,6 +242,27 @@ export class HttpRangeSource {
     send();
   }
 
+  /** Requests `[start, end)` for `members` (none for a prefetch); later reads inside it join it. */
+  #request(start: number, end: number, members: readonly PendingRead[]): void {
+    const span = this.#fetchSpan(start, end - start);
+    const flight: InFlight = { start, end, span };
+    this.#inFlight.push(flight);
+    span.then(
+      (got) => {
+        this.#keep(got);
+        for (const r of members) r.resolve(got.bytes.slice(r.start - got.start, r.end - got.start));
+      },
+      (error: unknown) => {
+        for (const r of members) r.reject(error);
+      },
+    );
+    void span
+      .catch(() => undefined)
+      .finally(() => {
+        this.#inFlight = this.#inFlight.filter((f) => f !== flight);
+      });
+  }
+
   /** The bytes `[start, end)` if one cached span holds them all. */
   #fromCache(start: number, end: number): Uint8Array | undefined {
     for (let i = this.#cache.length - 1; i >= 0; i--) {
@@ -254,7 +272,7 @@ export class HttpRangeSource {
           this.#cache.splice(i, 1);
           this.#cache.push(span);
         }
-        return span.bytes.subarray(start - span.start, end - span.start);
+        return span.bytes.slice(start - span.start, end - span.start);
       }
     }
     return undefined;

@@ -29,7 +29,7 @@ async function hostile(override: Override): Promise<RangeServer> {
 
 /** Opens the fixture (the head is served well), then reads past it; returns what the read threw. */
 async function failedRead(server: RangeServer, timeoutMs = 5000): Promise<HttpRequestError> {
-  const source = new HttpRangeSource(server.url(NAME), { headBytes: HEAD, timeoutMs });
+  const source = new HttpRangeSource(server.url(NAME), { headBytes: HEAD, tailBytes: 0, timeoutMs });
   await source.open();
   const error = await source.read(50_000, 1000).catch((e: unknown) => e);
   expect(error).toBeInstanceOf(HttpRequestError);

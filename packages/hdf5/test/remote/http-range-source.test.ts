@@ -55,7 +55,7 @@ async function walk(structure: Hdf5Structure): Promise<string[]> {
 describe('HttpRangeSource', () => {
   it('reads exactly the bytes asked for, and learns the size from the first answer', async () => {
     const server = await serve();
-    const source = new HttpRangeSource(server.url(NAME), { headBytes: 1024 });
+    const source = new HttpRangeSource(server.url(NAME), { headBytes: 1024, tailBytes: 0 });
     expect(await source.open()).toBe(BYTES.length);
     expect(source.size).toBe(BYTES.length);
     const bytes = await source.read(200_000, 5000);
@@ -69,7 +69,7 @@ describe('HttpRangeSource', () => {
 
   it('merges reads made together when they are close, and sends distant ones in parallel', async () => {
     const server = await serve({ latencyMs: 50 });
-    const source = new HttpRangeSource(server.url(NAME), { headBytes: 1024 });
+    const source = new HttpRangeSource(server.url(NAME), { headBytes: 1024, tailBytes: 0 });
     await source.open();
     const reads = [
       [100_000, 1000],
@@ -97,6 +97,7 @@ describe('HttpRangeSource', () => {
     const server = await serve({ latencyMs: 20 });
     const source = new HttpRangeSource(server.url(NAME), {
       headBytes: 1024,
+      tailBytes: 0,
       mergeGapBytes: 0,
       fetch: async (request) => {
         most = Math.max(most, ++inFlight);
@@ -135,7 +136,7 @@ describe('HttpRangeSource', () => {
   it('reads one frame of a chunked series in one request (its adjacent chunks merged)', async () => {
     const server = await serve();
     // A head too small to hold the data, so the frame's chunks must be fetched.
-    const source = new HttpRangeSource(server.url(NAME), { headBytes: 64 * 1024 });
+    const source = new HttpRangeSource(server.url(NAME), { headBytes: 64 * 1024, tailBytes: 0 });
     await source.open();
     const structure = await Hdf5Structure.open(source.read, source.size);
     const chunks = await structure.chunks('/acquisition/CompressedSeries/data');
@@ -169,7 +170,7 @@ describe('HttpRangeSource', () => {
 
   it('refuses a server that ignores Range, naming the URL; downloads the file only when allowed', async () => {
     const server = await serve({ ignoreRange: true });
-    const small = new HttpRangeSource(server.url(NAME), { headBytes: 1024 });
+    const small = new HttpRangeSource(server.url(NAME), { headBytes: 1024, tailBytes: 0 });
     const error = await small.open().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(HttpRequestError);
     expect((error as Error).message).toBe(
@@ -189,7 +190,7 @@ describe('HttpRangeSource', () => {
       override: (_req, res, path) =>
         path === '/moved.nwb' && (res.writeHead(302, { location: `/${NAME}` }).end(), true),
     });
-    const source = new HttpRangeSource(server.url('moved.nwb'), { headBytes: 1024 });
+    const source = new HttpRangeSource(server.url('moved.nwb'), { headBytes: 1024, tailBytes: 0 });
     await source.open();
     await source.read(100_000, 10);
     expect(source.url).toBe(server.url(NAME));

@@ -7,12 +7,12 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { HttpRequestError, readTree } from '@nwbjs/core';
+import { HttpRequestError, ImageSeries, NWBFile, isDatasetHandle, ndarray, readTree } from '@nwbjs/core';
 import { toHyperslab } from '@nwbjs/core/backend';
 import { NWBHDF5IO, RemoteHdf5File, assertNWBFile, openHdf5, openHdf5Url } from '../../src/index.js';
 import type { FixtureDescription } from '../fixture-walk.js';
 import { checkFixture } from '../fixture-walk.js';
-import { FIXTURES, HDF5_FIXTURES } from '../helpers.js';
+import { FIXTURES, HDF5_FIXTURES, tempDir } from '../helpers.js';
 import { type RangeServer, type RangeServerOptions, rangeServer } from './range-server.js';
 
 const servers: RangeServer[] = [];
@@ -79,10 +79,56 @@ describe('remote NWB HDF5 files', () => {
     }
   });
 
+  it('a file whose writer put its metadata after its data opens in 2 round trips (the head and tail at once)', async () => {
+    const { dir, cleanup } = tempDir('nwbjs-remote-');
+    try {
+      const movie = new NWBHDF5IO(join(dir, 'movie.nwb'), 'w');
+      await movie.write(
+        new NWBFile({
+          sessionDescription: 'a movie larger than the head',
+          identifier: 'remote-movie',
+          sessionStartTime: '2024-01-01T00:00:00+00:00',
+          acquisition: [
+            new ImageSeries({
+              name: 'movie',
+              unit: 'n.a.',
+              rate: 30,
+              data: ndarray('uint8', [32, 512, 512], new Uint8Array(32 * 512 * 512).fill(7)),
+              dataLayout: { chunks: [1, 512, 512] },
+            }),
+          ],
+        }),
+        { compression: 'keep' },
+      );
+      await movie.close();
+      const server = await rangeServer(dir, { latencyMs: 20 });
+      servers.push(server);
+      const io = new NWBHDF5IO(server.url('movie.nwb'));
+      const nwbfile = await io.read();
+      expect(nwbfile.identifier).toBe('remote-movie');
+      const file = (await io.backend()) as RemoteHdf5File;
+      expect(server.roundTrips()).toBe(2);
+      expect(file.stats.requests).toBe(2);
+      expect(file.stats.bytes).toBeLessThan((1 << 20) + (256 << 10) + 1);
+      const series = nwbfile.acquisition.get('movie') as ImageSeries;
+      const before = file.stats;
+      if (!isDatasetHandle(series.data)) throw new Error('not lazy');
+      expect((await series.data.read([20])).data[0]).toBe(7);
+      expect(file.stats.requests - before.requests).toBe(1);
+      expect(file.stats.bytes - before.bytes).toBe(512 * 512);
+      await io.close();
+    } finally {
+      cleanup();
+    }
+  });
+
   it('a frame of a chunked, compressed series costs one request', async () => {
     const server = await serve();
-    // The head is kept small so that the frame's chunks are not already in it.
-    const file = await openHdf5Url(server.url('compressed_imageseries.nwb'), { headBytes: 16 * 1024 });
+    // No tail and a small head, so that the frame's chunks are not already fetched.
+    const file = await openHdf5Url(server.url('compressed_imageseries.nwb'), {
+      headBytes: 16 * 1024,
+      tailBytes: 0,
+    });
     const local = await openHdf5(join(FIXTURES, 'compressed_imageseries.nwb'), 'r');
     try {
       const path = '/acquisition/CompressedSeries/data';
