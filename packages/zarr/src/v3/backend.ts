@@ -203,19 +203,7 @@ export class ZarrV3Backend extends StagedZarrBackend {
       (element.kind === 'packed' && holdsRegionReferences(element.dtype))
     )
       throw new InvalidFileError('region references are marked on a dataset that is not empty', { path });
-    if (element.kind === 'vlen-bytes') {
-      const texts = await readPackedSelection(
-        this.#store,
-        state.node,
-        element,
-        start,
-        count,
-        step,
-        this.concurrency,
-      );
-      return { dtype: 'ascii', shape, data: texts as string[] };
-    }
-    if (element.kind === 'packed') {
+    if (element.kind === 'vlen-bytes' || element.kind === 'packed') {
       const values = await readPackedSelection(
         this.#store,
         state.node,
@@ -225,6 +213,7 @@ export class ZarrV3Backend extends StagedZarrBackend {
         step,
         this.concurrency,
       );
+      if (element.kind === 'vlen-bytes') return { dtype: 'ascii', shape, data: values as string[] };
       if (element.dtype === 'float32')
         return { dtype: 'float32', shape, data: Float32Array.from(values as number[]) };
       const data = await this.#neutral(element.dtype, element.refFields, values, path);
