@@ -74,6 +74,31 @@ export class MetadataReader {
     return out;
   }
 
+  /**
+   * Up to `length` bytes at absolute file offset `offset` (before the superblock is known), through
+   * the page cache; fewer at the end of the file.
+   */
+  async readAbsolute(offset: number, length: number): Promise<Uint8Array> {
+    const first = Math.floor(offset / PAGE);
+    const last = Math.floor((offset + length - 1) / PAGE);
+    const pages: Promise<Uint8Array>[] = [];
+    for (let p = first; p <= last; p++) pages.push(this.#page(p));
+    const loaded = await Promise.all(pages);
+    const out = new Uint8Array(length);
+    let filled = 0;
+    for (let i = 0; i < loaded.length; i++) {
+      const page = loaded[i]!;
+      const pageStart = (first + i) * PAGE;
+      const from = Math.max(offset, pageStart) - pageStart;
+      const to = Math.min(offset + length - pageStart, page.length);
+      if (to <= from) break;
+      out.set(page.subarray(from, to), filled);
+      filled += to - from;
+      if (page.length < PAGE) break;
+    }
+    return filled === length ? out : out.subarray(0, filled);
+  }
+
   /** A cursor over `length` bytes at `address`. */
   async cursor(address: number, length: number, what: string): Promise<Cursor> {
     return new Cursor(await this.read(address, length, what), this.sizes, address);

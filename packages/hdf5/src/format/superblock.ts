@@ -26,13 +26,13 @@ export interface Superblock {
 export async function readSuperblock(reader: MetadataReader, fileSize?: number): Promise<Superblock> {
   for (let at = 0; ; at = at === 0 ? 512 : at * 2) {
     if (fileSize !== undefined && at + 8 > fileSize) break;
-    const head = await reader.source(at, 8);
-    if (head.length < 8) break;
-    if (!SIGNATURE.every((b, i) => head[i] === b)) {
+    // Through the page cache: the root group's header usually follows in the same page.
+    const bytes = await reader.readAbsolute(at, 256);
+    if (bytes.length < 8) break;
+    if (!SIGNATURE.every((b, i) => bytes[i] === b)) {
       if (at > 1 << 30) break;
       continue;
     }
-    const bytes = await reader.source(at, 256);
     const superblock = parse(bytes, at);
     reader.sizes = { offsetSize: superblock.offsetSize, lengthSize: superblock.lengthSize };
     reader.base = superblock.base;

@@ -1,0 +1,71 @@
+/**
+ * Round trips of the format reader, as a remote file would cost them: the source holds every
+ * request until nothing more is asked for, then answers them all at once (one round trip). Opening
+ * costs one; reading a whole NWB model costs a few (independent reads go out together); gzip
+ * chunks decode through the web's DecompressionStream as well as through Node's zlib.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readNWBFile } from '@nwbjs/core';
+import { wholeHyperslab } from '@nwbjs/core/backend';
+import type { ByteSource } from '../../src/format/byte-source.js';
+import { streamInflate } from '../../src/format-reader/inflate.js';
+import { Hdf5FormatReader, openHdf5 } from '../../src/index.js';
+import { FIXTURES } from '../helpers.js';
+
+/** A source over `bytes` whose requests wait to be answered in rounds. */
+function gatedSource(bytes: Uint8Array): {
+  source: ByteSource;
+  rounds<T>(work: Promise<T>): Promise<number>;
+} {
+  const pending: (() => void)[] = [];
+  const source: ByteSource = (offset, length) =>
+    new Promise((resolve) => {
+      pending.push(() => resolve(bytes.slice(offset, Math.min(offset + length, bytes.length))));
+    });
+  const rounds = async <T>(work: Promise<T>): Promise<number> => {
+    let done = false;
+    const finished = work.finally(() => (done = true));
+    let count = 0;
+    while (!done) {
+      // Everything the answers so far lead to is asked for once the event loop is idle.
+      for (let i = 0; i < 3; i++) await new Promise((resolve) => setImmediate(resolve));
+      if (pending.length === 0) continue;
+      count++;
+      for (const answer of pending.splice(0)) answer();
+    }
+    await finished;
+    return count;
+  };
+  return { source, rounds };
+}
+
+describe('format reader round trips', () => {
+  const bytes = new Uint8Array(readFileSync(join(FIXTURES, 'tutorial_images.nwb')));
+
+  it('opening a file costs one round trip, reading its model a few', async () => {
+    const { source, rounds } = gatedSource(bytes);
+    let reader: Hdf5FormatReader | undefined;
+    expect(await rounds(Hdf5FormatReader.open(source).then((r) => (reader = r)))).toBe(1);
+    const model = readNWBFile(reader!);
+    expect(await rounds(model)).toBeLessThanOrEqual(4);
+    expect((await model).identifier).toBe('fixture-tutorial-images');
+  });
+
+  it('inflates chunks with DecompressionStream as with zlib', async () => {
+    const path = join(FIXTURES, 'compressed_imageseries.nwb');
+    const file = new Uint8Array(readFileSync(path));
+    const source: ByteSource = async (offset, length) => file.slice(offset, offset + length);
+    const reader = await Hdf5FormatReader.open(source, { inflate: streamInflate });
+    const h5wasm = await openHdf5(path);
+    try {
+      const data = '/acquisition/CompressedSeries/data';
+      const slab = wholeHyperslab([64, 48, 40]);
+      expect(await reader.readData(data, slab)).toEqual(await h5wasm.readData(data, slab));
+    } finally {
+      await h5wasm.close();
+      await reader.close();
+    }
+  });
+});
