@@ -33,4 +33,4 @@ export const HDF5_PLATFORM: PlatformName = platform.name;
 export { Hdf5FormatReader } from './format-reader/reader.js';
 export type { Hdf5FormatReaderOptions } from './format-reader/reader.js';
 export type { ByteSource } from './format/byte-source.js';
-export type { Inflate } from './fast-read/decode-chunk.js';
+export type { FilterDecoder, FilterDecoders, Inflate } from './fast-read/decode-chunk.js';

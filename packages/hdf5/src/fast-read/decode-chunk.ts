@@ -1,7 +1,8 @@
 /**
  * A stored chunk back to its elements: the dataset's filters undone in reverse order, skipping those
- * the chunk's filter mask says were not applied. Only deflate, shuffle, fletcher32 and h5py's LZF
- * are decoded here; a pipeline with any other filter is not read by the fast path at all.
+ * the chunk's filter mask says were not applied. Deflate, shuffle, fletcher32 and h5py's LZF are
+ * decoded here; other filters (HDF5's plugin filters: Blosc, Zstd, ...) only by decoders the caller
+ * supplies. A pipeline with any other filter is not read without h5wasm at all.
  */
 import { corrupt, unread } from '../format/errors.js';
 import { type Filter, FilterId } from '../format/filters.js';
@@ -12,15 +13,31 @@ import { unshuffle } from './shuffle.js';
 /** Inflates zlib-wrapped deflate data (the platform's zlib). */
 export type Inflate = (bytes: Uint8Array) => Promise<Uint8Array>;
 
-/** True when every filter of the pipeline is one this decoder undoes. */
-export function decodableFilters(filters: readonly Filter[]): boolean {
-  return filters.every(
-    (f) =>
-      f.id === FilterId.deflate ||
-      f.id === FilterId.shuffle ||
-      f.id === FilterId.fletcher32 ||
-      f.id === FilterId.lzf,
-  );
+/**
+ * Undoes one HDF5 filter that is not built in (a plugin filter such as Blosc, 32001, or Zstd,
+ * 32015): `bytes` are the filter's output as stored, `filter` its id and parameters (the filter
+ * pipeline's client data values), `expectedBytes` the size of a whole decoded chunk, which the
+ * result should not exceed.
+ */
+export type FilterDecoder = (
+  bytes: Uint8Array,
+  filter: { readonly id: number; readonly values: readonly number[] },
+  expectedBytes: number,
+) => Promise<Uint8Array>;
+
+/** Decoders of filters that are not built in, by HDF5 filter id. */
+export type FilterDecoders = Readonly<Record<number, FilterDecoder>>;
+
+const BUILT_IN: ReadonlySet<number> = new Set([
+  FilterId.deflate,
+  FilterId.shuffle,
+  FilterId.fletcher32,
+  FilterId.lzf,
+]);
+
+/** True when every filter of the pipeline is built in or has one of `extra`'s decoders. */
+export function decodableFilters(filters: readonly Filter[], extra: FilterDecoders = {}): boolean {
+  return filters.every((f) => BUILT_IN.has(f.id) || Object.hasOwn(extra, f.id));
 }
 
 /** The chunk's elements: `expected` bytes, or an error. */
@@ -31,6 +48,7 @@ export async function decodeChunk(
   elementSize: number,
   expected: number,
   inflate: Inflate,
+  extra: FilterDecoders = {},
 ): Promise<Uint8Array> {
   let bytes = stored;
   for (let i = filters.length - 1; i >= 0; i--) {
@@ -40,6 +58,8 @@ export async function decodeChunk(
     else if (filter.id === FilterId.shuffle) bytes = unshuffle(bytes, filter.values[0] ?? elementSize);
     else if (filter.id === FilterId.fletcher32) bytes = checkFletcher32(bytes);
     else if (filter.id === FilterId.lzf) bytes = lzfDecompress(bytes, expected);
+    else if (Object.hasOwn(extra, filter.id))
+      bytes = await decodeExtra(extra[filter.id]!, bytes, filter, expected);
     else unread(`filter ${filter.id}`);
   }
   if (bytes.length < expected) corrupt(`a chunk decodes to ${bytes.length} bytes, not ${expected}`);
@@ -52,4 +72,21 @@ async function inflateChunk(inflate: Inflate, bytes: Uint8Array): Promise<Uint8A
   } catch (error) {
     return corrupt(`a chunk does not inflate (${error instanceof Error ? error.message : String(error)})`);
   }
+}
+
+async function decodeExtra(
+  decoder: FilterDecoder,
+  bytes: Uint8Array,
+  filter: Filter,
+  expected: number,
+): Promise<Uint8Array> {
+  let out: Uint8Array;
+  try {
+    out = await decoder(bytes, { id: filter.id, values: filter.values }, expected);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    return corrupt(`a chunk does not decode with filter ${filter.name ?? filter.id} (${reason})`);
+  }
+  if (!(out instanceof Uint8Array)) corrupt(`filter ${filter.id}'s decoder gave no bytes`);
+  return out;
 }

@@ -12,7 +12,7 @@ import type { DatasetStructure } from '../format/dataset.js';
 import { corrupt, hex, unread } from '../format/errors.js';
 import type { Hdf5Structure } from '../format/hdf5-structure.js';
 import { type Selection, copyBlock } from './copy-block.js';
-import { type Inflate, decodableFilters, decodeChunk } from './decode-chunk.js';
+import { type FilterDecoders, type Inflate, decodableFilters, decodeChunk } from './decode-chunk.js';
 
 /** Chunks read and decoded at once. */
 const CONCURRENCY = 8;
@@ -31,13 +31,16 @@ export class SlabReader {
   readonly #structure: Hdf5Structure;
   readonly #source: ByteSource;
   readonly #inflate: Inflate;
+  readonly #decoders: FilterDecoders;
   readonly #grids = new Map<number, Promise<ChunkGrid>>();
   readonly #fills = new Map<number, Uint8Array>();
 
-  constructor(structure: Hdf5Structure, source: ByteSource, inflate: Inflate) {
+  /** `decoders`: filters beyond the built-in ones (deflate, shuffle, fletcher32, LZF). */
+  constructor(structure: Hdf5Structure, source: ByteSource, inflate: Inflate, decoders: FilterDecoders = {}) {
     this.#structure = structure;
     this.#source = source;
     this.#inflate = inflate;
+    this.#decoders = decoders;
   }
 
   /**
@@ -73,7 +76,7 @@ export class SlabReader {
       if (dataset.filters.length > 0) unread('filtered contiguous data');
       await this.#readContiguous(dataset, shape, sel, out, layout.address);
     } else {
-      if (!decodableFilters(dataset.filters)) {
+      if (!decodableFilters(dataset.filters, this.#decoders)) {
         const names = dataset.filters.map((f) => f.name ?? `filter ${f.id}`).join(', ');
         unread(`data compressed with ${names}`);
       }
@@ -178,7 +181,8 @@ export class SlabReader {
       const partial = chunk.offset.some((o, d) => o + layout.chunkShape[d]! > shape[d]!);
       if (partial) filters = [];
     }
-    return decodeChunk(stored, filters, chunk.filterMask, dataset.datatype.size, expected, this.#inflate);
+    const { size } = dataset.datatype;
+    return decodeChunk(stored, filters, chunk.filterMask, size, expected, this.#inflate, this.#decoders);
   }
 
   /** At least `bytes` bytes of fill values (kept per dataset, grown on need). */

@@ -20,7 +20,7 @@ import { platform } from '#platform';
 import { BOOL_ATTRS_MARKER, DTYPE_MARKER, isReservedAttribute } from '../bool-marker.js';
 import { HDF5_CAPABILITIES } from '../capabilities.js';
 import { FORMAT, backendError, notFound, wrapError } from '../errors.js';
-import type { Inflate } from '../fast-read/decode-chunk.js';
+import type { FilterDecoders, Inflate } from '../fast-read/decode-chunk.js';
 import { SlabReader } from '../fast-read/slab-reader.js';
 import type { AttributeStructure } from '../format/attribute.js';
 import type { ByteSource } from '../format/byte-source.js';
@@ -47,6 +47,12 @@ export interface Hdf5FormatReaderOptions {
    * the web's DecompressionStream elsewhere.
    */
   inflate?: Inflate;
+  /**
+   * Decoders of HDF5 filters beyond the built-in deflate, shuffle, fletcher32 and LZF, by filter
+   * id (e.g. 32001 Blosc, 32015 Zstd): data passed through any other filter raises
+   * UnsupportedError.
+   */
+  filterDecoders?: FilterDecoders;
 }
 
 /** What a path names, without following a link there. */
@@ -97,10 +103,16 @@ export class Hdf5FormatReader implements StorageReader {
   #objectPaths: Promise<Map<number, string>> | undefined;
   #closed = false;
 
-  private constructor(structure: Hdf5Structure, source: ByteSource, location: string, inflate: Inflate) {
+  private constructor(
+    structure: Hdf5Structure,
+    source: ByteSource,
+    location: string,
+    inflate: Inflate,
+    decoders: FilterDecoders,
+  ) {
     this.#structure = structure;
     this.location = location;
-    this.#slabs = new SlabReader(structure, source, inflate);
+    this.#slabs = new SlabReader(structure, source, inflate, decoders);
   }
 
   /**
@@ -113,7 +125,7 @@ export class Hdf5FormatReader implements StorageReader {
       Hdf5Structure.open(source, options.size),
     );
     const inflate = options.inflate ?? platform.fastReads?.inflate ?? streamInflate;
-    return new Hdf5FormatReader(structure, source, location, inflate);
+    return new Hdf5FormatReader(structure, source, location, inflate, options.filterDecoders ?? {});
   }
 
   async stat(rawPath: string): Promise<NodeInfo | undefined> {
@@ -283,15 +295,17 @@ export class Hdf5FormatReader implements StorageReader {
   }
 
   #context(path: string): ElementContext {
-    return {
-      structure: this.#structure,
-      path,
-      pathOf: async (address) => {
-        this.#objectPaths ??= indexObjectPaths(this.#structure);
-        this.#objectPaths.catch(() => (this.#objectPaths = undefined));
-        return (await this.#objectPaths).get(address);
-      },
-    };
+    return { structure: this.#structure, path, pathOf: (address) => this.#pathOf(address) };
+  }
+
+  /** The path of the object whose header is at `address` (the tree is indexed on first need). */
+  async #pathOf(address: number): Promise<string | undefined> {
+    if (this.#objectPaths === undefined) {
+      const index = indexObjectPaths(this.#structure);
+      this.#objectPaths = index;
+      index.catch(() => (this.#objectPaths = undefined));
+    }
+    return (await this.#objectPaths).get(address);
   }
 
   /** The links of a group by name (read once). */
