@@ -1,9 +1,11 @@
 /**
- * Fractal heaps ("FRHP"): where a group's dense links keep their link messages. An object is found
+ * Fractal heaps ("FRHP"): where dense links and attributes keep their messages. An object is found
  * from its heap ID: managed objects by their offset in the heap's doubling table of direct blocks
- * (under indirect blocks), tiny objects inside the ID itself. Huge objects and filtered heaps are not
- * read (link messages are never that big).
+ * (under indirect blocks), tiny objects inside the ID itself, huge objects (bigger than a block,
+ * such as a large attribute) by the address in the ID or, when the ID is too short to hold one,
+ * through the heap's version-2 B-tree of huge objects. Filtered heaps are not read.
  */
+import { walkBTreeV2 } from './btree-v2.js';
 import { type MetadataReader, verifyChecksum } from './byte-source.js';
 import { Cursor, log2Floor } from './cursor.js';
 import { corrupt, hex, unread } from './errors.js';
@@ -18,6 +20,9 @@ export class FractalHeap {
   readonly #offsetBytes: number;
   readonly #lengthBytes: number;
   readonly #root: number | undefined;
+  readonly #idLength: number;
+  readonly #hugeIndex: number | undefined;
+  #hugeObjects: Promise<Map<number, { address: number; length: number }>> | undefined;
   readonly #rootRows: number;
   readonly #maxDirectRows: number;
 
@@ -26,13 +31,13 @@ export class FractalHeap {
     this.#address = address;
     c.signature('FRHP', 'fractal heap');
     c.u8(); // version
-    c.u16(); // heap ID length
+    this.#idLength = c.u16();
     const filterLength = c.u16();
     if (filterLength > 0) unread('a filtered fractal heap');
     c.u8(); // flags
     const maxManaged = c.u32();
     c.length(); // next huge ID
-    c.offset(); // huge object B-tree
+    this.#hugeIndex = c.offset();
     c.length(); // free space
     c.offset(); // free space manager
     c.length(); // managed space
@@ -84,7 +89,8 @@ export class FractalHeap {
       const length = (first & 0x0f) + 1;
       return c.take(length);
     }
-    if (type !== 0) return unread('a huge object in a fractal heap');
+    if (type === 1) return this.#hugeObject(c);
+    if (type !== 0) corrupt(`fractal heap ID of type ${type}`);
     const offset = c.uint(this.#offsetBytes);
     const length = c.uint(this.#lengthBytes);
     const { address, blockOffset } = await this.#directBlock(offset);
@@ -92,6 +98,35 @@ export class FractalHeap {
       corrupt(`object of fractal heap ${hex(this.#address)} runs past its block`);
     }
     return this.#reader.read(address + (offset - blockOffset), length, 'fractal heap object');
+  }
+
+  /** A huge object: its address and length in the ID, or its ID's entry in the B-tree of huge objects. */
+  async #hugeObject(c: Cursor): Promise<Uint8Array> {
+    const { offsetSize, lengthSize } = this.#reader.sizes;
+    let found: { address: number; length: number } | undefined;
+    if (this.#idLength - 1 >= offsetSize + lengthSize) {
+      found = { address: c.definedOffset('huge fractal heap object'), length: c.length() };
+    } else {
+      const key = c.uint(Math.min(this.#idLength - 1, 8));
+      found = (await this.#hugeTable()).get(key);
+      if (found === undefined) corrupt(`fractal heap at ${hex(this.#address)} has no huge object ${key}`);
+    }
+    return this.#reader.read(found.address, found.length, 'huge fractal heap object');
+  }
+
+  #hugeTable(): Promise<Map<number, { address: number; length: number }>> {
+    this.#hugeObjects ??= (async () => {
+      const table = new Map<number, { address: number; length: number }>();
+      if (this.#hugeIndex === undefined) return table;
+      await walkBTreeV2(this.#reader, this.#hugeIndex, (r, header) => {
+        if (header.type !== 1) unread(`huge fractal heap objects of B-tree record type ${header.type}`);
+        const address = r.definedOffset('huge fractal heap object');
+        const length = r.length();
+        table.set(r.length(), { address, length });
+      });
+      return table;
+    })();
+    return this.#hugeObjects;
   }
 
   #rowSize(row: number): number {

@@ -1,6 +1,6 @@
 /**
  * The format reader against the h5wasm backend on files made to hold what the fixtures lack: from
- * h5py (both file format generations) dense attributes and links, enums, big-endian numbers,
+ * h5py (both file format generations) dense attributes and links, huge attributes, enums, big-endian numbers,
  * committed datatypes, hard-link cycles, vlen text in compressed chunks, region references,
  * bytes that are not UTF-8, fill values, and types nwbjs has no dtype for; from this package's own
  * writer (h5wasm) bools, compounds, references, region references and fixed-length text.
@@ -28,6 +28,9 @@ for libver, name in ((None, 'earliest.h5'), ('latest', 'latest.h5')):
         for i in range(30):
             g.attrs['a%02d' % i] = np.arange(i + 1, dtype='<i4')
         g.attrs['text'] = 'x' * 5000
+        if libver == 'latest':
+            g.attrs['huge'] = np.arange(50000, dtype='<i8')
+            f.attrs['huge_root'] = np.arange(20000, dtype='<f8')
         links = f.create_group('many_links')
         for i in range(40):
             links.create_dataset('d%02d' % i, data=np.float32(i))
