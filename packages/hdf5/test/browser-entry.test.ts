@@ -2,8 +2,10 @@
  * The browser build needs no Node built-ins: a child `node --conditions=browser` process, whose
  * module loader refuses every Node built-in and `h5wasm/node` (except for the probe script itself,
  * which reads the fixture and saves the result), imports @nwbjs/hdf5 by its package name from a
- * compiled copy with the real package.json, reads a frame from fixture bytes and writes a file in
- * memory. Without the condition the same probe must fail: the loader does catch the Node build.
+ * compiled copy with the real package.json, reads a frame from fixture bytes, writes a file in
+ * memory, and reads a gzip-compressed frame with Hdf5FormatReader (inflating through the web's
+ * DecompressionStream). Without the condition the same probe must fail: the loader does catch the
+ * Node build.
  */
 import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -11,6 +13,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { openHdf5 } from '../src/index.js';
 import { FIXTURES, PACKAGE_DIR, buildPackageCopy, nwbValidate, tempDir } from './helpers.js';
 
 const { dir, cleanup } = tempDir();
@@ -45,7 +48,7 @@ export async function resolve(specifier, context, next) {
 /** Reads a frame from fixture bytes (given as a Blob), writes a small file in memory, prints a summary. */
 const PROBE = `
 import { readFileSync, writeFileSync } from 'node:fs';
-const { HDF5_PLATFORM, NWBHDF5IO, openHdf5 } = await import('@nwbjs/hdf5');
+const { HDF5_PLATFORM, Hdf5FormatReader, NWBHDF5IO, openHdf5 } = await import('@nwbjs/hdf5');
 const { ImageSeries, NWBFile, ndarray } = await import('@nwbjs/core');
 const [fixture, out] = process.argv.slice(2);
 const reader = NWBHDF5IO.fromBytes(new Blob([readFileSync(fixture)]), 'tutorial_images.nwb');
@@ -60,7 +63,12 @@ await writer.write(new NWBFile({ sessionDescription: 'browser', identifier: 'bro
   sessionStartTime: '2024-01-01T00:00:00+00:00', acquisition: [movie] }));
 const bytes = await writer.toBytes();
 writeFileSync(out, bytes);
-console.log(JSON.stringify({ platform: HDF5_PLATFORM, frameShape: frame.shape, pathError, bytes: bytes.length }));
+const compressed = new Uint8Array(readFileSync(fixture.replace('tutorial_images.nwb', 'compressed_imageseries.nwb')));
+const formatReader = await Hdf5FormatReader.open(async (offset, length) => compressed.slice(offset, offset + length));
+const slab = { start: [5, 0, 0], count: [1, 48, 40], step: [1, 1, 1], dropped: [true, false, false] };
+const compressedFrame = await formatReader.readData('/acquisition/CompressedSeries/data', slab);
+const frameSum = compressedFrame.data.reduce((a, b) => a + b, 0);
+console.log(JSON.stringify({ platform: HDF5_PLATFORM, frameShape: frame.shape, pathError, bytes: bytes.length, frameSum }));
 `;
 
 let copy = '';
@@ -94,6 +102,11 @@ it('the browser build reads and writes files as bytes without any Node built-in'
     pathError: 'UnsupportedError',
   });
   expect(summary['bytes']).toBeGreaterThan(10_000);
+  const h5wasm = await openHdf5(join(FIXTURES, 'compressed_imageseries.nwb'));
+  const slab = { start: [5, 0, 0], count: [1, 48, 40], step: [1, 1, 1], dropped: [true, false, false] };
+  const frame = (await h5wasm.readData('/acquisition/CompressedSeries/data', slab)).data as Uint16Array;
+  await h5wasm.close();
+  expect(summary['frameSum']).toBe(frame.reduce((a, b) => a + b, 0));
   const check = nwbValidate('check', out);
   expect(check.status, check.output).toBe(0);
 });
