@@ -48,6 +48,10 @@ for libver, name in ((None, 'earliest.h5'), ('latest', 'latest.h5')):
         h = f.create_group('hard')
         f['hard_again'] = h
         h['loop'] = h
+        f.attrs['ref_to_hard'] = h.ref
+        twice = f.create_group('zz_first')
+        f.create_group('aaa')['zz_second_name'] = twice
+        f.attrs['ref_to_twice'] = twice.ref
         f.create_dataset('vlen_text', data=['alpha', '', 'gamma\\u00e9' * 40] * 50, dtype=h5py.string_dtype(),
                          chunks=(7,), compression='gzip', shuffle=True)
         f.create_dataset('vlen_ascii', data=[b'ab', b'\\xb5V'], dtype=h5py.string_dtype('ascii'))
