@@ -6,7 +6,7 @@
  * together, so that over HTTP a read costs few round trips.
  */
 import type { ArrayData, Attributes, DType, NdArray, StorageReader } from '@nwbjs/core';
-import type { DatasetInfo, Hyperslab, NodeInfo, ReadOptions } from '@nwbjs/core/backend';
+import type { Hyperslab, NodeInfo, ReadOptions } from '@nwbjs/core/backend';
 import { isNWBError, shapeSize } from '@nwbjs/core';
 import {
   baseName,
@@ -234,7 +234,7 @@ export class Hdf5FormatReader implements StorageReader {
 
   async #datasetInfo(path: string, address: number): Promise<Hdf5DatasetInfo> {
     const dataset = await this.#structure.datasetAt(address);
-    const info: Hdf5DatasetInfo & DatasetInfo = {
+    const info: Hdf5DatasetInfo = {
       kind: 'dataset',
       path,
       dtype: await this.#datasetDType(path, dataset),
