@@ -10,8 +10,11 @@ import { checkFletcher32 } from './fletcher32.js';
 import { lzfDecompress } from './lzf.js';
 import { unshuffle } from './shuffle.js';
 
-/** Inflates zlib-wrapped deflate data (the platform's zlib). */
-export type Inflate = (bytes: Uint8Array) => Promise<Uint8Array>;
+/**
+ * Inflates zlib-wrapped deflate data (the platform's zlib). With `maxBytes`, output beyond that
+ * many bytes is an error (a chunk that inflates past its size is damaged, or a bomb).
+ */
+export type Inflate = (bytes: Uint8Array, maxBytes?: number) => Promise<Uint8Array>;
 
 /**
  * Undoes one HDF5 filter that is not built in (a plugin filter such as Blosc, 32001, or Zstd,
@@ -27,6 +30,9 @@ export type FilterDecoder = (
 
 /** Decoders of filters that are not built in, by HDF5 filter id. */
 export type FilterDecoders = Readonly<Record<number, FilterDecoder>>;
+
+/** What a filter inside deflate may add to a chunk (fletcher32's checksum), so inflating may give. */
+const SLACK = 4;
 
 const BUILT_IN: ReadonlySet<number> = new Set([
   FilterId.deflate,
@@ -54,7 +60,7 @@ export async function decodeChunk(
   for (let i = filters.length - 1; i >= 0; i--) {
     if (filterMask & (1 << i)) continue;
     const filter = filters[i]!;
-    if (filter.id === FilterId.deflate) bytes = await inflateChunk(inflate, bytes);
+    if (filter.id === FilterId.deflate) bytes = await inflateChunk(inflate, bytes, expected + SLACK);
     else if (filter.id === FilterId.shuffle) bytes = unshuffle(bytes, filter.values[0] ?? elementSize);
     else if (filter.id === FilterId.fletcher32) bytes = checkFletcher32(bytes);
     else if (filter.id === FilterId.lzf) bytes = lzfDecompress(bytes, expected);
@@ -66,9 +72,9 @@ export async function decodeChunk(
   return bytes.length === expected ? bytes : bytes.subarray(0, expected);
 }
 
-async function inflateChunk(inflate: Inflate, bytes: Uint8Array): Promise<Uint8Array> {
+async function inflateChunk(inflate: Inflate, bytes: Uint8Array, maxBytes: number): Promise<Uint8Array> {
   try {
-    return await inflate(bytes);
+    return await inflate(bytes, maxBytes);
   } catch (error) {
     return corrupt(`a chunk does not inflate (${error instanceof Error ? error.message : String(error)})`);
   }

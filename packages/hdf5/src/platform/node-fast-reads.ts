@@ -30,10 +30,11 @@ export const nodeFastReads: FastReadFiles = {
       close: () => handle.close(),
     };
   },
-  inflate(bytes) {
-    if (bytes.length < INLINE_INFLATE) return Promise.resolve(new Uint8Array(inflateSync(bytes)));
+  inflate(bytes, maxBytes) {
+    const options = maxBytes === undefined ? {} : { maxOutputLength: Math.max(1, maxBytes) };
+    if (bytes.length < INLINE_INFLATE) return Promise.resolve(new Uint8Array(inflateSync(bytes, options)));
     return new Promise((resolve, reject) => {
-      inflate(bytes, (error, result) =>
+      inflate(bytes, options, (error, result) =>
         error ? reject(error) : resolve(new Uint8Array(result.buffer, result.byteOffset, result.byteLength)),
       );
     });

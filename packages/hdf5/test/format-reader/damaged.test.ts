@@ -1,16 +1,20 @@
 /**
  * Damaged files through the format reader: every call on a file with random bytes flipped, or cut
  * short, either answers or throws an nwbjs error naming an object (InvalidFileError,
- * UnsupportedError, NotFoundError, BackendError), never another kind of error, and never hangs.
+ * UnsupportedError, NotFoundError, BackendError), never another kind of error, and never hangs. A
+ * chunk that inflates far past its size (a gzip bomb) is refused as soon as it overflows.
  */
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { isNWBError } from '@nwbjs/core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { InvalidFileError, isNWBError } from '@nwbjs/core';
 import { joinPath, wholeHyperslab } from '@nwbjs/core/backend';
 import type { ByteSource } from '../../src/format/byte-source.js';
 import { Hdf5FormatReader } from '../../src/index.js';
-import { FIXTURES, REPO_ROOT } from '../helpers.js';
+import { streamInflate } from '../../src/format-reader/inflate.js';
+import { FIXTURES, REPO_ROOT, tempDir } from '../helpers.js';
+import { fileSource } from '../format/file-source.js';
 
 function bytesSource(bytes: Uint8Array): ByteSource {
   return async (offset, length) => bytes.subarray(offset, Math.min(offset + length, bytes.length)).slice();
@@ -82,4 +86,41 @@ describe.each(FILES)('damaged files through the format reader: %s', (file) => {
       expect(await walk(original.subarray(0, Math.floor(original.length * fraction)))).toBeGreaterThan(0);
     }
   }, 60_000);
+});
+
+const hasH5py = spawnSync('/usr/bin/python3', ['-Es', '-c', 'import h5py']).status === 0;
+
+describe.skipIf(!hasH5py)('a gzip bomb in a chunk', () => {
+  const { dir, cleanup } = tempDir('nwbjs-format-bomb-');
+  afterAll(cleanup);
+
+  it('is an InvalidFileError naming the dataset, with zlib and with DecompressionStream', async () => {
+    const path = join(dir, 'bomb.h5');
+    const made = spawnSync(
+      '/usr/bin/python3',
+      [
+        '-Es',
+        '-c',
+        `import h5py, numpy as np, sys, zlib
+with h5py.File(sys.argv[1], 'w') as f:
+    d = f.create_dataset('bomb', shape=(140000,), chunks=(70000,), dtype='<i1', compression='gzip')
+    d[...] = 1
+    d.id.write_direct_chunk((70000,), zlib.compress(bytes(200_000_000), 9))`,
+        path,
+      ],
+      { encoding: 'utf8' },
+    );
+    expect(made.status, made.stderr).toBe(0);
+    const { source, size, close } = await fileSource(path);
+    try {
+      for (const inflate of [undefined, streamInflate]) {
+        const reader = await Hdf5FormatReader.open(source, { size, ...(inflate ? { inflate } : {}) });
+        const error = await reader.readData('/bomb', wholeHyperslab([140000])).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(InvalidFileError);
+        expect((error as InvalidFileError).path).toBe('/bomb');
+      }
+    } finally {
+      await close();
+    }
+  });
 });
