@@ -16,6 +16,13 @@ import { type FilterDecoders, type Inflate, decodableFilters, decodeChunk } from
 
 /** Chunks read and decoded at once. */
 const CONCURRENCY = 8;
+/**
+ * Decoded chunks are kept up to this many bytes (least recently used go first), so that reading
+ * a series frame by frame decodes each chunk once, not once per frame it holds.
+ */
+const DECODED_CACHE_BYTES = 32 * 1024 * 1024;
+/** Chunks bigger than this are not kept. */
+const MAX_CACHED_CHUNK = 8 * 1024 * 1024;
 /** Contiguous data is read in spans of at most this many bytes. */
 const MAX_SPAN = 64 * 1024 * 1024;
 
@@ -34,6 +41,9 @@ export class SlabReader {
   readonly #decoders: FilterDecoders;
   readonly #grids = new Map<number, Promise<ChunkGrid>>();
   readonly #fills = new Map<number, Uint8Array>();
+  /** Decoded chunks by their file address, least recently used first. */
+  readonly #decoded = new Map<number, { bytes: Promise<Uint8Array>; size: number }>();
+  #decodedBytes = 0;
 
   /** `decoders`: filters beyond the built-in ones (deflate, shuffle, fletcher32, LZF). */
   constructor(structure: Hdf5Structure, source: ByteSource, inflate: Inflate, decoders: FilterDecoders = {}) {
@@ -167,7 +177,39 @@ export class SlabReader {
     await runLimited(tasks, CONCURRENCY);
   }
 
-  async #chunkBytes(
+  /** A chunk's decoded bytes, from the cache of decoded chunks when it holds them. */
+  #chunkBytes(
+    dataset: DatasetStructure,
+    chunk: ChunkLocation,
+    shape: readonly number[],
+    expected: number,
+  ): Promise<Uint8Array> {
+    const known = this.#decoded.get(chunk.address);
+    if (known !== undefined) {
+      this.#decoded.delete(chunk.address);
+      this.#decoded.set(chunk.address, known);
+      return known.bytes;
+    }
+    const bytes = this.#decodeChunk(dataset, chunk, shape, expected);
+    if (expected > MAX_CACHED_CHUNK) return bytes;
+    const entry = { bytes, size: expected };
+    this.#decoded.set(chunk.address, entry);
+    this.#decodedBytes += expected;
+    bytes.catch(() => this.#forget(chunk.address, entry));
+    for (const [address, oldest] of this.#decoded) {
+      if (this.#decodedBytes <= DECODED_CACHE_BYTES) break;
+      this.#forget(address, oldest);
+    }
+    return bytes;
+  }
+
+  #forget(address: number, entry: { size: number }): void {
+    if (this.#decoded.get(address) !== entry) return;
+    this.#decoded.delete(address);
+    this.#decodedBytes -= entry.size;
+  }
+
+  async #decodeChunk(
     dataset: DatasetStructure,
     chunk: ChunkLocation,
     shape: readonly number[],

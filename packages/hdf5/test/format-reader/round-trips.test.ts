@@ -2,7 +2,8 @@
  * Round trips of the format reader, as a remote file would cost them: the source holds every
  * request until nothing more is asked for, then answers them all at once (one round trip). Opening
  * costs one; reading a whole NWB model costs a few (independent reads go out together); gzip
- * chunks decode through the web's DecompressionStream as well as through Node's zlib.
+ * chunks decode through the web's DecompressionStream as well as through Node's zlib, and reading a
+ * series frame by frame decodes each chunk once.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,7 +12,7 @@ import { readNWBFile } from '@nwbjs/core';
 import { wholeHyperslab } from '@nwbjs/core/backend';
 import type { ByteSource } from '../../src/format/byte-source.js';
 import { streamInflate } from '../../src/format-reader/inflate.js';
-import { Hdf5FormatReader, openHdf5 } from '../../src/index.js';
+import { type Inflate, Hdf5FormatReader, openHdf5 } from '../../src/index.js';
 import { FIXTURES } from '../helpers.js';
 
 /** A source over `bytes` whose requests wait to be answered in rounds. */
@@ -67,5 +68,28 @@ describe('format reader round trips', () => {
       await h5wasm.close();
       await reader.close();
     }
+  });
+
+  it('decodes each chunk once when a series is read frame by frame', async () => {
+    const file = new Uint8Array(readFileSync(join(FIXTURES, 'compressed_imageseries.nwb')));
+    const source: ByteSource = async (offset, length) => file.slice(offset, offset + length);
+    let inflated = 0;
+    const inflate: Inflate = (bytes, maxBytes) => {
+      inflated++;
+      return streamInflate(bytes, maxBytes);
+    };
+    const reader = await Hdf5FormatReader.open(source, { inflate });
+    // Chunks of 8 x 24 x 20 over 64 x 48 x 40: the first 8 frames lie in 4 chunks.
+    for (let frame = 0; frame < 8; frame++) {
+      const slab = {
+        start: [frame, 0, 0],
+        count: [1, 48, 40],
+        step: [1, 1, 1],
+        dropped: [true, false, false],
+      };
+      expect((await reader.readData('/acquisition/CompressedSeries/data', slab)).shape).toEqual([48, 40]);
+    }
+    expect(inflated).toBe(4);
+    await reader.close();
   });
 });
