@@ -16,6 +16,7 @@ export const PUBLISHED = {
   '@nwbjs/core': 'packages/core',
   '@nwbjs/hdf5': 'packages/hdf5',
   '@nwbjs/zarr': 'packages/zarr',
+  '@nwbjs/lindi': 'packages/lindi',
   'nwb-convert': 'apps/convert',
 } as const;
 

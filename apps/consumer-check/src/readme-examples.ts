@@ -25,6 +25,7 @@ const READMES = [
   ['core', 'packages/core/README.md'],
   ['hdf5', 'packages/hdf5/README.md'],
   ['zarr', 'packages/zarr/README.md'],
+  ['lindi', 'packages/lindi/README.md'],
   ['convert', 'apps/convert/README.md'],
 ] as const;
 

@@ -150,6 +150,7 @@ describe('a fresh TypeScript project with the tarballs installed', () => {
         'hdf5-1.ts',
         'hdf5-2.ts',
         'zarr-1.ts',
+        'lindi-1.ts',
         'convert-1.ts',
       ]),
     );
