@@ -7,7 +7,8 @@
  */
 import { BackendError, InvalidFileError, UnsupportedError } from '@nwbjs/core';
 import type { JsonValue } from '@nwbjs/zarr/parts';
-import { JsonNumber, checkedFetch, parseJson, toJsonValue } from '@nwbjs/zarr/parts';
+import { JsonNumber, parseJson, toJsonValue } from '@nwbjs/zarr/parts';
+import { fetchChecked } from '@nwbjs/core/backend';
 import type { JsonOut } from '@nwbjs/zarr/parts';
 import { platform } from '#lindi-platform';
 import { FORMAT } from './names.js';
@@ -62,10 +63,7 @@ export class ReferenceFile {
     this.location = location;
     this.refs = refs;
     this.templates = templates;
-    this.#fetch = checkedFetch({
-      ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
-      ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
-    });
+    this.#fetch = (request) => fetchChecked(request, options);
     this.#tar = tar;
   }
 
@@ -226,8 +224,9 @@ export class ReferenceFile {
         cause,
       });
     }
-    if (response.status === 404) {
-      throw new BackendError(`could not read ${what}: ${where} is not there (HTTP 404)`, {
+    if (response.status !== 200 && response.status !== 206) {
+      await response.body?.cancel();
+      throw new BackendError(`could not read ${what} from ${where}: HTTP ${response.status}`, {
         path: where,
         backend: FORMAT,
       });
@@ -254,8 +253,13 @@ export class ReferenceFile {
         cause,
       });
     }
-    if (response.status === 404)
-      throw new BackendError(`${url} is not there (HTTP 404)`, { path: url, backend: FORMAT });
+    if (response.status !== 200) {
+      await response.body?.cancel();
+      throw new BackendError(`could not read ${url}: HTTP ${response.status}`, {
+        path: url,
+        backend: FORMAT,
+      });
+    }
     return new Uint8Array(await response.arrayBuffer());
   }
 }

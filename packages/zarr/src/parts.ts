@@ -22,5 +22,3 @@ export type { ArrayRecord } from './metadata.js';
 export { fillChunk } from './chunk-io.js';
 export type { ChunkReader, ChunkUse } from './chunk-io.js';
 export { forEachLimit } from './chunk-grid.js';
-export { checkedFetch, describeFetchFailure, HttpRequestError } from './stores/fetch-store.js';
-export type { HttpStoreOptions } from './stores/fetch-store.js';
