@@ -4,9 +4,9 @@
 # Does nothing when they are already there; needs root (or sudo) and apt-get otherwise.
 set -euo pipefail
 
-packages=(python3-hdmf python3-h5py python3-zarr python3-numcodecs hdf5-tools)
+packages=(python3-hdmf python3-h5py python3-zarr python3-numcodecs python3-fsspec hdf5-tools)
 
-if /usr/bin/python3 -Es -c 'import hdmf, h5py, zarr, numcodecs' 2>/dev/null && command -v h5dump >/dev/null; then
+if /usr/bin/python3 -Es -c 'import hdmf, h5py, zarr, numcodecs, fsspec' 2>/dev/null && command -v h5dump >/dev/null; then
   exit 0
 fi
 

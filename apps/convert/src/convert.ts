@@ -17,6 +17,7 @@ import {
   type StorageWriter,
   type WriteWarning,
 } from '@nwbjs/core';
+import { writeLindi } from '@nwbjs/lindi';
 import { UsageError } from './usage-error.js';
 import { danglingLinks, missingRootParts } from './tree-checks.js';
 import { relocateExternalFiles, type ExternalCopies, type ExternalFilesReport } from './external-files.js';
@@ -52,6 +53,11 @@ export interface ConvertOptions extends ReadOptions {
    * `NWBZarrV2IO`) or 3 (hdmf-zarr 0.14's layout; hdmf-zarr before 0.14 cannot read it).
    */
   zarrFormat?: 2 | 3;
+  /**
+   * For a LINDI output: the URL its chunk references name the HDF5 file by (where it will be served
+   * from); default: the input's absolute path.
+   */
+  lindiUrl?: string;
   /** Replace an existing output (otherwise it is an error). */
   overwrite?: boolean;
   /**
@@ -95,6 +101,21 @@ export async function convert(
   if (options.zarrFormat !== undefined && toFormat !== 'zarr') {
     throw new UsageError(`${output}: --zarr-format applies to Zarr output, and this output is ${toFormat}`);
   }
+  if (options.lindiUrl !== undefined && toFormat !== 'lindi') {
+    throw new UsageError(`${output}: --lindi-url applies to LINDI output, and this output is ${toFormat}`);
+  }
+  if (toFormat === 'lindi') {
+    // A LINDI file points at the HDF5 file's own chunks: their layout and paths are the HDF5 file's.
+    const asked = [
+      options.chunks !== undefined && '--chunks',
+      options.compression !== undefined && options.compression !== 'keep' && '--compression',
+      options.copyExternal === true && '--copy-external',
+    ].filter((o): o is string => typeof o === 'string');
+    if (asked.length > 0)
+      throw new UsageError(
+        `${output}: ${asked.join(', ')} cannot apply to a LINDI output (it points at the input's chunks)`,
+      );
+  }
   if (!isUrl(input) && path.resolve(input) === path.resolve(output)) {
     throw new UsageError(`${output}: input and output are the same; write to a new path`);
   }
@@ -124,6 +145,26 @@ export async function convert(
       );
     }
     const problems = sourceProblems(tree, input, options.force ?? false);
+    if (toFormat === 'lindi') {
+      // A LINDI file indexes the chunks of an HDF5 file where they are: nothing is copied.
+      if (reader.format !== 'hdf5' || isUrl(input))
+        throw new UsageError(
+          `${output}: a LINDI file is made from a local HDF5 file, and ${input} is ${reader.format}`,
+        );
+      await writeLindi(input, output, options.lindiUrl === undefined ? {} : { url: options.lindiUrl });
+      progress.finish();
+      return {
+        input: { location: input, format: reader.format },
+        output: { location: output, format: toFormat },
+        counts: countTree(tree),
+        seconds: (performance.now() - started) / 1000,
+        // External files keep the paths the HDF5 file gives them.
+        externalFiles: { action: 'unchanged', count: 0, leftAlone: 0 },
+        warnings,
+        notes,
+        problems,
+      };
+    }
     notes.push(...applyChunks(tree, options.chunks));
     const { copies, ...externalFiles } = await relocateExternalFiles(
       tree,

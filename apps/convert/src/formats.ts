@@ -10,12 +10,18 @@ import type { OpenMode, StorageReader, StorageWriter } from '@nwbjs/core';
 import type { BackendDescriptor, LocationProbe } from '@nwbjs/core/backend';
 import { fetchChecked } from '@nwbjs/core/backend';
 import { hdf5Descriptor } from '@nwbjs/hdf5';
+import { lindiDescriptor } from '@nwbjs/lindi';
 import { zarrDescriptor } from '@nwbjs/zarr';
 import { UsageError } from './usage-error.js';
 
-/** The backends the CLI reads and writes, asked in this order. */
+/**
+ * The backends the CLI reads and writes, asked in this order (LINDI before Zarr: a URL is Zarr unless
+ * its name says `.lindi.json`). LINDI files are read through their descriptor and written by
+ * `convert` itself (they index an HDF5 file, see `writeLindi`).
+ */
 export const BACKENDS: readonly BackendDescriptor<string, BackendOptions | undefined>[] = [
   hdf5Descriptor,
+  lindiDescriptor,
   zarrDescriptor,
 ];
 
@@ -111,7 +117,7 @@ async function detectInput(
   throw new InvalidFileError(
     found.kind === 'directory'
       ? 'not an NWB file: a directory without .zgroup or zarr.json, so not a Zarr store'
-      : 'not an NWB file: neither HDF5 nor a Zarr directory',
+      : 'not an NWB file: neither HDF5, a LINDI file, nor a Zarr directory',
     { path: location },
   );
 }
@@ -121,7 +127,10 @@ export async function detectInputFormat(location: string): Promise<Format> {
   return (await detectInput(location)).format;
 }
 
-/** The format an output name asks for by its ending (`*.zarr` is Zarr, `*.nwb`/`*.h5`/`*.hdf5` is HDF5). */
+/**
+ * The format an output name asks for by its ending (`*.zarr` is Zarr, `*.nwb`/`*.h5`/`*.hdf5` is
+ * HDF5, `*.lindi.json` is LINDI).
+ */
 export function outputFormatFromName(location: string): Format | undefined {
   const name = location.replace(/[\\/]+$/, '').toLowerCase();
   return BACKENDS.find((backend) => backend.extensions.some((ending) => name.endsWith(ending)))?.format;

@@ -21,12 +21,16 @@ const HELP = {
        nwb-convert help [inspect|validate]
 
 Converts an NWB file between HDF5 (.nwb) and Zarr (.nwb.zarr), losslessly, copying data chunk by chunk.
+Indexes an HDF5 file into a LINDI reference file (.lindi.json), which points at its chunks; reads
+LINDI files (.lindi.json, .lindi.tar) like any other input.
 
 Options:
-  --to hdf5|zarr              output format (default: from the output's name)
+  --to hdf5|zarr|lindi        output format (default: from the output's name)
   --zarr-format 2|3           Zarr output's format (default 2). 2: hdmf-zarr's layout up to 0.13,
                               which every hdmf-zarr reads (0.14 through NWBZarrV2IO). 3: hdmf-zarr
                               0.14's layout, for readers with hdmf-zarr >= 0.14 (older cannot open it)
+  --lindi-url URL             LINDI output: the URL its chunk references name the HDF5 file by
+                              (default: the input's absolute path)
   --compression SPEC          gzip[:LEVEL] | zstd[:LEVEL] | blosc[:LEVEL] | none
                               (default: keep the source's where the target supports it)
   --chunks A,B,C[,D]          re-chunk image data ('data' datasets of that many dimensions)
@@ -44,7 +48,8 @@ Options:
   inspect: `Usage: nwb-convert inspect FILE [--json]
 
 Prints the tree of an NWB file: groups, datasets (dtype, shape, chunking, compression, size) and links,
-with their neurodata types. FILE is an HDF5 file, a Zarr directory, or an http(s):// Zarr store.
+with their neurodata types. FILE is an HDF5 file, a Zarr directory, a LINDI file (.lindi.json), or
+an http(s):// Zarr store or LINDI file.
 
 Options:
   --json             print the report as JSON
@@ -201,6 +206,7 @@ async function runConvert(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(args, {
     to: { type: 'string' },
     'zarr-format': { type: 'string' },
+    'lindi-url': { type: 'string' },
     compression: { type: 'string' },
     chunks: { type: 'string' },
     overwrite: { type: 'boolean' },
@@ -225,6 +231,7 @@ async function runConvert(args: string[], io: Io): Promise<number> {
   const summary = await convert(input, output, {
     ...(to !== undefined ? { to } : {}),
     ...(zarrFormat !== undefined ? { zarrFormat: Number(zarrFormat) as 2 | 3 } : {}),
+    ...(values['lindi-url'] !== undefined ? { lindiUrl: values['lindi-url'] as string } : {}),
     ...(values.compression !== undefined
       ? { compression: parseCompression(values.compression as string) }
       : {}),

@@ -104,7 +104,7 @@ const errors: [string, string[], number, RegExp][] = [
   ],
   ['a bad --timeout', ['inspect', nwb, '--timeout', 'soon'], 2, /^--timeout: expected a number of seconds/],
   ['a non-numeric --chunks', [nwb, out('a.nwb.zarr'), '--chunks', 'big'], 2, /^--chunks: .*got 'big'$/],
-  ['a bad --to', [nwb, out('a.nwb'), '--to', 'n5'], 2, /^--to: expected hdf5 or zarr, got 'n5'$/],
+  ['a bad --to', [nwb, out('a.nwb'), '--to', 'n5'], 2, /^--to: expected hdf5 or lindi or zarr, got 'n5'$/],
   [
     'an unknown output extension',
     [nwb, out('a.mat')],
@@ -135,7 +135,7 @@ const errors: [string, string[], number, RegExp][] = [
     'a text file',
     [textFile, out('a.nwb.zarr')],
     1,
-    /notes\.txt: not an NWB file: neither HDF5 nor a Zarr directory$/,
+    /notes\.txt: not an NWB file: neither HDF5, a LINDI file, nor a Zarr directory$/,
   ],
   ['a text file to validate', ['validate', textFile], 1, /notes\.txt: not an NWB file/],
   [

@@ -24,7 +24,7 @@ export function looksLikeLindi(head: Uint8Array): boolean {
 /** The LINDI format's descriptor, for NWBIO and apps that pick a format by asking. */
 export const lindiDescriptor: BackendDescriptor<string, OpenLindiOptions | undefined, LindiBackend> = {
   format: FORMAT,
-  extensions: ['.lindi.json', '.lindi.tar'],
+  extensions: ['.lindi.json'],
   headBytes: HEAD_BYTES,
   recognizes: (probe) =>
     probe.kind === 'file'

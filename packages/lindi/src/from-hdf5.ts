@@ -17,7 +17,7 @@ import { indexHdf5, stringifyLindi } from './writer.js';
 export interface LindiFromHdf5Options extends IndexHdf5Options {
   /**
    * The URL chunk references name (e.g. where the file will be served from, such as its DANDI
-   * download URL); default: the file's path or URL as given.
+   * download URL); default: the file's absolute path.
    */
   url?: string;
 }
@@ -39,7 +39,7 @@ export async function lindiFromHdf5(source: string, options: LindiFromHdf5Option
       (offset, length) => files.readRange(source, offset, length),
       size,
     );
-    return await indexHdf5({ reader, structure, url: options.url ?? source }, options);
+    return await indexHdf5({ reader, structure, url: options.url ?? files.absolute(source) }, options);
   } finally {
     await reader.close();
   }

@@ -8,6 +8,7 @@
  */
 import type {
   Attributes,
+  Compression,
   DType,
   NdArray,
   ScalarDType,
@@ -40,9 +41,13 @@ import {
   shuffleCodec,
   toPlain,
 } from '@nwbjs/zarr/parts';
+import { openHdf5 } from '@nwbjs/hdf5';
+import { platform } from '#lindi-platform';
 import { EXTENSION_KEY, FORMAT, SPECIAL_ATTRIBUTES } from './names.js';
+
+const platformFiles = platform.files;
 import type { LindiSource, RangeStats, ReferenceOptions } from './reference-file.js';
-import { ReferenceFile } from './reference-file.js';
+import { ReferenceFile, isHttp } from './reference-file.js';
 
 /** Soft links followed while resolving one path, at most. */
 const MAX_LINK_HOPS = 64;
@@ -61,8 +66,8 @@ export interface OpenLindiOptions extends ReferenceOptions {
   concurrency?: number;
   /**
    * Opens the HDF5 file a dataset marked `_EXTERNAL_ARRAY_LINK` lives in (LINDI leaves datasets of
-   * more than 1000 chunks in their HDF5 file). Without it, reading such a dataset is an
-   * UnsupportedError naming the dataset.
+   * more than 1000 chunks in their HDF5 file). By default a local file is opened with `openHdf5`
+   * (Node); for a URL without this option, reading such a dataset is an UnsupportedError naming it.
    */
   openHdf5?: (url: string) => Promise<StorageReader>;
 }
@@ -147,12 +152,14 @@ export class LindiBackend implements StorageWriter {
     if (node.kind === 'link') return { kind: 'link', path: normalized, target: node.target };
     if (node.kind === 'group') return { kind: 'group', path: normalized };
     const record = await this.#array(node);
+    const compression = record.scalar ? undefined : compressionOf(record);
     return {
       kind: 'dataset',
       path: normalized,
       dtype: record.dtype,
       shape: record.scalar ? [] : [...record.shape],
       ...(record.scalar ? {} : { chunks: [...record.chunks] }),
+      ...(compression === undefined ? {} : { compression }),
     };
   }
 
@@ -284,7 +291,8 @@ export class LindiBackend implements StorageWriter {
 
   async #readExternal(record: LindiArray, slab: Hyperslab, options: ReadOptions): Promise<NdArray> {
     const { url, name } = record.external!;
-    const open = this.#options.openHdf5;
+    const open =
+      this.#options.openHdf5 ?? (isHttp(url) || platformFiles === undefined ? undefined : openHdf5);
     if (open === undefined) {
       throw new UnsupportedError(
         `${record.path} is an external array link to ${name} in ${url} (LINDI leaves datasets of many chunks in their HDF5 file); give openHdf5 to read it`,
@@ -298,6 +306,34 @@ export class LindiBackend implements StorageWriter {
     }
     return (await reader).readData(`/${name.replace(/^\/+/, '')}`, slab, options);
   }
+}
+
+/** The neutral compression of an array's compressor or byte filters (HDF5's pipeline, as LINDI lists it). */
+function compressionOf(record: LindiArray): Compression | undefined {
+  const configs = [record.compressor, ...(Array.isArray(record.filters) ? record.filters : [])];
+  const shuffle = configs.some((c) => c instanceof Map && c.get('id') === 'shuffle');
+  const level = (c: Map<string, JsonValue>, key: string): { level?: number } => {
+    const v = c.get(key);
+    return v instanceof JsonNumber ? { level: v.value } : {};
+  };
+  for (const c of configs) {
+    if (!(c instanceof Map)) continue;
+    const id = c.get('id');
+    const shuffled = shuffle ? { shuffle: true } : {};
+    if (id === 'zlib' || id === 'gzip') return { codec: 'gzip', ...level(c, 'level'), ...shuffled };
+    if (id === 'zstd') return { codec: 'zstd', ...level(c, 'level'), ...shuffled };
+    if (id === 'blosc') {
+      const cname = c.get('cname');
+      const byteShuffle = c.get('shuffle');
+      return {
+        codec: 'blosc',
+        ...level(c, 'clevel'),
+        ...(typeof cname === 'string' ? { cname } : {}),
+        shuffle: shuffle || !(byteShuffle instanceof JsonNumber && byteShuffle.value === 0),
+      };
+    }
+  }
+  return undefined;
 }
 
 /** Every group, array and soft link the refs describe, with each group's children. */

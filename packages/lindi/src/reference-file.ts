@@ -74,18 +74,26 @@ export class ReferenceFile {
     }
     const location = source instanceof URL ? source.href : source;
     const probe = new ReferenceFile(location, new Map(), new Map(), options, undefined);
-    const head = await probe.#range(location, 0, 1536, 'the reference file');
+    // A remote .lindi.json is one GET; a .lindi.tar (which may hold big blobs) is read by ranges.
+    const remoteJson = isHttp(location) && !/\.tar([?#].*)?$/i.test(location);
+    const head = remoteJson
+      ? await probe.#whole(location)
+      : await probe.#range(location, 0, 1536, 'the reference file');
     if (isTar(head)) {
       const tar = await readTarIndex(head, (offset, length) =>
-        probe.#range(location, offset, length, 'the tar index'),
+        remoteJson
+          ? Promise.resolve(head.subarray(offset, offset + length))
+          : probe.#range(location, offset, length, 'the tar index'),
       );
       const entry = tar.files.get('lindi.json');
       if (entry === undefined)
         throw new InvalidFileError('the .lindi.tar holds no lindi.json', { path: location });
-      const bytes = await probe.#range(location, entry.data, entry.size, 'lindi.json');
+      const bytes = remoteJson
+        ? head.subarray(entry.data, entry.data + entry.size)
+        : await probe.#range(location, entry.data, entry.size, 'lindi.json');
       return ReferenceFile.#fromJson(location, parseText(bytes, location), options, tar);
     }
-    const bytes = isHttp(location) ? await probe.#whole(location) : await localFiles(location).read(location);
+    const bytes = remoteJson ? head : await localFiles(location).read(location);
     return ReferenceFile.#fromJson(location, parseText(bytes, location), options, undefined);
   }
 

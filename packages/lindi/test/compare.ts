@@ -8,19 +8,19 @@ import { formatDType, isNumericDType } from '@nwbjs/core';
 import { wholeHyperslab } from '@nwbjs/core/backend';
 import { expect } from 'vitest';
 
+/** Comparable values: numbers, NaN and bigints spelled alike, references by path, rows field by field. */
+function value(v: unknown): unknown {
+  if (typeof v === 'bigint') return Number.isSafeInteger(Number(v)) ? Number(v) : v.toString();
+  if (typeof v === 'number' && Number.isNaN(v)) return 'NaN';
+  if (typeof v === 'object' && v !== null) {
+    if ('path' in v) return { path: (v as { path: string }).path };
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, value(x)]));
+  }
+  return v;
+}
+
 function plain(array: NdArray): unknown {
-  const data = Array.from(array.data as ArrayLike<unknown>, (v) =>
-    typeof v === 'bigint'
-      ? Number.isSafeInteger(Number(v))
-        ? Number(v)
-        : v.toString()
-      : typeof v === 'number' && Number.isNaN(v)
-        ? 'NaN'
-        : v,
-  );
-  return data.map((v) =>
-    typeof v === 'object' && v !== null && 'path' in v ? { path: (v as { path: string }).path } : v,
-  );
+  return Array.from(array.data as ArrayLike<unknown>, value);
 }
 
 function attributeKind(array: NdArray): string {

@@ -43,6 +43,9 @@ export const platform: Platform = {
         throw error;
       }
     },
+    absolute(path) {
+      return resolve(path);
+    },
     sibling(file, relative) {
       return resolve(dirname(file), relative);
     },

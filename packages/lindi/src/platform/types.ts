@@ -13,6 +13,8 @@ export interface LocalFiles {
   size(path: string): Promise<number>;
   /** Writes `text` to `path`, whole: through a temporary sibling renamed into place. */
   writeText(path: string, text: string): Promise<void>;
+  /** The absolute form of `path`. */
+  absolute(path: string): string;
   /** Resolves `relative` against the directory holding `file`. */
   sibling(file: string, relative: string): string;
 }
