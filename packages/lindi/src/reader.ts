@@ -189,7 +189,7 @@ export class LindiBackend implements StorageWriter {
     const record = await this.#array(node);
     checkSelection(path, record.scalar ? [] : record.shape, slab);
     if (record.external !== undefined) return this.#readExternal(record, slab, options);
-    return readArray(
+    const read = await readArray(
       {
         concurrency: this.#options.concurrency ?? 16,
         readChunk: (r, index, count) => this.#readChunk(r as LindiArray, index, count),
@@ -199,6 +199,16 @@ export class LindiBackend implements StorageWriter {
       slab,
       options.out,
     );
+    // LINDI's `<U<n>` is numpy's width for variable-length text; only `|S<n>` is HDF5's fixed length.
+    if (
+      read.textLength !== undefined &&
+      record.element.kind === 'fixed-text' &&
+      record.element.encoding === 'U'
+    ) {
+      const { textLength: _, ...variable } = read;
+      return variable;
+    }
+    return read;
   }
 
   async close(): Promise<void> {
