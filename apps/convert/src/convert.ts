@@ -8,6 +8,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import {
   InvalidFileError,
+  assertNWBRoot,
   readTree,
   writeTree,
   type Compression,
@@ -17,11 +18,12 @@ import {
   type StorageWriter,
   type WriteWarning,
 } from '@nwbjs/core';
-import { writeLindi } from '@nwbjs/lindi';
+import { lindiFromHdf5, openLindi, saveLindi } from '@nwbjs/lindi';
 import { UsageError } from './usage-error.js';
 import { danglingLinks, missingRootParts } from './tree-checks.js';
 import { relocateExternalFiles, type ExternalCopies, type ExternalFilesReport } from './external-files.js';
 import {
+  detectInputFormat,
   isUrl,
   openReader,
   openWriter,
@@ -127,6 +129,8 @@ export async function convert(
     throw new UsageError(`${output}: output exists; pass --overwrite to replace it`);
   }
 
+  if (toFormat === 'lindi') return convertToLindi(input, output, options, started);
+
   const reader = await openReader(
     input,
     options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs },
@@ -145,26 +149,6 @@ export async function convert(
       );
     }
     const problems = sourceProblems(tree, input, options.force ?? false);
-    if (toFormat === 'lindi') {
-      // A LINDI file indexes the chunks of an HDF5 file where they are: nothing is copied.
-      if (reader.format !== 'hdf5' || isUrl(input))
-        throw new UsageError(
-          `${output}: a LINDI file is made from a local HDF5 file, and ${input} is ${reader.format}`,
-        );
-      await writeLindi(input, output, options.lindiUrl === undefined ? {} : { url: options.lindiUrl });
-      progress.finish();
-      return {
-        input: { location: input, format: reader.format },
-        output: { location: output, format: toFormat },
-        counts: countTree(tree),
-        seconds: (performance.now() - started) / 1000,
-        // External files keep the paths the HDF5 file gives them.
-        externalFiles: { action: 'unchanged', count: 0, leftAlone: 0 },
-        warnings,
-        notes,
-        problems,
-      };
-    }
     notes.push(...applyChunks(tree, options.chunks));
     const { copies, ...externalFiles } = await relocateExternalFiles(
       tree,
@@ -205,6 +189,50 @@ export async function convert(
     throw error;
   } finally {
     await reader.close();
+  }
+}
+
+/**
+ * An HDF5 file (local, or at an http(s) URL, read by Range requests) indexed into a LINDI file: no
+ * data are copied, the output records where each chunk of the input is. The summary counts what
+ * the LINDI file holds, read back from it.
+ */
+async function convertToLindi(
+  input: string,
+  output: string,
+  options: ConvertOptions,
+  started: number,
+): Promise<ConvertSummary> {
+  if (!isUrl(input)) {
+    const format = await detectInputFormat(input);
+    if (format !== 'hdf5')
+      throw new UsageError(`${output}: a LINDI file is made from an HDF5 file, and ${input} is ${format}`);
+  }
+  const progress = options.progress ?? silentProgress;
+  const json = await lindiFromHdf5(input, {
+    ...(options.lindiUrl === undefined ? {} : { url: options.lindiUrl }),
+    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+  });
+  const lindi = await openLindi(json);
+  try {
+    await assertNWBRoot(lindi, input);
+    const tree = await readTree(lindi);
+    const problems = sourceProblems(tree, input, options.force ?? false);
+    await saveLindi(json, output);
+    progress.finish();
+    return {
+      input: { location: input, format: 'hdf5' },
+      output: { location: output, format: 'lindi' },
+      counts: countTree(tree),
+      seconds: (performance.now() - started) / 1000,
+      // External files keep the paths the HDF5 file gives them.
+      externalFiles: { action: 'unchanged', count: 0, leftAlone: 0 },
+      warnings: [],
+      notes: [],
+      problems,
+    };
+  } finally {
+    await lindi.close();
   }
 }
 

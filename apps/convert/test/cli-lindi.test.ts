@@ -5,6 +5,8 @@
  */
 import { readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { InspectReport } from '../src/index.js';
@@ -72,11 +74,43 @@ describe('nwb-convert and LINDI files', () => {
     expect(validate.code).toBe(0);
   });
 
+  it('indexes a remote HDF5 file by range requests; the LINDI file reads as the file itself', async () => {
+    const body = await readFile(source());
+    const ranges: string[] = [];
+    const server = createServer((req, res) => {
+      const m = /^bytes=(\d+)-(\d+)$/.exec(req.headers.range ?? '');
+      if (req.url !== '/c.nwb' || m === null) {
+        res.writeHead(req.url === '/c.nwb' ? 200 : 404).end(req.url === '/c.nwb' ? body : undefined);
+        return;
+      }
+      ranges.push(req.headers.range!);
+      const start = Number(m[1]);
+      const end = Math.min(Number(m[2]), body.length - 1);
+      res.writeHead(206, { 'content-range': `bytes ${start}-${end}/${body.length}` });
+      res.end(body.subarray(start, end + 1));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/c.nwb`;
+      const out = join(temp.dir, 'remote.nwb.lindi.json');
+      const result = await runCli([url, out, '--quiet']);
+      expect(result.err).toBe('');
+      expect(result.code).toBe(0);
+      expect(ranges.length).toBeGreaterThan(0);
+      const zarr = join(temp.dir, 'remote.lindi.nwb.zarr');
+      expect((await runCli([out, zarr, '--quiet'])).code).toBe(0);
+      const diff = await nwbValidate('diff', source(), zarr);
+      expect(diff.out.trim(), diff.out).toBe('no differences');
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+
   it('refuses a LINDI output from a Zarr input, and options that cannot apply', async () => {
     const zarr = join(FIXTURES, 'compressed_imageseries.nwb.zarr');
     const fromZarr = await runCli([zarr, join(temp.dir, 'z.lindi.json')]);
     expect(fromZarr.code).toBe(2);
-    expect(fromZarr.err).toMatch(/a LINDI file is made from a local HDF5 file/);
+    expect(fromZarr.err).toMatch(/a LINDI file is made from an HDF5 file, and .* is zarr/);
     const chunks = await runCli([source(), join(temp.dir, 'c.lindi.json'), '--chunks', '1,48,40']);
     expect(chunks.code).toBe(2);
     expect(chunks.err).toMatch(/--chunks cannot apply to a LINDI output/);

@@ -16,7 +16,7 @@ import type {
   StorageReader,
   StorageWriter,
 } from '@nwbjs/core';
-import { InvalidFileError, NotFoundError, UnsupportedError } from '@nwbjs/core';
+import { BackendError, InvalidFileError, NotFoundError, UnsupportedError, isNWBError } from '@nwbjs/core';
 import type { DatasetDefinition, Hyperslab, LinkTarget, NodeInfo, ReadOptions } from '@nwbjs/core/backend';
 import {
   baseName,
@@ -48,6 +48,7 @@ import { EXTENSION_KEY, FORMAT, SPECIAL_ATTRIBUTES } from './names.js';
 const platformFiles = platform.files;
 import type { LindiSource, RangeStats, ReferenceOptions } from './reference-file.js';
 import { ReferenceFile, isHttp } from './reference-file.js';
+import { openRemoteHdf5 } from './remote-hdf5.js';
 
 /** Soft links followed while resolving one path, at most. */
 const MAX_LINK_HOPS = 64;
@@ -66,8 +67,9 @@ export interface OpenLindiOptions extends ReferenceOptions {
   concurrency?: number;
   /**
    * Opens the HDF5 file a dataset marked `_EXTERNAL_ARRAY_LINK` lives in (LINDI leaves datasets of
-   * more than 1000 chunks in their HDF5 file). By default a local file is opened with `openHdf5`
-   * (Node); for a URL without this option, reading such a dataset is an UnsupportedError naming it.
+   * more than 1000 chunks in their HDF5 file). By default a URL is read with Range requests and a
+   * local file with `openHdf5` (Node); where neither can be, reading such a dataset is an
+   * UnsupportedError naming it.
    */
   openHdf5?: (url: string) => Promise<StorageReader>;
 }
@@ -302,7 +304,12 @@ export class LindiBackend implements StorageWriter {
   async #readExternal(record: LindiArray, slab: Hyperslab, options: ReadOptions): Promise<NdArray> {
     const { url, name } = record.external!;
     const open =
-      this.#options.openHdf5 ?? (isHttp(url) || platformFiles === undefined ? undefined : openHdf5);
+      this.#options.openHdf5 ??
+      (isHttp(url)
+        ? async (u: string) => (await openRemoteHdf5(u, this.#options)).reader
+        : platformFiles === undefined
+          ? undefined
+          : openHdf5);
     if (open === undefined) {
       throw new UnsupportedError(
         `${record.path} is an external array link to ${name} in ${url} (LINDI leaves datasets of many chunks in their HDF5 file); give openHdf5 to read it`,
@@ -311,7 +318,12 @@ export class LindiBackend implements StorageWriter {
     }
     let reader = this.#external.get(url);
     if (reader === undefined) {
-      reader = open(url);
+      reader = open(url).catch((cause: unknown) => {
+        throw new BackendError(
+          `could not open ${url}, where the external array link ${record.path} points${isNWBError(cause) ? `: ${cause.message}` : ''}`,
+          { path: record.path, backend: FORMAT, cause },
+        );
+      });
       this.#external.set(url, reader);
     }
     return (await reader).readData(`/${name.replace(/^\/+/, '')}`, slab, options);

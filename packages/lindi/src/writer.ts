@@ -145,9 +145,11 @@ class Indexer {
       this.#set(path, '.zgroup', { zarr_format: 2 });
       const attrs = await this.#attributes(path);
       if (Object.keys(attrs).length > 0) this.#set(path, '.zattrs', attrs);
-      for (const name of await reader.list(path)) {
-        await this.node(path === '/' ? `/${name}` : `${path}/${name}`, [...groups, identity]);
-      }
+      // Children at once: over HTTP their reads share requests and round trips.
+      const names = await reader.list(path);
+      await Promise.all(
+        names.map((name) => this.node(path === '/' ? `/${name}` : `${path}/${name}`, [...groups, identity])),
+      );
       return;
     }
     await this.#dataset(info);

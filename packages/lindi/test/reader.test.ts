@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { isNWBError } from '@nwbjs/core';
+import { UnsupportedError, isNWBError } from '@nwbjs/core';
 import { toHyperslab, wholeHyperslab } from '@nwbjs/core/backend';
 import { openHdf5 } from '@nwbjs/hdf5';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -48,16 +48,30 @@ describe('_EXTERNAL_ARRAY_LINK', () => {
     }
   });
 
-  it('is refused naming the dataset when its HDF5 file is a URL and no openHdf5 is given', async () => {
+  it('uses openHdf5 when given, and names the dataset when its HDF5 file cannot be opened', async () => {
     const json = await lindiFromHdf5(COMPRESSED, { maxChunks: 4, url: 'https://example.invalid/c.nwb' });
-    const lindi = await openLindi(json);
+    const opened: string[] = [];
+    const given = await openLindi(json, {
+      openHdf5: (url) => {
+        opened.push(url);
+        return openHdf5(COMPRESSED);
+      },
+    });
+    const refused = await openLindi(json, {
+      openHdf5: () => Promise.reject(new UnsupportedError('no HDF5 here', { feature: 'test' })),
+    });
     try {
-      const error = await failure(lindi.readData(DATA, toHyperslab([64, 48, 40], [0])));
-      expect(error._tag).toBe('UnsupportedError');
-      expect(error.message).toMatch(/acquisition\/CompressedSeries\/data is an external array link/);
-      expect((await lindi.stat(DATA))?.kind).toBe('dataset');
+      const frame = await given.readData(DATA, toHyperslab([64, 48, 40], [0]));
+      expect(frame.shape).toEqual([48, 40]);
+      expect(opened).toEqual(['https://example.invalid/c.nwb']);
+      const error = await failure(refused.readData(DATA, toHyperslab([64, 48, 40], [0])));
+      expect(error.message).toMatch(
+        /external array link \/acquisition\/CompressedSeries\/data points: no HDF5 here/,
+      );
+      expect((await refused.stat(DATA))?.kind).toBe('dataset');
     } finally {
-      await lindi.close();
+      await given.close();
+      await refused.close();
     }
   });
 });
@@ -157,6 +171,31 @@ describe('over HTTP', () => {
       expect(Array.from(frame.data as Uint16Array)).toEqual(Array.from(expected.data as Uint16Array));
     } finally {
       await lindi.close();
+    }
+  });
+
+  it('indexes the remote HDF5 file into the same reference file as the local one, by range requests', async () => {
+    requests = [];
+    const remote = await lindiFromHdf5(`${base}/c.nwb`);
+    const local = await lindiFromHdf5(COMPRESSED, { url: `${base}/c.nwb` });
+    expect(stringifyLindi(remote)).toBe(stringifyLindi(local));
+    expect(requests.every((r) => r.url === '/c.nwb' && r.range !== undefined)).toBe(true);
+    // Metadata and inline data only: far fewer bytes than the file's chunks.
+    expect(requests.length).toBeLessThan(20);
+  });
+
+  it('reads an external array link of a remote HDF5 file with range requests', async () => {
+    const json = await lindiFromHdf5(COMPRESSED, { maxChunks: 4, url: `${base}/c.nwb` });
+    const lindi = await openLindi(json);
+    const hdf5 = await openHdf5(COMPRESSED);
+    try {
+      const shape = [64, 48, 40];
+      const got = await lindi.readData(DATA, toHyperslab(shape, [33]));
+      const expected = await hdf5.readData(DATA, toHyperslab(shape, [33]));
+      expect(Array.from(got.data as Uint16Array)).toEqual(Array.from(expected.data as Uint16Array));
+    } finally {
+      await lindi.close();
+      await hdf5.close();
     }
   });
 
