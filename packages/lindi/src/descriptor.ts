@@ -1,7 +1,7 @@
 /**
  * LINDI as the rest of nwbjs sees it: files (or URLs) holding a LINDI reference file, told by
- * content (a JSON object with `refs`, or a `.lindi.tar`) or, for URLs, whose content a probe does
- * not fetch, by their name; opened for reading with {@link openLindi}. They are not created through
+ * content (a JSON object with `refs`, or a `.lindi.tar`), `.lindi.d` directories (holding
+ * `lindi.json`) or, for URLs, whose content a probe does not fetch, by their name; opened for reading with {@link openLindi}. They are not created through
  * the storage interface: `writeLindi` indexes an HDF5 file.
  */
 import type { BackendDescriptor } from '@nwbjs/core/backend';
@@ -26,10 +26,12 @@ export const lindiDescriptor: BackendDescriptor<string, OpenLindiOptions | undef
   format: FORMAT,
   extensions: ['.lindi.json'],
   headBytes: HEAD_BYTES,
-  recognizes: (probe) =>
+  recognizes: async (probe) =>
     probe.kind === 'file'
       ? looksLikeLindi(probe.head)
-      : probe.kind === 'url' && /\.lindi\.(json|tar)([?#].*)?$/i.test(probe.location),
+      : probe.kind === 'directory'
+        ? (await probe.has('lindi.json')) && !(await probe.has('.zgroup'))
+        : /\.lindi\.(json|tar)([?#].*)?$/i.test(probe.location),
   open: (location, mode, options) => {
     if (mode !== 'r') {
       return Promise.reject(

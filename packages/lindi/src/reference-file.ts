@@ -72,7 +72,10 @@ export class ReferenceFile {
     if (typeof source === 'object' && !(source instanceof URL)) {
       return ReferenceFile.#fromJson('memory', toJsonValue(source as unknown as JsonOut), options, undefined);
     }
-    const location = source instanceof URL ? source.href : source;
+    let location = source instanceof URL ? source.href : source;
+    // A `.lindi.d` directory: its lindi.json, whose `./` references are files of the directory.
+    if (!isHttp(location) && (await localFiles(location).isDirectory(location)))
+      location = localFiles(location).sibling(`${location}/lindi.json`, './lindi.json');
     const probe = new ReferenceFile(location, new Map(), new Map(), options, undefined);
     // A remote .lindi.json is one GET; a .lindi.tar (which may hold big blobs) is read by ranges.
     const remoteJson = isHttp(location) && !/\.tar([?#].*)?$/i.test(location);

@@ -13,7 +13,7 @@ import { toHyperslab, wholeHyperslab } from '@nwbjs/core/backend';
 import { openHdf5 } from '@nwbjs/hdf5';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LindiJson } from '../src/index.js';
-import { lindiFromHdf5, openLindi, pythonFloat, stringifyLindi } from '../src/index.js';
+import { lindiDescriptor, lindiFromHdf5, openLindi, pythonFloat, stringifyLindi } from '../src/index.js';
 import { expectSameTree } from './compare.js';
 
 const FIXTURES = fileURLToPath(new URL('../../../../shared/fixtures/', import.meta.url));
@@ -297,6 +297,76 @@ describe('.lindi.tar', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('.lindi.d', () => {
+  it('reads lindi.json of the directory and ./ references from its files', async () => {
+    const { writeFile, mkdir, mkdtemp, rm } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const dir = await mkdtemp(join(tmpdir(), 'nwbjs-lindi-d-'));
+    try {
+      const store = join(dir, 'a.lindi.d');
+      await mkdir(join(store, 'blobs', 'x'), { recursive: true });
+      const blob = new Uint8Array(new Int16Array([7, -8, 9]).buffer);
+      await writeFile(join(store, 'blobs', 'x', '0'), blob);
+      const rfs = {
+        refs: {
+          '.zgroup': { zarr_format: 2 },
+          'x/.zarray': {
+            chunks: [3],
+            compressor: null,
+            dtype: '<i2',
+            fill_value: 0,
+            filters: null,
+            order: 'C',
+            shape: [3],
+            zarr_format: 2,
+          },
+          'x/0': ['./blobs/x/0', 0, blob.length],
+        },
+        version: 1,
+      };
+      await writeFile(join(store, 'lindi.json'), JSON.stringify(rfs));
+      const probe = {
+        location: store,
+        kind: 'directory' as const,
+        head: new Uint8Array(0),
+        has: async (n: string) => n === 'lindi.json',
+      };
+      expect(await lindiDescriptor.recognizes(probe)).toBe(true);
+      const lindi = await openLindi(store);
+      expect(Array.from((await lindi.readData('/x', wholeHyperslab([3]))).data as Int16Array)).toEqual([
+        7, -8, 9,
+      ]);
+      await lindi.close();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('telling LINDI files apart', () => {
+  const file = (text: string) => ({
+    location: 'x',
+    kind: 'file' as const,
+    head: new TextEncoder().encode(text),
+    has: async () => false,
+  });
+  it('recognises reference files by content and URLs by name', async () => {
+    expect(await lindiDescriptor.recognizes(file('{\n  "refs": {\n    ".zgroup": {'))).toBe(true);
+    expect(await lindiDescriptor.recognizes(file('{"generationMetadata": {}, "refs": {}}'))).toBe(true);
+    expect(await lindiDescriptor.recognizes(file('{"zarr_format": 2}'))).toBe(false);
+    expect(await lindiDescriptor.recognizes(file('\x89HDF\r\n'))).toBe(false);
+    const url = (location: string) => ({
+      location,
+      kind: 'url' as const,
+      head: new Uint8Array(0),
+      has: async () => false,
+    });
+    expect(await lindiDescriptor.recognizes(url('https://h/x/nwb.lindi.json'))).toBe(true);
+    expect(await lindiDescriptor.recognizes(url('https://h/x/nwb.lindi.tar?download=1'))).toBe(true);
+    expect(await lindiDescriptor.recognizes(url('https://h/x/store.nwb.zarr'))).toBe(false);
   });
 });
 

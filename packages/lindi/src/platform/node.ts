@@ -30,6 +30,9 @@ export const platform: Platform = {
         await handle.close();
       }
     },
+    async isDirectory(path) {
+      return (await stat(path).catch(() => undefined))?.isDirectory() ?? false;
+    },
     async size(path) {
       return (await stat(path).catch((cause: unknown) => missing(path, cause))).size;
     },

@@ -11,6 +11,8 @@ export interface LocalFiles {
   readRange(path: string, offset: number, length: number): Promise<Uint8Array>;
   /** The file's size in bytes. */
   size(path: string): Promise<number>;
+  /** Whether `path` is a directory. */
+  isDirectory(path: string): Promise<boolean>;
   /** Writes `text` to `path`, whole: through a temporary sibling renamed into place. */
   writeText(path: string, text: string): Promise<void>;
   /** The absolute form of `path`. */
