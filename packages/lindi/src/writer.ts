@@ -28,13 +28,7 @@ import { isCompoundDType, wholeHyperslab } from '@nwbjs/core/backend';
 import type { ChunkLocation, DatasetStructure, Filter, Hdf5Structure } from '@nwbjs/hdf5/format';
 import { FilterId } from '@nwbjs/hdf5/format';
 import type { JsonOut } from '@nwbjs/zarr/parts';
-import {
-  JSON2_FILTER,
-  JsonNumber,
-  asciiJson,
-  compressorFromMetadata,
-  stringifyJson,
-} from '@nwbjs/zarr/parts';
+import { JSON2_FILTER, JsonNumber, compressorFromMetadata, stringifyJson } from '@nwbjs/zarr/parts';
 import { EXTENSION_KEY, FORMAT } from './names.js';
 import { pythonFloat } from './python-json.js';
 import type { LindiJson } from './reference-file.js';
@@ -344,7 +338,7 @@ class Indexer {
         if (isRegionRef(value)) throw regionUnsupported(path);
         if (isObjectRef(value)) return this.#reference(value);
         if (typeof value === 'number')
-          return field.dtype === 'float32' || field.dtype === 'float64' ? floatJson(value) : value;
+          return field.dtype === 'float32' || field.dtype === 'float64' ? elementFloat(value) : value;
         return value as JsonOut;
       }),
     );
@@ -544,15 +538,16 @@ function regionUnsupported(path: string): UnsupportedError {
 const encoder = new TextEncoder();
 
 /** numcodecs' JSON2 chunk: the elements in C order, then the dtype and the shape. */
-function json2(values: readonly unknown[], shape: readonly number[]): Uint8Array {
-  return encoder.encode(asciiJson([...values.map(plainJson), '|O', [...shape]]));
+function json2(values: readonly JsonOut[], shape: readonly number[]): Uint8Array {
+  // numcodecs' JSON: compact, keys sorted, non-ASCII escaped, NaN and infinities as bare tokens.
+  return encoder.encode(stringifyJson([...values, '|O', [...shape]], 0, true));
 }
 
-/** JsonNumber floats as plain numbers, for asciiJson (which spells them as JSON.stringify does). */
-function plainJson(value: unknown): unknown {
-  if (value instanceof JsonNumber) return value.value;
-  if (Array.isArray(value)) return value.map(plainJson);
-  return value;
+/** A float element of a JSON2 chunk, as Python's json writes it (`NaN` bare, as numcodecs allows). */
+function elementFloat(value: number): JsonOut {
+  if (Number.isNaN(value)) return new JsonNumber('NaN', true);
+  if (!Number.isFinite(value)) return new JsonNumber(value > 0 ? 'Infinity' : '-Infinity', true);
+  return new JsonNumber(pythonFloat(value), true);
 }
 
 /** numpy's `<U{width}`: UTF-32LE code points, zero-padded. */

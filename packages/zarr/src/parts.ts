@@ -7,11 +7,11 @@
  *
  * @packageDocumentation
  */
-export { JsonNumber, jsonFloat, parseJson, stringifyJson, toJsonValue, toPlain } from './conventions/json.js';
+export { JsonNumber, parseJson, stringifyJson, toJsonValue, toPlain } from './conventions/json.js';
 export type { JsonObject, JsonOut, JsonValue } from './conventions/json.js';
 export { elementCodecOf, JSON2_FILTER, NUMPY_TYPES } from './conventions/zarr-dtype.js';
 export type { ElementCodec } from './conventions/zarr-dtype.js';
-export { asciiJson, decodeElements, encodeElements } from './conventions/elements.js';
+export { decodeElements } from './conventions/elements.js';
 export type { ChunkValues } from './conventions/elements.js';
 export { attributeFromJson } from './conventions/attributes.js';
 export { compressorFromMetadata, shuffleCodec } from './codecs.js';
@@ -19,6 +19,4 @@ export type { ByteCodec } from './codecs.js';
 export { readArray } from './read-data.js';
 export type { ChunkSource } from './read-data.js';
 export type { ArrayRecord } from './metadata.js';
-export { fillChunk } from './chunk-io.js';
 export type { ChunkReader, ChunkUse } from './chunk-io.js';
-export { forEachLimit } from './chunk-grid.js';
