@@ -1,8 +1,8 @@
 /**
- * LINDI as the rest of nwbjs sees it: files (or URLs) holding a LINDI reference file, told by
- * content (a JSON object with `refs`, or a `.lindi.tar`), `.lindi.d` directories (holding
- * `lindi.json`) or, for URLs, whose content a probe does not fetch, by their name; opened for reading with {@link openLindi}. They are not created through
- * the storage interface: `writeLindi` indexes an HDF5 file.
+ * LINDI as the rest of nwbjs sees it: files holding a LINDI reference file, told by content (a JSON
+ * object with `refs`, or a `.lindi.tar`), `.lindi.d` directories (holding `lindi.json`), and URLs
+ * told by their name or the first bytes a probe fetched; opened for reading with {@link openLindi}.
+ * They are not created through the storage interface: `writeLindi` indexes an HDF5 file.
  */
 import type { BackendDescriptor } from '@nwbjs/core/backend';
 import { UnsupportedError } from '@nwbjs/core';
@@ -31,7 +31,7 @@ export const lindiDescriptor: BackendDescriptor<string, OpenLindiOptions | undef
       ? looksLikeLindi(probe.head)
       : probe.kind === 'directory'
         ? (await probe.has('lindi.json')) && !(await probe.has('.zgroup'))
-        : /\.lindi\.(json|tar)([?#].*)?$/i.test(probe.location),
+        : /\.lindi\.(json|tar)([?#].*)?$/i.test(probe.location) || looksLikeLindi(probe.head),
   open: (location, mode, options) => {
     if (mode !== 'r') {
       return Promise.reject(
