@@ -194,7 +194,12 @@ describe('provider: frames are what the library reads', () => {
 
 describe('provider: requests', () => {
   it('opens a consolidated Zarr store in one round trip and reads a frame with one request per chunk', async () => {
-    const opening = await requestsDuring('/made/many_frames', () => open('made/many_frames.nwb.zarr'));
+    const opening = await requestsDuring('/made/many_frames', async () => {
+      await open('made/many_frames.nwb.zarr');
+      // The root .zattrs is asked for without waiting on it: on a loaded machine this test's own
+      // server may log that request just after the open has finished.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    });
     // .zmetadata, the root .zattrs (stale in hdmf-zarr < 0.13's .zmetadata) and zarr.json (in case
     // the store is Zarr format 3) are asked for at once: the content decides.
     expect(opening.map((r) => r.path).sort()).toEqual([

@@ -69,6 +69,8 @@ export async function readChunk(
     const fresh = b.buffer !== bytes.buffer || freshValues;
     return decodeElements(record.element, b, count, use === 'own' && !fresh);
   } catch (cause) {
+    // A codec this package lacks is not damage: its UnsupportedError names the codec.
+    if (isNWBError(cause, 'UnsupportedError')) throw cause;
     const detail = cause instanceof Error ? cause.message : String(cause);
     throw new InvalidFileError(`chunk ${key.slice(1)} is corrupt: ${detail}`, { path: record.path, cause });
   }

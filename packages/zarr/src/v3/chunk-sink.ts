@@ -105,6 +105,7 @@ export class V3ChunkSink {
       const b = await unpackChunk(record, bytes);
       return decode(record, b, count, use === 'own' && b.buffer === bytes.buffer);
     } catch (cause) {
+      if (isNWBError(cause, 'UnsupportedError')) throw cause;
       throw new InvalidFileError(`chunk ${key.slice(1)} is corrupt: ${(cause as Error).message}`, {
         path: record.path,
         cause,
