@@ -197,6 +197,30 @@ describe('HttpRangeSource', () => {
     expect(server.log.map((r) => r.path)).toEqual(['/moved.nwb', `/${NAME}`, `/${NAME}`]);
   });
 
+  it('a read abandoned with its own signal rejects with its reason; the request goes on for the others', async () => {
+    const server = await serve({ latencyMs: 100 });
+    const source = new HttpRangeSource(server.url(NAME), { headBytes: 1024, tailBytes: 0 });
+    await source.open();
+    const controller = new AbortController();
+    const abandoned = source.read(100_000, 1000, controller.signal);
+    const kept = source.read(100_000, 1000);
+    setTimeout(() => controller.abort(new Error('moved on')), 20);
+    await expect(abandoned).rejects.toThrow('moved on');
+    expect(Buffer.from(await kept).equals(BYTES.subarray(100_000, 101_000))).toBe(true);
+    expect(source.stats.requests).toBe(2);
+  });
+
+  it('prefetch asks at once; a later read inside it waits for that request instead of making one', async () => {
+    const server = await serve({ latencyMs: 50 });
+    const source = new HttpRangeSource(server.url(NAME), { headBytes: 1024, tailBytes: 0 });
+    await source.open();
+    source.prefetch([{ offset: 200_000, length: 20_000 }]);
+    await new Promise((done) => setTimeout(done, 10));
+    const bytes = await source.read(205_000, 100);
+    expect(Buffer.from(bytes).equals(BYTES.subarray(205_000, 205_100))).toBe(true);
+    expect(server.log.map((r) => r.range)).toEqual(['bytes=0-1023', 'bytes=200000-219999']);
+  });
+
   it('aborts with the caller’s signal', async () => {
     const server = await serve({ latencyMs: 2000 });
     const controller = new AbortController();
