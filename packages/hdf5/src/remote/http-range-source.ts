@@ -316,9 +316,13 @@ export class HttpRangeSource {
       const range = parseContentRange(response.headers.get('content-range'));
       if (range === undefined) {
         await response.body?.cancel();
-        throw this.#error(
-          `answered 206 without a valid Content-Range (${response.headers.get('content-range') ?? 'none'})`,
-        );
+        const header = response.headers.get('content-range');
+        // A browser hides the header unless the server exposes it to the page (CORS).
+        const hint =
+          header === null
+            ? '; a server read from a web page must send Access-Control-Expose-Headers: Content-Range'
+            : '';
+        throw this.#error(`answered 206 without a valid Content-Range (${header ?? 'none'})${hint}`);
       }
       this.#learnSize(range.total, response);
       const expectedEnd = Math.min(last, range.total - 1);
