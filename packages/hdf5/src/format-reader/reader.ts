@@ -34,7 +34,7 @@ import { emptyData } from '../read.js';
 import { dtypeOfDatatype } from './dtype.js';
 import { type ElementContext, decodeElements, isFixedNumeric, numericTarget } from './elements.js';
 import { streamInflate } from './inflate.js';
-import { indexObjectPaths } from './object-paths.js';
+import { ObjectPaths } from './object-paths.js';
 
 /** Options of {@link Hdf5FormatReader.open}. */
 export interface Hdf5FormatReaderOptions {
@@ -100,7 +100,7 @@ export class Hdf5FormatReader implements StorageReader {
   readonly #entries = new Map<string, Promise<Entry | undefined>>();
   readonly #linkNames = new Map<number, Promise<Map<string, Link>>>();
   readonly #dtypes = new Map<number, Promise<DType>>();
-  #objectPaths: Promise<Map<number, string>> | undefined;
+  readonly #objectPaths: ObjectPaths;
   #closed = false;
 
   private constructor(
@@ -113,6 +113,7 @@ export class Hdf5FormatReader implements StorageReader {
     this.#structure = structure;
     this.location = location;
     this.#slabs = new SlabReader(structure, source, inflate, decoders);
+    this.#objectPaths = new ObjectPaths(structure);
   }
 
   /**
@@ -295,17 +296,7 @@ export class Hdf5FormatReader implements StorageReader {
   }
 
   #context(path: string): ElementContext {
-    return { structure: this.#structure, path, pathOf: (address) => this.#pathOf(address) };
-  }
-
-  /** The path of the object whose header is at `address` (the tree is indexed on first need). */
-  async #pathOf(address: number): Promise<string | undefined> {
-    if (this.#objectPaths === undefined) {
-      const index = indexObjectPaths(this.#structure);
-      this.#objectPaths = index;
-      index.catch(() => (this.#objectPaths = undefined));
-    }
-    return (await this.#objectPaths).get(address);
+    return { structure: this.#structure, path, pathOf: (address) => this.#objectPaths.pathOf(address) };
   }
 
   /** The links of a group by name (read once). */

@@ -3,14 +3,16 @@
  * request until nothing more is asked for, then answers them all at once (one round trip). Opening
  * costs one; reading a whole NWB model costs a few (independent reads go out together); gzip
  * chunks decode through the web's DecompressionStream as well as through Node's zlib, and reading a
- * series frame by frame decodes each chunk once.
+ * series frame by frame decodes each chunk once. A reference is resolved by walking the tree only as
+ * deep as its target.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { readNWBFile } from '@nwbjs/core';
 import { wholeHyperslab } from '@nwbjs/core/backend';
 import type { ByteSource } from '../../src/format/byte-source.js';
+import { Hdf5Structure } from '../../src/format/hdf5-structure.js';
 import { streamInflate } from '../../src/format-reader/inflate.js';
 import { type Inflate, Hdf5FormatReader, openHdf5 } from '../../src/index.js';
 import { FIXTURES } from '../helpers.js';
@@ -91,5 +93,22 @@ describe('format reader round trips', () => {
     }
     expect(inflated).toBe(4);
     await reader.close();
+  });
+
+  it("resolves the root's .specloc from the root's links alone", async () => {
+    const reader = await Hdf5FormatReader.open(async (offset, length) =>
+      bytes.slice(offset, offset + length),
+    );
+    const listed = vi.spyOn(Hdf5Structure.prototype, 'linksAt');
+    try {
+      const attrs = await reader.readAttributes('/');
+      expect(attrs['.specloc']?.data).toEqual([{ path: '/specifications' }]);
+      expect(listed.mock.calls.map(([address]) => address)).toEqual([
+        (await Hdf5Structure.open(async (o, l) => bytes.slice(o, o + l))).superblock.root,
+      ]);
+    } finally {
+      listed.mockRestore();
+      await reader.close();
+    }
   });
 });
