@@ -61,7 +61,7 @@ export interface Datatype {
   readonly dims?: readonly number[];
   /** Variable-length types: a sequence of `base`, or a string. */
   readonly vlen?: 'sequence' | 'string';
-  /** References: to an object or to a region of a dataset; `encoding` 4 for the newer H5R_ref_t kinds. */
+  /** References: to an object, to a region of a dataset, or one of the HDF5 1.12 kinds (`other`). */
   readonly reference?: 'object' | 'region' | 'other';
   /** Datatype message version (4 for the newer reference encodings). */
   readonly version?: number;
