@@ -67,6 +67,11 @@ export function boolDatasetType(id: string): TypeMetadata {
   };
 }
 
+/** True for the member name of a dataset stand-in's compound. */
+export function isBoolStandInMember(name: string): boolean {
+  return MEMBER_PATTERN.test(name);
+}
+
 /** True for a dataset stand-in's datatype (this package's, not yet rewritten). */
 export function isBoolStandInType(meta: Metadata): boolean {
   const members = meta.compound_type?.members;
@@ -74,7 +79,7 @@ export function isBoolStandInType(meta: Metadata): boolean {
     meta.type === H5T.COMPOUND &&
     meta.size === 1 &&
     members?.length === 1 &&
-    MEMBER_PATTERN.test(members[0]!.name)
+    isBoolStandInMember(members[0]!.name)
   );
 }
 

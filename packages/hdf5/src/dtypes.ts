@@ -40,7 +40,8 @@ export interface TypeMetadata {
   compound_type?: { nmembers: number; members: Array<TypeMetadata & { name: string; offset: number }> };
 }
 
-const INTEGERS: Record<number, [NumericDType, NumericDType]> = {
+/** The signed and unsigned integer dtypes by element size in bytes. */
+export const INTEGERS: Readonly<Record<number, readonly [NumericDType, NumericDType]>> = {
   1: ['int8', 'uint8'],
   2: ['int16', 'uint16'],
   4: ['int32', 'uint32'],
@@ -50,9 +51,13 @@ const INTEGERS: Record<number, [NumericDType, NumericDType]> = {
 /** True for h5py's boolean enum: exactly the members FALSE = 0 and TRUE = 1. */
 export function isBoolEnum(meta: Metadata): boolean {
   const members = meta.enum_type?.members;
-  if (members === undefined) return false;
-  const names = Object.keys(members);
-  return names.length === 2 && members['FALSE'] === 0 && members['TRUE'] === 1;
+  return members !== undefined && isBoolEnumMembers(Object.entries(members));
+}
+
+/** True for the members of h5py's boolean enum, as name and value pairs: FALSE = 0 and TRUE = 1 only. */
+export function isBoolEnumMembers(members: readonly (readonly [string, number | bigint])[]): boolean {
+  const value = (name: string) => members.find(([n]) => n === name)?.[1];
+  return members.length === 2 && value('FALSE') === 0 && value('TRUE') === 1;
 }
 
 /** The nwbjs dtype of an HDF5 datatype; UnsupportedError (about `path`) for ones nwbjs lacks. */

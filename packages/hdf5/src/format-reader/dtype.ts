@@ -5,32 +5,24 @@
  * references, compounds of those. Everything else is an UnsupportedError naming the object.
  */
 import type { CompoundField, DType, NumericDType, ScalarDType } from '@nwbjs/core';
-import type { Datatype } from '../format/datatype.js';
+import { isBoolStandInMember } from '../bool-enum.js';
+import { INTEGERS, isBoolEnumMembers } from '../dtypes.js';
 import { unsupported } from '../errors.js';
-
-const INTEGERS: Record<number, [NumericDType, NumericDType]> = {
-  1: ['int8', 'uint8'],
-  2: ['int16', 'uint16'],
-  4: ['int32', 'uint32'],
-  8: ['int64', 'uint64'],
-};
-
-/** The member name prefix of this package's bool stand-in compounds (see `bool-enum.ts`). */
-const STAND_IN_MEMBER = /^nwbjs_bool_[0-9a-f]{16}$/;
+import type { Datatype } from '../format/datatype.js';
 
 /** True for h5py's boolean enum: exactly the members FALSE = 0 and TRUE = 1. */
 export function isBoolEnumType(type: Datatype): boolean {
   const members = type.enumMembers;
-  if (type.class !== 'enum' || members === undefined || members.length !== 2) return false;
-  const value = (name: string) => members.find((m) => m.name === name)?.value;
-  return value('FALSE') === 0 && value('TRUE') === 1;
+  return (
+    type.class === 'enum' && members !== undefined && isBoolEnumMembers(members.map((m) => [m.name, m.value]))
+  );
 }
 
 /** The dtype of `type`; `path` names the object in errors. */
 export function dtypeOfDatatype(type: Datatype, path: string): DType {
   if (type.class === 'compound') {
     const members = type.members ?? [];
-    if (type.size === 1 && members.length === 1 && STAND_IN_MEMBER.test(members[0]!.name)) return 'bool';
+    if (type.size === 1 && members.length === 1 && isBoolStandInMember(members[0]!.name)) return 'bool';
     const compound: CompoundField[] = members.map((m) => ({
       name: m.name,
       dtype: scalarDType(m.type, path),
