@@ -9,6 +9,7 @@ import { dtypeOf } from './dtypes.js';
 import { unsupported } from './errors.js';
 import type { H5Module, Metadata } from './module.js';
 import { decodeRef } from './refs.js';
+import { fixedString } from './stored-text.js';
 import type { RegionDecoder } from './region-refs.js';
 
 /** Where decoded elements come from: `count` elements of `meta` at heap address `ptr`. */
@@ -68,18 +69,12 @@ function decodeStrings(src: HeapElements): string[] {
     }
     return out;
   }
-  for (let i = 0; i < count; i++) out[i] = fixedString(module.HEAPU8, ptr + i * meta.size, meta);
-  return out;
-}
-
-/** One fixed-length string: up to the first NUL, without the padding HDF5 added. */
-function fixedString(heap: Uint8Array, at: number, meta: Metadata): string {
-  let bytes = heap.subarray(at, at + meta.size);
-  const nul = bytes.indexOf(0);
-  if (nul >= 0) bytes = bytes.subarray(0, nul);
-  const text = decodeText(bytes);
   // strpad 2 is H5T_STR_SPACEPAD.
-  return meta.strpad === 2 ? text.replace(/ +$/, '') : text;
+  const heap = module.HEAPU8;
+  for (let i = 0; i < count; i++) {
+    out[i] = fixedString(heap.subarray(ptr + i * meta.size, ptr + (i + 1) * meta.size), meta.strpad === 2);
+  }
+  return out;
 }
 
 function decodeRefs(src: HeapElements) {

@@ -15,11 +15,12 @@ import type {
   RegionRef,
 } from '@nwbjs/core';
 import { InvalidFileError, isNumericDType, objectRef, regionRef } from '@nwbjs/core';
-import { decodeText, isCompoundDType, typedArrayFor } from '@nwbjs/core/backend';
+import { isCompoundDType, typedArrayFor } from '@nwbjs/core/backend';
 import { Cursor } from '../format/cursor.js';
 import type { Datatype } from '../format/datatype.js';
 import type { Hdf5Structure } from '../format/hdf5-structure.js';
 import { parseSelection } from '../region-refs.js';
+import { cString, fixedString } from '../stored-text.js';
 
 /** What decoding needs beyond the bytes: the file, and the paths of objects by header address. */
 export interface ElementContext {
@@ -113,18 +114,6 @@ async function decodeStrings(
       return cString(object.subarray(0, Math.min(length, object.length)));
     }),
   );
-}
-
-/** One fixed-length string: up to the first NUL, without the padding HDF5 added. */
-function fixedString(bytes: Uint8Array, spacePadded: boolean): string {
-  const text = cString(bytes);
-  return spacePadded ? text.replace(/ +$/, '') : text;
-}
-
-/** Text up to the first NUL (what a C string holds). */
-function cString(bytes: Uint8Array): string {
-  const nul = bytes.indexOf(0);
-  return decodeText(nul < 0 ? bytes : bytes.subarray(0, nul));
 }
 
 async function decodeRefs(
