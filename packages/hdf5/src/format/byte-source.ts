@@ -51,25 +51,9 @@ export class MetadataReader {
   async read(address: number, length: number, what: string): Promise<Uint8Array> {
     this.checkRange(address, length, what);
     if (length > MAX_STRUCTURE) corrupt(`${what} at ${hex(address)} claims an absurd size (${length} bytes)`);
-    const start = this.base + address;
-    const first = Math.floor(start / PAGE);
-    const last = Math.floor((start + length - 1) / PAGE);
-    if (length === 0) return new Uint8Array(0);
-    const pages: Promise<Uint8Array>[] = [];
-    for (let p = first; p <= last; p++) pages.push(this.#page(p));
-    const loaded = await Promise.all(pages);
-    const out = new Uint8Array(length);
-    let filled = 0;
-    for (let i = 0; i < loaded.length; i++) {
-      const page = loaded[i]!;
-      const pageStart = (first + i) * PAGE;
-      const from = Math.max(start, pageStart) - pageStart;
-      const to = Math.min(start + length, pageStart + PAGE) - pageStart;
-      if (to > page.length) {
-        corrupt(`${what} at ${hex(address)} (${length} bytes) lies past the end of the file`);
-      }
-      out.set(page.subarray(from, to), filled);
-      filled += to - from;
+    const out = await this.readAbsolute(this.base + address, length);
+    if (out.length < length) {
+      corrupt(`${what} at ${hex(address)} (${length} bytes) lies past the end of the file`);
     }
     return out;
   }
@@ -79,6 +63,7 @@ export class MetadataReader {
    * the page cache; fewer at the end of the file.
    */
   async readAbsolute(offset: number, length: number): Promise<Uint8Array> {
+    if (length === 0) return new Uint8Array(0);
     const first = Math.floor(offset / PAGE);
     const last = Math.floor((offset + length - 1) / PAGE);
     const pages: Promise<Uint8Array>[] = [];
