@@ -103,17 +103,45 @@ async function decodeStrings(
   }
   // Variable-length: per element a length, then the global heap ID of the characters.
   const { sizes } = context.structure;
+  return eachElement(bytes, count, size, async (raw) => {
+    const c = new Cursor(raw, sizes, 0);
+    const length = c.u32();
+    const collection = c.offset();
+    const index = c.u32();
+    if (length === 0 || collection === undefined || collection === 0) return '';
+    const object = await context.structure.globalHeap.object(collection, index);
+    return cString(object.subarray(0, Math.min(length, object.length)));
+  });
+}
+
+/** `decode` of each element's bytes, all at once. */
+function eachElement<T>(
+  bytes: Uint8Array,
+  count: number,
+  size: number,
+  decode: (raw: Uint8Array) => Promise<T>,
+): Promise<T[]> {
   return Promise.all(
-    Array.from({ length: count }, async (_, i) => {
-      const c = new Cursor(bytes.subarray(i * size, (i + 1) * size), sizes, 0);
-      const length = c.u32();
-      const collection = c.offset();
-      const index = c.u32();
-      if (length === 0 || collection === undefined || collection === 0) return '';
-      const object = await context.structure.globalHeap.object(collection, index);
-      return cString(object.subarray(0, Math.min(length, object.length)));
-    }),
+    Array.from({ length: count }, (_, i) => decode(bytes.subarray(i * size, (i + 1) * size))),
   );
+}
+
+/** The path of the object a reference points at; InvalidFileError for a target without a name. */
+async function targetOf(
+  address: number,
+  what: 'object' | 'region',
+  context: ElementContext,
+): Promise<string> {
+  const target = await context.pathOf(address);
+  if (target !== undefined) return target;
+  const reference =
+    what === 'object' ? 'an object reference to an object' : 'a region reference to a dataset';
+  throw new InvalidFileError(`holds ${reference} without a name`, { path: context.path });
+}
+
+function checkNotNull(raw: Uint8Array, what: 'object' | 'region', context: ElementContext): void {
+  if (raw.every((b) => b === 0))
+    throw new InvalidFileError(`holds a null ${what} reference`, { path: context.path });
 }
 
 async function decodeRefs(
@@ -122,24 +150,12 @@ async function decodeRefs(
   type: Datatype,
   context: ElementContext,
 ): Promise<ObjectRef[]> {
-  const size = type.size;
   const { sizes } = context.structure;
-  return Promise.all(
-    Array.from({ length: count }, async (_, i) => {
-      const raw = bytes.subarray(i * size, (i + 1) * size);
-      if (raw.every((b) => b === 0)) {
-        throw new InvalidFileError('holds a null object reference', { path: context.path });
-      }
-      const address = new Cursor(raw, sizes, 0).uint(sizes.offsetSize);
-      const target = await context.pathOf(address);
-      if (target === undefined) {
-        throw new InvalidFileError('holds an object reference to an object without a name', {
-          path: context.path,
-        });
-      }
-      return objectRef(target);
-    }),
-  );
+  return eachElement(bytes, count, type.size, async (raw) => {
+    checkNotNull(raw, 'object', context);
+    const address = new Cursor(raw, sizes, 0).uint(sizes.offsetSize);
+    return objectRef(await targetOf(address, 'object', context));
+  });
 }
 
 async function decodeRegionRefs(
@@ -148,37 +164,23 @@ async function decodeRegionRefs(
   type: Datatype,
   context: ElementContext,
 ): Promise<RegionRef[]> {
-  const size = type.size;
   const { sizes, globalHeap } = context.structure;
-  return Promise.all(
-    Array.from({ length: count }, async (_, i) => {
-      const raw = bytes.subarray(i * size, (i + 1) * size);
-      if (raw.every((b) => b === 0)) {
-        throw new InvalidFileError('holds a null region reference', { path: context.path });
-      }
-      const c = new Cursor(raw, sizes, 0);
-      const collection = c.definedOffset('region reference');
-      const index = c.u32();
-      const object = await globalHeap.object(collection, index);
-      const address = new Cursor(object, sizes, collection).uint(sizes.offsetSize);
-      const target = await context.pathOf(address);
-      if (target === undefined) {
-        throw new InvalidFileError('holds a region reference to a dataset without a name', {
-          path: context.path,
-        });
-      }
-      let selection;
-      try {
-        selection = parseSelection(object.subarray(sizes.offsetSize));
-      } catch (error) {
-        throw new InvalidFileError(
-          `holds a region reference that cannot be decoded: ${(error as Error).message}`,
-          { path: context.path, cause: error },
-        );
-      }
-      return regionRef(target, selection);
-    }),
-  );
+  return eachElement(bytes, count, type.size, async (raw) => {
+    checkNotNull(raw, 'region', context);
+    const c = new Cursor(raw, sizes, 0);
+    const collection = c.definedOffset('region reference');
+    const object = await globalHeap.object(collection, c.u32());
+    const address = new Cursor(object, sizes, collection).uint(sizes.offsetSize);
+    const target = await targetOf(address, 'region', context);
+    try {
+      return regionRef(target, parseSelection(object.subarray(sizes.offsetSize)));
+    } catch (error) {
+      throw new InvalidFileError(
+        `holds a region reference that cannot be decoded: ${(error as Error).message}`,
+        { path: context.path, cause: error },
+      );
+    }
+  });
 }
 
 async function decodeCompound(
