@@ -2,6 +2,8 @@
  * The codec worker pool gives the same bytes as coding in-thread, and falls back to in-thread
  * coding when it has no workers.
  */
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CodecPool } from '../src/platform/node/codec-pool.js';
 
@@ -37,6 +39,28 @@ describe('CodecPool', () => {
       expect(data.length).toBe(512 * 512);
     });
   }
+
+  it('lets the process exit once its jobs are done, even with workers that never got one', async () => {
+    // One job for a pool of four: three workers stay idle, and must not hold the process open.
+    const dist = new URL('../dist/platform/node/codec-pool.js', import.meta.url).href;
+    const script = `
+      const { CodecPool } = await import(${JSON.stringify(dist)});
+      const pool = new CodecPool(4);
+      const out = await pool.encode({ id: 'zstd', config: { level: 3 } }, new Uint8Array(1 << 18));
+      console.log(out.length > 0 ? 'encoded' : 'empty');`;
+    const started = Date.now();
+    const result = await new Promise<{ code: number | null; out: string }>((resolve) => {
+      const child = execFile(
+        process.execPath,
+        ['--input-type=module', '-e', script],
+        { cwd: fileURLToPath(new URL('..', import.meta.url)), timeout: 30_000 },
+        (error, stdout) => resolve({ code: error === null ? 0 : (child.exitCode ?? -1), out: stdout }),
+      );
+    });
+    expect(result.out.trim()).toBe('encoded');
+    expect(result.code).toBe(0);
+    expect(Date.now() - started).toBeLessThan(30_000);
+  });
 
   it('many jobs at once all complete; a corrupt chunk does not break the pool', async () => {
     const pool = new CodecPool(2);

@@ -157,8 +157,6 @@ export class CodecPool implements CodecRunner {
       workerData: { zarritaUrl },
     });
     const entry: PoolWorker = { worker, jobs: new Map() };
-    // Idle workers never keep the process alive; a worker is ref'd only while it has jobs.
-    worker.unref();
     worker.on('message', (reply: { seq: number; data?: Uint8Array; error?: string }) => {
       const job = entry.jobs.get(reply.seq);
       if (job === undefined) return;
@@ -177,6 +175,9 @@ export class CodecPool implements CodecRunner {
     };
     worker.on('error', fail);
     worker.on('exit', fail);
+    // Idle workers never keep the process alive; a worker is ref'd only while it has jobs. (After the
+    // listeners: adding a 'message' listener refs the worker's port again.)
+    worker.unref();
     return entry;
   }
 }
