@@ -8,7 +8,6 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import {
   InvalidFileError,
-  assertNWBRoot,
   readTree,
   writeTree,
   type Compression,
@@ -18,12 +17,11 @@ import {
   type StorageWriter,
   type WriteWarning,
 } from '@nwbjs/core';
-import { lindiFromHdf5, openLindi, saveLindi } from '@nwbjs/lindi';
+import { lindiFromHdf5, saveLindi } from '@nwbjs/lindi';
 import { UsageError } from './usage-error.js';
 import { danglingLinks, missingRootParts } from './tree-checks.js';
 import { relocateExternalFiles, type ExternalCopies, type ExternalFilesReport } from './external-files.js';
 import {
-  detectInputFormat,
   isUrl,
   openReader,
   openWriter,
@@ -194,8 +192,7 @@ export async function convert(
 
 /**
  * An HDF5 file (local, or at an http(s) URL, read by Range requests) indexed into a LINDI file: no
- * data are copied, the output records where each chunk of the input is. The summary counts what
- * the LINDI file holds, read back from it.
+ * data are copied, the output records where each chunk of the input is.
  */
 async function convertToLindi(
   input: string,
@@ -203,25 +200,21 @@ async function convertToLindi(
   options: ConvertOptions,
   started: number,
 ): Promise<ConvertSummary> {
-  if (!isUrl(input)) {
-    const format = await detectInputFormat(input);
-    if (format !== 'hdf5')
-      throw new UsageError(`${output}: a LINDI file is made from an HDF5 file, and ${input} is ${format}`);
-  }
-  const progress = options.progress ?? silentProgress;
-  const json = await lindiFromHdf5(input, {
-    ...(options.lindiUrl === undefined ? {} : { url: options.lindiUrl }),
-    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
-  });
-  const lindi = await openLindi(json);
+  const timeout = options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs };
+  const reader = await openReader(input, timeout);
   try {
-    await assertNWBRoot(lindi, input);
-    const tree = await readTree(lindi);
+    if (reader.format !== 'hdf5')
+      throw new UsageError(
+        `${output}: a LINDI file is made from an HDF5 file, and ${input} is ${reader.format}`,
+      );
+    const progress = options.progress ?? silentProgress;
+    const tree = await readTree(reader);
     const problems = sourceProblems(tree, input, options.force ?? false);
-    await saveLindi(json, output);
+    const url = options.lindiUrl === undefined ? {} : { url: options.lindiUrl };
+    await saveLindi(await lindiFromHdf5(input, { ...url, ...timeout }), output);
     progress.finish();
     return {
-      input: { location: input, format: 'hdf5' },
+      input: { location: input, format: reader.format },
       output: { location: output, format: 'lindi' },
       counts: countTree(tree),
       seconds: (performance.now() - started) / 1000,
@@ -232,7 +225,7 @@ async function convertToLindi(
       problems,
     };
   } finally {
-    await lindi.close();
+    await reader.close();
   }
 }
 

@@ -312,7 +312,7 @@ export class LindiBackend implements StorageWriter {
           : openHdf5);
     if (open === undefined) {
       throw new UnsupportedError(
-        `${record.path} is an external array link to ${name} in ${url} (LINDI leaves datasets of many chunks in their HDF5 file); give openHdf5 to read it`,
+        `an external array link to ${name} in ${url} (LINDI leaves datasets of many chunks in their HDF5 file); give openHdf5 to read it`,
         { path: record.path, feature: 'lindi-external-array-link', backend: FORMAT },
       );
     }

@@ -24,7 +24,7 @@ import {
   isRegionRef,
 } from '@nwbjs/core';
 import type { DatasetInfo } from '@nwbjs/core/backend';
-import { isCompoundDType, wholeHyperslab } from '@nwbjs/core/backend';
+import { encodeText, isCompoundDType, wholeHyperslab } from '@nwbjs/core/backend';
 import type { ChunkLocation, DatasetStructure, Filter, Hdf5Structure } from '@nwbjs/hdf5/format';
 import { FilterId } from '@nwbjs/hdf5/format';
 import type { JsonOut } from '@nwbjs/zarr/parts';
@@ -116,7 +116,7 @@ class Indexer {
     if (info.kind === 'link') {
       if (info.file !== undefined) {
         throw new UnsupportedError(
-          `${path} is an external link (to ${info.target} in ${info.file}), which LINDI cannot hold`,
+          `an external link (to ${info.target} in ${info.file}), which LINDI cannot hold`,
           {
             path,
             feature: 'external-link',
@@ -563,7 +563,7 @@ function utf32(text: string, width: number): Uint8Array {
 function fixedBytes(strings: readonly string[], width: number, path: string): Uint8Array {
   const out = new Uint8Array(strings.length * width);
   strings.forEach((s, i) => {
-    const bytes = encoder.encode(s);
+    const bytes = encodeText(s); // the stored bytes back, non-UTF-8 ones included
     if (bytes.length > width)
       throw new InvalidFileError(`text longer than its fixed length ${width}`, { path });
     out.set(bytes, i * width);

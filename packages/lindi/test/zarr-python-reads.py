@@ -1,6 +1,6 @@
-"""Reads a .lindi.json through fsspec's ReferenceFileSystem and zarr-python 2, and compares every
-array and attribute with what h5py reads from the HDF5 file. Prints a JSON report:
-{"arrays": n, "attributes": n, "mismatches": [...]}."""
+"""Reads .lindi.json files through fsspec's ReferenceFileSystem and zarr-python 2, and compares every
+array and attribute with what h5py reads from their HDF5 files. Arguments: LINDI HDF5 [LINDI HDF5 ...].
+Prints a JSON report: {"arrays": n, "attributes": n, "mismatches": [...]}."""
 import json
 import math
 import sys
@@ -10,15 +10,6 @@ import h5py
 import numpy as np
 import zarr
 
-lindi_path, h5_path = sys.argv[1], sys.argv[2]
-with open(lindi_path) as f:
-    rfs = json.load(f)
-# LINDI stores metadata documents as JSON objects (lindi PR #40); fsspec of this age expects their
-# text, as LINDI's own reference store hands it to zarr.
-rfs["refs"] = {k: json.dumps(v) if isinstance(v, dict) else v for k, v in rfs["refs"].items()}
-fs = fsspec.filesystem("reference", fo=rfs)
-root = zarr.open_group(fs.get_mapper(""), mode="r")
-h5 = h5py.File(h5_path, "r")
 mismatches = []
 counts = {"arrays": 0, "attributes": 0}
 
@@ -30,7 +21,7 @@ def plain(value):
     if isinstance(value, dict) and "_REFERENCE" in value:
         return {"ref": value["_REFERENCE"]["path"]}
     if isinstance(value, (bytes, np.bytes_)):
-        return value.decode("utf-8")
+        return value.decode("utf-8", "surrogateescape")
     if isinstance(value, np.void):
         return [plain(v) for v in value.tolist()]
     if isinstance(value, np.ndarray):
@@ -88,5 +79,16 @@ def walk(group, path):
             mismatches.append(f"{child}: zarr {str(got)[:200]} h5py {str(want)[:200]}")
 
 
-walk(h5, "")
+for lindi_path, h5_path in zip(sys.argv[1::2], sys.argv[2::2]):
+    with open(lindi_path) as f:
+        rfs = json.load(f)
+    # LINDI stores metadata documents as JSON objects (lindi PR #40); fsspec of this age expects
+    # their text, as LINDI's own reference store hands it to zarr.
+    rfs["refs"] = {k: json.dumps(v) if isinstance(v, dict) else v for k, v in rfs["refs"].items()}
+    fs = fsspec.filesystem("reference", fo=rfs)
+    root = zarr.open_group(fs.get_mapper(""), mode="r")
+    h5 = h5py.File(h5_path, "r")
+    before = len(mismatches)
+    walk(h5, "")
+    mismatches[before:] = [f"{h5_path}: {m}" for m in mismatches[before:]]
 print(json.dumps({**counts, "mismatches": mismatches}))
