@@ -398,11 +398,11 @@ describe('viewer in Chromium: frames', () => {
 });
 
 describe('viewer in Chromium: local files', () => {
-  it('an .nwb file from the file picker, held in memory', async () => {
+  it('an .nwb file from the file picker, read from the file as needed', async () => {
     const page = await viewer();
     await page.getByTestId('file-input').setInputFiles(join(FIXTURES, 'irregular_timestamps.nwb'));
     await waitDrawn(page, 0);
-    expect(await text(page, 'access')).toMatch(/Read whole into memory \(\d+ KB\)/);
+    expect(await text(page, 'access')).toMatch(/Read from the file as needed/);
     await page.keyboard.press('ArrowRight');
     await waitDrawn(page, 1);
     expect(await text(page, 'frame-time')).toBe('t = 0.015 s');

@@ -20,7 +20,8 @@ export { installFilterPlugins } from './filter-plugins.js';
 export { NWBHDF5IO } from './nwb-hdf5-io.js';
 export { DEFAULT_HEAD_BYTES, HttpRangeSource } from './remote/http-range-source.js';
 export type { HttpRangeOptions, HttpTransferStats } from './remote/http-range-source.js';
-export { RemoteHdf5File, openHdf5Url } from './remote/remote-file.js';
+export { BlobRangeSource } from './remote/blob-source.js';
+export { RemoteHdf5File, openHdf5Blob, openHdf5Url } from './remote/remote-file.js';
 export type { Hdf5UrlOptions } from './remote/remote-file.js';
 export type { PlatformName } from './platform/types.js';
 

@@ -10,6 +10,7 @@ import { backendError } from './errors.js';
 import type { Hdf5Bytes } from './in-memory.js';
 import type { Hdf5UrlOptions, RemoteHdf5File } from './remote/remote-file.js';
 import { Hdf5MemoryWriter, createHdf5InMemory, openHdf5Bytes } from './in-memory.js';
+import { openHdf5Blob } from './remote/remote-file.js';
 
 /**
  * One NWB HDF5 file, read or written. `'r'` reads (`read()` returns the file with its data left
@@ -31,11 +32,12 @@ import { Hdf5MemoryWriter, createHdf5InMemory, openHdf5Bytes } from './in-memory
  * const remote = await io.read();
  * ```
  *
- * Without a file system (in the browser), use {@link NWBHDF5IO.fromBytes} to read local files and
- * {@link NWBHDF5IO.inMemory} with {@link NWBHDF5IO.toBytes} to write.
+ * Without a file system (in the browser), use {@link NWBHDF5IO.fromBlob} (piece by piece) or
+ * {@link NWBHDF5IO.fromBytes} (whole, in memory) to read local files, and {@link NWBHDF5IO.inMemory}
+ * with {@link NWBHDF5IO.toBytes} to write.
  */
 export class NWBHDF5IO extends NWBIO<string, Hdf5UrlOptions | undefined, Hdf5Backend | RemoteHdf5File> {
-  #open: (() => Promise<Hdf5Backend>) | undefined;
+  #open: (() => Promise<Hdf5Backend | RemoteHdf5File>) | undefined;
 
   /**
    * An IO on the file at `path`, or at an http(s) URL (read only). Paths work in Node only: in the
@@ -62,6 +64,23 @@ export class NWBHDF5IO extends NWBIO<string, Hdf5UrlOptions | undefined, Hdf5Bac
   static fromBytes(bytes: Hdf5Bytes, name?: string): NWBHDF5IO {
     const io = new NWBHDF5IO(name ?? 'in-memory.nwb', 'r');
     io.#open = () => openHdf5Bytes(bytes, name);
+    return io;
+  }
+
+  /**
+   * An IO reading an NWB file given as a Blob or File piece by piece, never whole in memory (see
+   * `openHdf5Blob`): read-only, any size. `name` names the file in errors (by default a File's name).
+   *
+   * ```ts
+   * const input = document.querySelector<HTMLInputElement>('input[type=file]')!;
+   * const io = NWBHDF5IO.fromBlob(input.files![0]!);
+   * const nwbfile = await io.read();
+   * ```
+   */
+  static fromBlob(blob: Blob, name?: string): NWBHDF5IO {
+    const fileName = (blob as { name?: unknown }).name;
+    const io = new NWBHDF5IO(name ?? (typeof fileName === 'string' ? fileName : 'blob.nwb'), 'r');
+    io.#open = () => openHdf5Blob(blob, name);
     return io;
   }
 

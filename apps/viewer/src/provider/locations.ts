@@ -6,7 +6,6 @@
  */
 import type { StorageReader } from '@nwbjs/core';
 import { FolderStore, storeEntries } from './folder-store.js';
-import { formatBytes } from './format.js';
 import { ViewerError } from './problems.js';
 import type { RequestLog } from './request-log.js';
 import type { Access, FolderEntry, SourceInput } from './types.js';
@@ -31,8 +30,6 @@ type Kind = 'zarr' | 'hdf5' | 'lindi';
 
 /** HDF5 files start with these 8 bytes (at offset 0 in every file the NWB tools write). */
 const HDF5_SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
-/** The largest HDF5 file loaded whole (h5wasm's in-memory file system tops out near 2 GiB). */
-const MAX_WHOLE_BYTES = 2 * 1024 * 1024 * 1024 - 1;
 
 const STREAMED: Access = {
   streamed: true,
@@ -123,16 +120,15 @@ async function openFile(file: File): Promise<OpenedStore> {
     throw new ViewerError('zarr-file', 'a Zarr store is a folder: open it with "Open folder"', {
       location: file.name,
     });
-  if (file.size > MAX_WHOLE_BYTES)
-    throw new ViewerError('too-large', `the file is ${formatBytes(file.size)}`, { location: file.name });
-  const { openHdf5Bytes } = await import('@nwbjs/hdf5');
-  const reader = await openHdf5Bytes(file, file.name);
+  // Read piece by piece from the File (never whole into memory), so any size opens.
+  const { openHdf5Blob } = await import('@nwbjs/hdf5');
+  const reader = await openHdf5Blob(file, file.name);
   return {
     reader,
     access: {
-      streamed: false,
-      wholeBytes: file.size,
-      message: `Read whole into memory (${formatBytes(file.size)}): the HDF5 backend reads local files from memory in the browser.`,
+      streamed: true,
+      message:
+        'Read from the file as needed: opening read the metadata; each frame reads only the chunks it needs.',
     },
     location: file.name,
     baseUrl: undefined,

@@ -9,7 +9,7 @@ import type { ViewerProblem } from './types.js';
 
 /** Problems the viewer finds itself, before or around the library. */
 export type ViewerErrorKind =
-  'bad-url' | 'http' | 'lindi' | 'too-large' | 'zarr-file' | 'not-zarr-folder' | 'not-nwb' | 'no-file';
+  'bad-url' | 'http' | 'lindi' | 'zarr-file' | 'not-zarr-folder' | 'not-nwb' | 'no-file';
 
 /** An error of the viewer's own, with the kind that decides its message. */
 export class ViewerError extends Error {
@@ -107,15 +107,6 @@ export function describeProblem(
           detail:
             `${where} is a LINDI index of an HDF5 file. The library is gaining LINDI support; until it ` +
             'lands, open the .nwb file it indexes, or a Zarr copy made with nwb-convert.',
-          technical: undefined,
-        });
-      case 'too-large':
-        return withTechnical({
-          title: 'Too large to load whole',
-          detail:
-            'HDF5 files are read whole in the browser for now, and this one does not fit in the ' +
-            'memory the HDF5 backend has there (about 2 GB). Convert it to Zarr with nwb-convert: ' +
-            'a Zarr store is read piece by piece, from a folder or a URL.',
           technical: undefined,
         });
       case 'zarr-file':

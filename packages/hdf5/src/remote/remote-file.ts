@@ -7,14 +7,16 @@ import type { Attributes, NdArray, OpenMode, StorageWriter } from '@nwbjs/core';
 import type { DatasetDefinition, Hyperslab, LinkTarget, NodeInfo, ReadOptions } from '@nwbjs/core/backend';
 import { backendError } from '../errors.js';
 import { Hdf5FormatReader } from '../format-reader/reader.js';
+import { BlobRangeSource } from './blob-source.js';
 import { type HttpRangeOptions, HttpRangeSource, type HttpTransferStats } from './http-range-source.js';
 
 /** Options of {@link openHdf5Url}: how its requests are made (see {@link HttpRangeOptions}). */
 export type Hdf5UrlOptions = HttpRangeOptions;
 
 /**
- * An HDF5 file read over HTTP with Range requests. Every storage read is the format reader's; every
- * write is refused (BackendError naming the path). {@link stats} tells what it has cost so far.
+ * An HDF5 file read over HTTP with Range requests ({@link openHdf5Url}), or piece by piece from a
+ * Blob or File ({@link openHdf5Blob}). Every storage read is the format reader's; every write is
+ * refused (BackendError naming the path). {@link stats} tells what it has cost so far.
  */
 export class RemoteHdf5File implements StorageWriter {
   readonly format: string;
@@ -24,7 +26,7 @@ export class RemoteHdf5File implements StorageWriter {
 
   constructor(
     /** Where the bytes come from. */
-    readonly source: HttpRangeSource,
+    readonly source: HttpRangeSource | BlobRangeSource,
     reader: Hdf5FormatReader,
   ) {
     this.#reader = reader;
@@ -32,12 +34,12 @@ export class RemoteHdf5File implements StorageWriter {
     this.capabilities = reader.capabilities;
   }
 
-  /** The file's URL. */
+  /** The file's URL, or the name of a file read from a Blob. */
   get location(): string {
     return this.#reader.location;
   }
 
-  /** Requests, round trips and bytes so far. */
+  /** Requests (for a Blob: slice reads), round trips and bytes so far. */
   get stats(): HttpTransferStats {
     return this.source.stats;
   }
@@ -95,7 +97,8 @@ export class RemoteHdf5File implements StorageWriter {
   }
 
   #refuse(path: string, what: string): Promise<never> {
-    return Promise.reject(backendError(path, `${what}: a remote file is open for reading only`));
+    const kind = this.source instanceof HttpRangeSource ? 'a remote file' : 'a file read from a Blob';
+    return Promise.reject(backendError(path, `${what}: ${kind} is open for reading only`));
   }
 }
 
@@ -118,5 +121,30 @@ export async function openHdf5Url(url: string | URL, options: Hdf5UrlOptions = {
   const source = new HttpRangeSource(url, options);
   const size = await source.open();
   const reader = await Hdf5FormatReader.open(source.read, { size, location: new URL(url).href });
+  return new RemoteHdf5File(source, reader);
+}
+
+/**
+ * Opens an HDF5 file given as a Blob or File (what a file input or a drop hands over in the
+ * browser) for reading, piece by piece: opening reads the file's metadata, and each read takes only
+ * the bytes it needs with `blob.slice(...)`, so the file is never held whole in memory and may be
+ * larger than 2 GiB (unlike `openHdf5Bytes`). Read-only (writes are a BackendError); pure
+ * TypeScript (no h5wasm). `name` is what the file goes by in errors and as its `location` (by
+ * default a File's own name, otherwise `blob.h5`). Non-HDF5 bytes are an InvalidFileError.
+ *
+ * ```ts
+ * import { openHdf5Blob } from '@nwbjs/hdf5';
+ *
+ * const input = document.querySelector<HTMLInputElement>('input[type=file]')!;
+ * const file = await openHdf5Blob(input.files![0]!);
+ * console.log(await file.list('/acquisition'), file.stats);
+ * await file.close();
+ * ```
+ */
+export async function openHdf5Blob(blob: Blob, name?: string): Promise<RemoteHdf5File> {
+  const location =
+    name ?? (typeof (blob as { name?: unknown }).name === 'string' ? (blob as File).name : 'blob.h5');
+  const source = new BlobRangeSource(blob);
+  const reader = await Hdf5FormatReader.open(source.read, { size: source.size, location });
   return new RemoteHdf5File(source, reader);
 }
