@@ -13,6 +13,7 @@ import { describe, expect, it } from 'vitest';
 import type { DatasetInfo } from '@nwbjs/core/backend';
 import { wholeHyperslab } from '@nwbjs/core/backend';
 import { openZarr } from '../src/index.js';
+import { crc32c } from '../src/v3/crc32c.js';
 import { repoRoot } from './helpers.js';
 
 const fixtures = path.resolve(repoRoot, '../shared/fixtures/zarr-v3/zarrita-data.zarr');
@@ -105,6 +106,7 @@ describe('sharded struct arrays', async () => {
         const offset = view.getBigUint64(i * 16, true);
         if (offset !== 0xffffffffffffffffn) view.setBigUint64(i * 16, offset + BigInt(indexBytes), true);
       }
+      view.setUint32(4 * 16, crc32c(index.subarray(0, 4 * 16)), true);
       const moved = new Uint8Array(shard.length);
       moved.set(index);
       moved.set(chunks, indexBytes);
@@ -128,12 +130,32 @@ describe('sharded struct arrays', async () => {
       doc['fill_value'] = { v: 0 };
     });
     const shard = Uint8Array.from(store.get('/a/c/0')!);
-    new DataView(shard.buffer).setBigUint64(shard.length - 4 - 16, 1n << 40n, true);
+    const view = new DataView(shard.buffer);
+    view.setBigUint64(shard.length - 4 - 16, 1n << 40n, true);
+    const index = shard.subarray(shard.length - 4 - 2 * 16, shard.length - 4); // 2 inner chunks
+    view.setUint32(shard.length - 4, crc32c(index), true);
     store.set('/a/c/0', shard);
     const reader = await openZarr(store);
     await expect(reader.readData('/a', wholeHyperslab([4]))).rejects.toMatchObject({
       path: '/a',
       message: expect.stringMatching(/outside its shard/),
+    });
+    await reader.close();
+  });
+
+  it('refuses a shard whose index does not match its crc32c, naming the array', async () => {
+    const rel = '1d.chunked.compressed.sharded.i2';
+    const store = await storeOf(rel, (doc) => {
+      doc['data_type'] = { name: 'struct', configuration: { fields: [{ name: 'v', data_type: 'int16' }] } };
+      doc['fill_value'] = { v: 0 };
+    });
+    const shard = Uint8Array.from(store.get('/a/c/0')!);
+    shard[shard.length - 4 - 16 + 8]! ^= 1; // the inner chunk's length, one bit off
+    store.set('/a/c/0', shard);
+    const reader = await openZarr(store);
+    await expect(reader.readData('/a', wholeHyperslab([4]))).rejects.toMatchObject({
+      path: '/a',
+      message: expect.stringMatching(/crc32c/),
     });
     await reader.close();
   });

@@ -3,11 +3,13 @@
  * records, variable-length bytes): zarrita reads sharded arrays of the types it knows, but its
  * shard reader is not reachable for others. A shard is its inner chunks, each encoded with the
  * codec's inner `codecs`, plus an index of `(offset, nbytes)` per inner chunk (uint64, both
- * 2^64-1 for a chunk not written) encoded with `index_codecs` at the shard's end (or start).
+ * 2^64-1 for a chunk not written) encoded with `index_codecs` at the shard's end (or start), its
+ * CRC-32C checked where `index_codecs` has one.
  */
 import { InvalidFileError, UnsupportedError } from '@nwbjs/core';
 import type { JsonObject, JsonValue } from '../conventions/json.js';
 import { JsonNumber } from '../conventions/json.js';
+import { crc32c } from './crc32c.js';
 
 /** How the shards of one array are laid out. */
 export interface ShardLayout {
@@ -21,6 +23,8 @@ export interface ShardLayout {
   readonly indexBytes: number;
   /** Byte order of the index's numbers. */
   readonly indexLittleEndian: boolean;
+  /** Whether a CRC-32C of the index follows it (`crc32c` among `index_codecs`). */
+  readonly indexChecksum: boolean;
 }
 
 /** Where an inner chunk's bytes are in its shard. */
@@ -59,7 +63,11 @@ export function shardLayoutOf(codec: JsonObject, shardShape: readonly number[], 
   const location = config.get('index_location') ?? 'end';
   if (location !== 'start' && location !== 'end') throw invalid('index_location is not start or end', path);
   const [serializer, ...after] = indexCodecs;
-  if (serializer?.get('name') !== 'bytes' || after.some((c) => c.get('name') !== 'crc32c'))
+  if (
+    serializer?.get('name') !== 'bytes' ||
+    after.length > 1 ||
+    after.some((c) => c.get('name') !== 'crc32c')
+  )
     throw new UnsupportedError(
       `shard index codecs ${indexCodecs.map((c) => c.get('name')).join(', ')} (only bytes and crc32c)`,
       { path, feature: 'zarr-v3:shard-index-codecs', backend: 'zarr' },
@@ -72,6 +80,7 @@ export function shardLayoutOf(codec: JsonObject, shardShape: readonly number[], 
     indexAtStart: location === 'start',
     indexBytes: inner * 16 + after.length * 4,
     indexLittleEndian: endian !== 'big',
+    indexChecksum: after.length === 1,
   };
 }
 
@@ -90,6 +99,11 @@ export function innerChunksOf(
   if (shard.length < layout.indexBytes) throw invalid('a shard is shorter than its index', path);
   const at = layout.indexAtStart ? 0 : shard.length - layout.indexBytes;
   const view = new DataView(shard.buffer, shard.byteOffset + at, count * 16);
+  if (layout.indexChecksum) {
+    const index = shard.subarray(at, at + count * 16);
+    const stored = new DataView(shard.buffer, shard.byteOffset + at + count * 16, 4).getUint32(0, true);
+    if (crc32c(index) !== stored) throw invalid("a shard's index fails its crc32c checksum", path);
+  }
   const out = new Array<InnerChunk | undefined>(count);
   for (let i = 0; i < count; i++) {
     const offset = view.getBigUint64(i * 16, layout.indexLittleEndian);
