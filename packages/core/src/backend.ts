@@ -8,8 +8,10 @@
  */
 
 // The storage interface's details
-export { emptyAttributes } from './storage/backend.js';
+export { MAX_CHUNK_BYTES, emptyAttributes } from './storage/backend.js';
 export type {
+  ChunkCodec,
+  ChunkEncoding,
   DatasetDefinition,
   DatasetInfo,
   GroupInfo,

@@ -11,13 +11,13 @@
  * the metadata stored at close (`store-metadata.ts`).
  */
 import type { Attributes, NdArray } from '@nwbjs/core';
-import type { Hyperslab, NodeInfo, ReadOptions } from '@nwbjs/core/backend';
+import type { ChunkEncoding, Hyperslab, NodeInfo, ReadOptions } from '@nwbjs/core/backend';
 import { NotFoundError } from '@nwbjs/core';
 import { baseName, checkSelection, emptyAttributes, parentPath } from '@nwbjs/core/backend';
 import { datasetInfo, newArrayRecord } from './array-record.js';
 import { ZARR_CAPABILITIES } from './capabilities.js';
 import type { ChunkUse } from './chunk-io.js';
-import { readChunk, writeChunk } from './chunk-io.js';
+import { chunkKey, readChunk, writeChunk } from './chunk-io.js';
 import { RESERVED_ATTRIBUTES, attributeFromJson, attributeToJson } from './conventions/attributes.js';
 import type { ChunkValues } from './conventions/elements.js';
 import type { ArrayRecord, NodeRecord } from './metadata.js';
@@ -25,6 +25,13 @@ import { readArray } from './read-data.js';
 import type { WriteLayout } from './staged-backend.js';
 import { StagedZarrBackend } from './staged-backend.js';
 import { writeMetadata } from './store-metadata.js';
+import {
+  checkChunkIndex,
+  encodedArrayRecord,
+  encodingOf,
+  readStoredChunk,
+  storedChunkIndices,
+} from './stored-chunks.js';
 import { StoredRecords } from './stored-records.js';
 import { checkStorePath } from './stores/keys.js';
 import type { StagingStore, ZarrStore } from './stores/store.js';
@@ -40,6 +47,8 @@ function v2Layout(staging: StagingStore, freshValues: boolean): WriteLayout {
     attributeJson: attributeToJson,
     readChunk: (record, index, count, use) => readChunk(staging, record, index, count, use, freshValues),
     writeChunk: (record, index, chunk) => writeChunk(staging, record, index, chunk),
+    encodedArrayRecord: (path, definition, encoding) => encodedArrayRecord(path, definition, encoding),
+    storeChunk: (record, index, bytes) => staging.set(chunkKey(record, index), bytes),
     writeMetadata,
   };
 }
@@ -140,6 +149,27 @@ export class ZarrBackend extends StagedZarrBackend {
       slab,
       options.out,
     );
+  }
+
+  /** How the array's chunks are stored, when they can be copied as they are (see `stored-chunks.ts`). */
+  async chunkEncoding(path: string): Promise<ChunkEncoding | undefined> {
+    this.checkOpen(path);
+    return encodingOf(await this.#requireArray(path));
+  }
+
+  async *storedChunks(path: string): AsyncGenerator<readonly number[]> {
+    this.checkOpen(path);
+    const record = await this.#requireArray(path);
+    await this.queue?.settle();
+    yield* storedChunkIndices(this.#store, record);
+  }
+
+  async readStoredChunk(path: string, index: readonly number[]): Promise<Uint8Array | undefined> {
+    this.checkOpen(path);
+    const record = await this.#requireArray(path);
+    checkChunkIndex(record, index);
+    await this.queue?.waitFor(chunkKey(record, index));
+    return readStoredChunk(this.#store, record, index);
   }
 
   // ---------------------------------------------------------------- internals

@@ -8,7 +8,14 @@
  * metadata documents close stores. Each backend extends {@link StagedZarrBackend} with its reading.
  */
 import type { Attributes, NdArray, StorageCapabilities, StorageWriter } from '@nwbjs/core';
-import type { DatasetDefinition, Hyperslab, LinkTarget, NodeInfo, ReadOptions } from '@nwbjs/core/backend';
+import type {
+  ChunkEncoding,
+  DatasetDefinition,
+  Hyperslab,
+  LinkTarget,
+  NodeInfo,
+  ReadOptions,
+} from '@nwbjs/core/backend';
 import {
   BackendError,
   NotFoundError,
@@ -32,6 +39,7 @@ import type { ChunkValues } from './conventions/elements.js';
 import type { JsonOut } from './conventions/json.js';
 import { toJsonValue } from './conventions/json.js';
 import type { ArrayRecord, GroupRecord, NodeRecord } from './metadata.js';
+import { checkChunkIndex } from './stored-chunks.js';
 import { checkStorePath } from './stores/keys.js';
 import type { StagingStore } from './stores/store.js';
 import { writeArray } from './write-data.js';
@@ -60,6 +68,18 @@ export interface WriteLayout {
   readonly readChunk: ChunkReader;
   /** Encodes one chunk and stages it; the chunk's buffer is handed on, not copied. */
   writeChunk(record: ArrayRecord, index: readonly number[], chunk: ChunkValues): Promise<void>;
+  /**
+   * For conversion by copying chunks (optional): the record of a new array whose chunks are
+   * stored encoded as `encoding` (definition already checked); undefined when this format cannot
+   * name that encoding.
+   */
+  encodedArrayRecord?(
+    path: string,
+    definition: DatasetDefinition,
+    encoding: ChunkEncoding,
+  ): ArrayRecord | undefined;
+  /** Stages a chunk's stored bytes as they are (with `encodedArrayRecord`). */
+  storeChunk?(record: ArrayRecord, index: readonly number[], bytes: Uint8Array): Promise<void>;
   /** Stages the metadata of every node, at close, before the commit. */
   writeMetadata(nodes: Iterable<NodeRecord>, staging: StagingStore, concurrency: number): Promise<void>;
 }
@@ -175,6 +195,48 @@ export abstract class StagedZarrBackend implements StorageWriter {
         definition.shape.map(() => 0),
         data,
       );
+  }
+
+  /**
+   * Creates an array whose chunks are stored encoded as `encoding`, for chunks copied as they are;
+   * false (nothing created) where the format's layout cannot name that encoding.
+   */
+  async createEncodedDataset(
+    path: string,
+    definition: DatasetDefinition,
+    encoding: ChunkEncoding,
+    attributes: Attributes = {},
+  ): Promise<boolean> {
+    const nodes = this.#writer(path);
+    checkDefinition(path, definition);
+    const record = this.#layout!.encodedArrayRecord?.(path, definition, encoding);
+    if (record === undefined) return false;
+    nodes.claim(path);
+    nodes.add(record);
+    for (const [name, value] of Object.entries(attributes)) await this.setAttribute(path, name, value);
+    return true;
+  }
+
+  /** Stages one chunk's stored bytes as they are, behind the call like `writeData`'s chunks. */
+  async writeStoredChunk(path: string, index: readonly number[], bytes: Uint8Array): Promise<void> {
+    const record = this.#array(this.#writer(path), path);
+    const store = this.#layout!.storeChunk;
+    if (store === undefined)
+      throw new UnsupportedError('this format stores no chunks as they are', {
+        path,
+        feature: 'stored-chunks',
+        backend: 'zarr',
+      });
+    checkChunkIndex(record, index);
+    const key = chunkKey(record, index);
+    try {
+      await this.queue!.add(key, bytes.length, () => store(record, index, bytes));
+    } catch (error) {
+      this.#failed = true;
+      throw isNWBError(error)
+        ? error
+        : new BackendError(`could not write chunk ${key.slice(1)}`, { path, backend: 'zarr', cause: error });
+    }
   }
 
   async writeData(path: string, start: readonly number[], data: NdArray): Promise<void> {

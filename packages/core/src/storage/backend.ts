@@ -43,6 +43,68 @@ export interface Compression {
   cname?: string;
 }
 
+/**
+ * One step of the pipeline that turns a chunk's element bytes into the bytes stored, named as
+ * numcodecs names it (HDF5's filters map onto these: deflate writes a `zlib` stream, shuffle is
+ * `shuffle` with the element size). Settings beyond the id and `elementSize` describe how the
+ * chunk was encoded; decoding needs none of them.
+ */
+export type ChunkCodec =
+  | {
+      /** Byte shuffle: byte k of every element together (numcodecs Shuffle, HDF5 filter 2). */
+      readonly id: 'shuffle';
+      /** Bytes per element shuffled. */
+      readonly elementSize: number;
+    }
+  | {
+      /** `zlib`: a zlib-wrapped deflate stream (HDF5 deflate); `gzip`: a gzip-wrapped one. */
+      readonly id: 'zlib' | 'gzip';
+      /** Compression level, 0-9. */
+      readonly level: number;
+    }
+  | {
+      /** Zstandard frames. */
+      readonly id: 'zstd';
+      /** Compression level. */
+      readonly level: number;
+    }
+  | {
+      /** LZ4 (numcodecs' framing: the decoded size first). */
+      readonly id: 'lz4';
+    }
+  | {
+      /** A Blosc frame, which carries its own shuffle and inner compressor. */
+      readonly id: 'blosc';
+      /** Inner compressor (`lz4`, `zstd`, `blosclz`, `zlib`, ...). */
+      readonly cname: string;
+      /** Compression level, 0-9. */
+      readonly level: number;
+      /** 0 none, 1 byte shuffle, 2 bit shuffle. */
+      readonly shuffle: number;
+    };
+
+/**
+ * How a dataset's chunks are stored, so that their encoded bytes can move from one store to
+ * another without being decoded (see {@link StorageReader.chunkEncoding}). Every chunk holds a
+ * whole chunk shape of elements (edge chunks too, the part past the dataset's extent unused),
+ * little-endian, in C order, then passes through `codecs` in order.
+ */
+export interface ChunkEncoding {
+  /** Element type: a numeric dtype. */
+  readonly dtype: DType;
+  /** Elements per chunk along each axis. */
+  readonly chunks: readonly number[];
+  /** The codecs applied when writing, first to last; empty: the chunk is its raw element bytes. */
+  readonly codecs: readonly ChunkCodec[];
+}
+
+/**
+ * The memory budget of one chunk: no backend decodes a chunk whose elements take more than this
+ * (1 GiB), nor lets a chunk's codecs inflate it past its declared size. A file asking for more is
+ * broken or hostile (a decompression bomb) and gets an InvalidFileError naming the dataset.
+ */
+export const MAX_CHUNK_BYTES = 1024 * 1024 * 1024;
+
 /** Storage layout of a dataset: chunking, growth, compression and fill. All optional. */
 export interface DatasetLayout {
   /**
@@ -182,6 +244,27 @@ export interface StorageReader {
    * the chunks the selection needs.
    */
   readData(path: string, slab: Hyperslab, options?: ReadOptions): Promise<NdArray>;
+  /**
+   * Optional, with {@link storedChunks} and {@link readStoredChunk}: how the chunks of the dataset
+   * at `path` are stored, when this reader can hand them out still encoded; undefined when it
+   * cannot (contiguous or compact data, a codec or filter it does not name, chunks that skipped a
+   * filter, data in other files, a non-numeric dtype). Conversion copies such chunks as they are
+   * where the target stores the same encoding.
+   */
+  chunkEncoding?(path: string): Promise<ChunkEncoding | undefined>;
+  /**
+   * Optional (see {@link chunkEncoding}): the grid index of every chunk of the dataset at `path`
+   * that was written, in no particular order. A chunk not yielded was never written and reads as
+   * the fill value. A store that cannot list its chunks may also yield indices of chunks that do
+   * not exist (at worst the whole grid); {@link readStoredChunk} answers undefined for those.
+   */
+  storedChunks?(path: string): AsyncIterable<readonly number[]>;
+  /**
+   * Optional (see {@link chunkEncoding}): the stored bytes of the chunk at grid index `index`
+   * (chunk coordinates, not element offsets), encoded as `chunkEncoding(path)` says; undefined
+   * when the chunk was never written. Several calls may be in flight at once.
+   */
+  readStoredChunk?(path: string, index: readonly number[]): Promise<Uint8Array | undefined>;
   /** Releases the store. Further calls fail. For a writer, commits what was written. */
   close(): Promise<void>;
 }
@@ -206,6 +289,26 @@ export interface StorageWriter extends StorageReader {
   ): Promise<void>;
   /** Writes a block whose first element lands at `start`; the block's shape is `data.shape`. */
   writeData(path: string, start: readonly number[], data: NdArray): Promise<void>;
+  /**
+   * Optional, with {@link writeStoredChunk}: creates a dataset like `createDataset` without data,
+   * whose chunks are stored encoded exactly as `encoding` says (its chunk shape and dtype are the
+   * definition's), so that chunks read with `readStoredChunk` can be stored as they are. Answers
+   * false, creating nothing, when this writer cannot store that encoding (a codec it cannot name,
+   * a chunk shape or dtype that differs from the definition's); the caller then uses
+   * `createDataset` and writes decoded data.
+   */
+  createEncodedDataset?(
+    path: string,
+    definition: DatasetDefinition,
+    encoding: ChunkEncoding,
+    attributes?: Attributes,
+  ): Promise<boolean>;
+  /**
+   * Optional (see {@link createEncodedDataset}): stores the encoded bytes of the chunk at grid
+   * index `index` of a dataset made with `createEncodedDataset`, as they are. Chunks never stored
+   * stay unwritten (they read as the fill value). Several calls may be in flight at once.
+   */
+  writeStoredChunk?(path: string, index: readonly number[], bytes: Uint8Array): Promise<void>;
   /** Changes a chunked dataset's shape, within its `maxShape`. */
   resize(path: string, shape: readonly number[]): Promise<void>;
   /** Sets (creates or replaces) one attribute of a group or dataset. */

@@ -959,6 +959,120 @@ export function describeStorageConformance(name: string, target: ConformanceTarg
       });
     });
 
+    describe('stored chunks (conversion by copying chunks, where the backend offers it)', () => {
+      /** A 10x6 uint16 dataset in 3x4 chunks, gzip and shuffle where capable; chunk row 1 never written. */
+      async function writeSparse(writer: StorageWriter): Promise<Uint16Array> {
+        const compression: Compression | undefined = writer.capabilities.compression.includes('gzip')
+          ? { codec: 'gzip', level: 4, ...(writer.capabilities.shuffle ? { shuffle: true } : {}) }
+          : undefined;
+        await writer.createDataset('/sparse', {
+          dtype: 'uint16',
+          shape: [10, 6],
+          chunks: [3, 4],
+          ...(compression === undefined ? {} : { compression }),
+        });
+        const values = Uint16Array.from({ length: 60 }, (_, i) => (i * 37) % 1000);
+        await writer.writeData('/sparse', [0, 0], ndarray('uint16', [3, 6], values.subarray(0, 18)));
+        await writer.writeData('/sparse', [6, 0], ndarray('uint16', [4, 6], values.subarray(36)));
+        const expected = values.slice();
+        expected.fill(0, 18, 36);
+        return expected;
+      }
+
+      it('lists only the chunks written, hands them out and stores them as they are', async ({ skip }) => {
+        const writer = await target.create();
+        let expected: Uint16Array;
+        try {
+          expected = await writeSparse(writer);
+        } catch (error) {
+          await writer.abort();
+          throw error;
+        }
+        await writer.close();
+        const reader = await target.reopen(writer);
+        const copy = await target.create();
+        try {
+          if (
+            reader.chunkEncoding === undefined ||
+            reader.storedChunks === undefined ||
+            reader.readStoredChunk === undefined
+          ) {
+            skip();
+            return;
+          }
+          const encoding = await reader.chunkEncoding('/sparse');
+          if (encoding === undefined) {
+            skip();
+            return;
+          }
+          expect(encoding.dtype).toBe('uint16');
+          expect([...encoding.chunks]).toEqual([3, 4]);
+          const written: string[] = [];
+          for await (const index of reader.storedChunks('/sparse')) {
+            if ((await reader.readStoredChunk('/sparse', index)) !== undefined) written.push(index.join(','));
+          }
+          expect(written.sort()).toEqual(['0,0', '0,1', '2,0', '2,1', '3,0', '3,1']);
+          expect(await reader.readStoredChunk('/sparse', [1, 0])).toBeUndefined();
+          if (copy.createEncodedDataset === undefined || copy.writeStoredChunk === undefined) {
+            skip();
+            return;
+          }
+          const info = await reader.stat('/sparse');
+          if (info?.kind !== 'dataset') throw new Error('/sparse is not a dataset');
+          const { kind: _kind, path: _path, ...definition } = info;
+          expect(await copy.createEncodedDataset('/copied', definition, encoding)).toBe(true);
+          for await (const index of reader.storedChunks('/sparse')) {
+            const bytes = await reader.readStoredChunk('/sparse', index);
+            if (bytes !== undefined) await copy.writeStoredChunk('/copied', index, bytes);
+          }
+          await copy.close();
+          const again = await target.reopen(copy);
+          try {
+            const read = await again.readData('/copied', wholeHyperslab([10, 6]));
+            expect(Array.from(read.data as Uint16Array)).toEqual(Array.from(expected));
+            expect(await again.readStoredChunk!('/copied', [1, 1])).toBeUndefined();
+            expect(Array.from((await again.readStoredChunk!('/copied', [2, 1]))!)).toEqual(
+              Array.from((await reader.readStoredChunk('/sparse', [2, 1]))!),
+            );
+          } finally {
+            await again.close();
+          }
+        } finally {
+          await copy.abort().catch(() => undefined);
+          await reader.close();
+        }
+      });
+
+      it('copyTree copies stored chunks as they are and leaves unwritten chunks unwritten', async () => {
+        const writer = await target.create();
+        let expected: Uint16Array;
+        try {
+          expected = await writeSparse(writer);
+        } catch (error) {
+          await writer.abort();
+          throw error;
+        }
+        await writer.close();
+        const reader = await target.reopen(writer);
+        const copy = await target.create();
+        try {
+          await copyTree(reader, copy);
+          await copy.close();
+        } finally {
+          await reader.close();
+        }
+        const again = await target.reopen(copy);
+        try {
+          const read = await again.readData('/sparse', wholeHyperslab([10, 6]));
+          expect(Array.from(read.data as Uint16Array)).toEqual(Array.from(expected));
+          if (again.readStoredChunk !== undefined && (await again.chunkEncoding?.('/sparse')) !== undefined)
+            expect(await again.readStoredChunk('/sparse', [1, 0])).toBeUndefined();
+        } finally {
+          await again.close();
+        }
+      });
+    });
+
     describe('tree round trip', () => {
       it('writes a tree with writeTree and reads it back with readTree, lazily', async () => {
         const writer = await target.create();

@@ -84,10 +84,15 @@ export class StoredDataset<D extends DType = DType> implements DatasetHandle<D> 
   /**
    * Iterates the dataset in blocks of about `targetBytes` (default {@link DEFAULT_BLOCK_BYTES}):
    * whole trailing axes and whole chunk rows when they fit, in C order. Each block is read when
-   * the iteration asks for it, so at most one block is held at a time.
+   * the iteration asks for it, so at most one block is held at a time. Blocks for which `skip`
+   * answers true are neither read nor yielded (conversion skips blocks holding no written chunk).
    */
-  async *blocks(targetBytes: number = DEFAULT_BLOCK_BYTES): AsyncGenerator<DataBlock> {
+  async *blocks(
+    targetBytes: number = DEFAULT_BLOCK_BYTES,
+    skip?: (block: BlockPlan) => boolean,
+  ): AsyncGenerator<DataBlock> {
     for (const block of planBlocks(this.shape, this.layout.chunks, elementBytes(this.dtype), targetBytes)) {
+      if (skip?.(block) === true) continue;
       const slab: Hyperslab = {
         start: block.start,
         count: block.count,

@@ -11,6 +11,7 @@ import {
   holdsReferences,
   holdsRegionReferences,
   isCompoundDType,
+  isNumericDType,
   sameDType,
   formatDType,
 } from '../storage/dtype.js';
@@ -18,13 +19,15 @@ import type { CompoundRow, NdArray, ObjectRef } from '../storage/values.js';
 import { isObjectRef, shapeSize } from '../storage/values.js';
 import { checkArrayData, checkWholeData } from '../storage/checks.js';
 import { ValidationError } from '../errors.js';
-import type { DataStream, DatasetNode, GroupNode, LinkNode } from './nodes.js';
+import type { ChunkSource } from './chunk-copy.js';
+import { chunkSourceOf, copyStoredChunks, encodingMatches, unwrittenBlocks } from './chunk-copy.js';
+import type { DataStream, DatasetHandle, DatasetNode, GroupNode, LinkNode } from './nodes.js';
 import { isDataStream, isDatasetHandle } from './nodes.js';
 import { errorAt } from './error-context.js';
 import { isValidChildName, joinPath, normalizePath } from './paths.js';
 import { concatRows, emptyArray, rowRuns } from './row-slabs.js';
 import { arrayBytes, isFixedWidth } from './sizes.js';
-import { DEFAULT_BLOCK_BYTES } from './stored-dataset.js';
+import { DEFAULT_BLOCK_BYTES, StoredDataset } from './stored-dataset.js';
 import type { ChunksOption, CompressionOption, WriteWarning } from './write-layout.js';
 import { resolveLayout } from './write-layout.js';
 
@@ -196,6 +199,9 @@ class TreeWriteJob {
     const inParts = isFixedWidth(value.dtype) && value.shape.length > 0 && bytes > this.#maxCallBytes;
     const how = { stream: false, big: inParts };
     if (isDatasetHandle(value)) {
+      const source =
+        isNumericDType(value.dtype) && shapeSize(value.shape) > 0 ? await chunkSourceOf(value) : undefined;
+      if (source !== undefined) return this.#writeStoredChunks(path, node, value, attrs, source, how);
       if (!inParts) {
         const data =
           shapeSize(value.shape) === 0
@@ -225,6 +231,39 @@ class TreeWriteJob {
       value,
       definition.chunks?.[0],
     );
+  }
+
+  /**
+   * A dataset whose source can hand out its stored chunks: copied chunk by chunk as they are stored
+   * where the target stores the same encoding; else decoded and written block by block, skipping
+   * the blocks that hold no written chunk (fill on both sides, never materialised).
+   */
+  async #writeStoredChunks(
+    path: string,
+    node: DatasetNode,
+    handle: DatasetHandle,
+    attrs: Attributes,
+    source: ChunkSource,
+    how: { stream: boolean; big: boolean },
+  ): Promise<void> {
+    const bytes = arrayBytes(handle.dtype, handle.shape);
+    const before = this.bytesWritten;
+    const definition = this.#definition(path, node, handle, how);
+    const fill = handle.layout.fillValue;
+    const copied =
+      encodingMatches(source, definition, fill) &&
+      (await copyStoredChunks(source, this.#writer, path, definition, attrs, (n) => this.#progress(path, n)));
+    if (!copied) {
+      await this.#writer.createDataset(path, definition, attrs);
+      const skip = await unwrittenBlocks(source, definition, fill);
+      const target = Math.min(this.#options.blockBytes ?? DEFAULT_BLOCK_BYTES, this.#maxCallBytes);
+      const blocks = handle instanceof StoredDataset ? handle.blocks(target, skip) : handle.blocks(target);
+      for await (const block of blocks)
+        await this.#writeRows(path, block.start, block.data, definition.chunks?.[0]);
+    }
+    // Chunks never written count as done: the target holds the same fill there.
+    const rest = bytes - (this.bytesWritten - before);
+    if (rest > 0) await this.#progress(path, rest);
   }
 
   async #writeStream(path: string, node: DatasetNode, stream: DataStream, attrs: Attributes): Promise<void> {

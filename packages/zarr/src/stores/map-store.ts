@@ -56,6 +56,18 @@ export class MapStore implements ListableStore {
     }
     return [...names];
   }
+
+  /** Names of the values directly under `prefix` (an array's chunks, for copying them). */
+  async listFiles(prefix: AbsolutePath): Promise<string[]> {
+    const start = this.mapKey(prefix);
+    const names: string[] = [];
+    for (const key of this.map.keys()) {
+      if (!key.startsWith(start)) continue;
+      const rest = key.slice(start.length);
+      if (rest !== '' && !rest.includes('/')) names.push(rest);
+    }
+    return names;
+  }
 }
 
 /** Writes into a private Map; `commit` moves everything into the target Map. */

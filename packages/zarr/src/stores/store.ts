@@ -11,6 +11,9 @@
  *   metadata, which is also what lists it (see `consolidated.ts`).
  * - `commit()` and `abort()` on a writable store: writes are staged and appear at the target only
  *   at commit, which is how a writer never leaves a half-written store that looks complete.
+ * - `listFiles(prefix)`: the values directly under a prefix (an array's chunks), which is how
+ *   conversion by copying chunks finds the chunks that exist (`stored-chunks.ts`); without it,
+ *   every chunk of the grid is asked for.
  */
 import type { AbsolutePath, AsyncReadable, AsyncWritable, Readable } from '@zarrita/storage';
 

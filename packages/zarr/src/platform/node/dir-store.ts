@@ -165,6 +165,31 @@ export class DirStore implements ListableStore {
       throw error;
     }
   }
+
+  /**
+   * Names of the files directly under `prefix` (`/a/b/`): an array's chunks, for conversion by
+   * copying chunks. A linked file is listed too; reading it says where the link leads if outside.
+   */
+  async listFiles(prefix: AbsolutePath): Promise<string[]> {
+    try {
+      const dir = prefix === '/' ? this.location : this.fileOf(prefix.slice(0, -1));
+      const entries = await readdir(dir, { withFileTypes: true });
+      return entries
+        .filter((e) => e.isFile() || (e.isSymbolicLink() && isFileBehindLink(nodePath.join(dir, e.name))))
+        .map((e) => e.name);
+    } catch (error) {
+      if (isMissing(error)) return [];
+      throw error;
+    }
+  }
+}
+
+function isFileBehindLink(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
 }
 
 function isDirectoryBehindLink(path: string): boolean {

@@ -1,0 +1,215 @@
+/**
+ * Conversion by copying chunks. Whether a stored dataset's chunks can move to the target as they
+ * are stored (without decoding and encoding them again) is decided here, once, for every pair of
+ * backends; so is which blocks of a dataset hold no written chunk at all, which conversion skips
+ * (a never-written chunk is fill, on both sides, and is never materialised).
+ */
+import type {
+  ChunkEncoding,
+  Compression,
+  DatasetDefinition,
+  StorageReader,
+  StorageWriter,
+} from '../storage/backend.js';
+import { isNumericDType, sameDType } from '../storage/dtype.js';
+import type { DatasetHandle } from './nodes.js';
+import { elementBytes } from './sizes.js';
+import type { BlockPlan } from './stored-dataset.js';
+import { StoredDataset } from './stored-dataset.js';
+
+/** Chunks read and stored at once while copying one dataset. */
+const COPY_CONCURRENCY = 8;
+
+/** A stored dataset whose reader can hand out its chunks still encoded. */
+export interface ChunkSource {
+  readonly reader: Required<Pick<StorageReader, 'chunkEncoding' | 'storedChunks' | 'readStoredChunk'>>;
+  readonly path: string;
+  readonly encoding: ChunkEncoding;
+}
+
+/**
+ * The source of `handle`'s stored chunks: its reader, path and chunk encoding; undefined when the
+ * handle is not a stored dataset or its reader cannot hand out its chunks.
+ */
+export async function chunkSourceOf(handle: DatasetHandle): Promise<ChunkSource | undefined> {
+  if (!(handle instanceof StoredDataset)) return undefined;
+  const reader = handle.reader;
+  if (
+    reader.chunkEncoding === undefined ||
+    reader.storedChunks === undefined ||
+    reader.readStoredChunk === undefined
+  )
+    return undefined;
+  const encoding = await reader.chunkEncoding(handle.path);
+  if (encoding === undefined || !sameDType(encoding.dtype, handle.dtype)) return undefined;
+  if (encoding.chunks.length !== handle.shape.length) return undefined;
+  return { reader: reader as ChunkSource['reader'], path: handle.path, encoding };
+}
+
+/**
+ * Whether `source`'s chunks, stored as they are, make the dataset `definition` describes: the same
+ * numeric dtype, chunk shape, compression (codec, shuffle, and level and Blosc compressor where
+ * both say) and fill value. `definition` is what writeTree would create (the caller's overrides
+ * and the target's capabilities already applied), so a conversion asking for other chunks or
+ * another codec decodes and encodes as before.
+ */
+export function encodingMatches(
+  source: ChunkSource,
+  definition: DatasetDefinition,
+  sourceFill: unknown,
+): boolean {
+  const { encoding } = source;
+  if (!isNumericDType(definition.dtype) || !sameDType(definition.dtype, encoding.dtype)) return false;
+  const chunks = definition.chunks;
+  if (chunks === undefined || chunks.length !== encoding.chunks.length) return false;
+  if (!chunks.every((c, axis) => c === encoding.chunks[axis])) return false;
+  if (!sameFill(definition.fillValue, sourceFill)) return false;
+  const stored = compressionOf(encoding);
+  return stored !== null && sameCompression(definition.compression, stored);
+}
+
+/**
+ * Creates `path` in `writer` for `source`'s chunks and copies every written chunk as it is stored;
+ * false (nothing created) when the writer cannot store that encoding. `onChunk` is told the
+ * element bytes each copied chunk covers within the dataset's extent.
+ */
+export async function copyStoredChunks(
+  source: ChunkSource,
+  writer: StorageWriter,
+  path: string,
+  definition: DatasetDefinition,
+  attributes: Parameters<StorageWriter['createDataset']>[2],
+  onChunk: (bytes: number) => Promise<void>,
+): Promise<boolean> {
+  if (writer.createEncodedDataset === undefined || writer.writeStoredChunk === undefined) return false;
+  if (!(await writer.createEncodedDataset(path, definition, source.encoding, attributes))) return false;
+  const write = writer.writeStoredChunk.bind(writer);
+  const { reader, encoding } = source;
+  const elementSize = elementBytes(encoding.dtype);
+  const copyOne = async (index: readonly number[]): Promise<void> => {
+    const bytes = await reader.readStoredChunk(source.path, index);
+    if (bytes === undefined) return;
+    await write(path, index, bytes);
+    await onChunk(coveredElements(index, encoding.chunks, definition.shape) * elementSize);
+  };
+  const inFlight = new Set<Promise<void>>();
+  let failure: { error: unknown } | undefined;
+  for await (const index of reader.storedChunks(source.path)) {
+    if (failure !== undefined) break;
+    if (!inGrid(index, encoding.chunks, definition.shape)) continue;
+    const task: Promise<void> = copyOne(index).then(
+      () => void inFlight.delete(task),
+      (error: unknown) => {
+        inFlight.delete(task);
+        failure ??= { error };
+      },
+    );
+    inFlight.add(task);
+    if (inFlight.size >= COPY_CONCURRENCY) await Promise.race(inFlight);
+  }
+  await Promise.all(inFlight);
+  if (failure !== undefined) throw failure.error;
+  return true;
+}
+
+/**
+ * For a dataset whose reader can list its written chunks: a test telling the blocks that hold no
+ * written chunk (conversion skips them: the target's unwritten chunks are fill too). Undefined
+ * when every block must be read. Chunks are told apart along the first axis only, which is how
+ * blocks are cut (whole chunk rows).
+ */
+export async function unwrittenBlocks(
+  source: ChunkSource,
+  definition: DatasetDefinition,
+  sourceFill: unknown,
+): Promise<((block: BlockPlan) => boolean) | undefined> {
+  if (!sameFill(definition.fillValue, sourceFill) || definition.shape.length === 0) return undefined;
+  const rows = new Set<number>();
+  for await (const index of source.reader.storedChunks(source.path)) rows.add(index[0]!);
+  const rowChunk = source.encoding.chunks[0]!;
+  return (block) => {
+    const first = Math.floor(block.start[0]! / rowChunk);
+    const last = Math.floor((block.start[0]! + block.count[0]! - 1) / rowChunk);
+    for (let row = first; row <= last; row++) if (rows.has(row)) return false;
+    return true;
+  };
+}
+
+/** The neutral compression an encoding amounts to: undefined for none, null for none we name. */
+function compressionOf(encoding: ChunkEncoding): Compression | undefined | null {
+  let shuffle = false;
+  let compression: Compression | undefined;
+  for (const codec of encoding.codecs) {
+    if (compression !== undefined) return null; // nothing follows the compressor
+    switch (codec.id) {
+      case 'shuffle':
+        if (shuffle) return null;
+        shuffle = true;
+        break;
+      case 'zlib':
+      case 'gzip':
+        compression = { codec: 'gzip', level: codec.level };
+        break;
+      case 'zstd':
+        compression = { codec: 'zstd', level: codec.level };
+        break;
+      case 'lz4':
+        compression = { codec: 'lz4' };
+        break;
+      case 'blosc':
+        if (shuffle) return null;
+        compression = {
+          codec: 'blosc',
+          level: codec.level,
+          cname: codec.cname,
+          shuffle: codec.shuffle !== 0,
+        };
+        break;
+      default:
+        return null;
+    }
+  }
+  if (compression === undefined) return shuffle ? null : undefined;
+  return shuffle ? { ...compression, shuffle: true } : compression;
+}
+
+function sameCompression(wanted: Compression | undefined, stored: Compression | undefined): boolean {
+  if (wanted === undefined || stored === undefined) return wanted === stored;
+  if (wanted.codec !== stored.codec) return false;
+  if ((wanted.shuffle === true) !== (stored.shuffle === true)) return false;
+  if (wanted.level !== undefined && stored.level !== undefined && wanted.level !== stored.level) return false;
+  return wanted.cname === undefined || stored.cname === undefined || wanted.cname === stored.cname;
+}
+
+/** Fill values alike, absent meaning zero. */
+function sameFill(a: unknown, b: unknown): boolean {
+  const norm = (v: unknown): unknown => (v === undefined || v === 0n || v === false ? 0 : v === true ? 1 : v);
+  const x = norm(a);
+  const y = norm(b);
+  return (
+    x === y ||
+    (typeof x === 'bigint' && typeof y === 'number' && Number(x) === y) ||
+    (typeof y === 'bigint' && typeof x === 'number' && Number(y) === x)
+  );
+}
+
+/** Whether a chunk index lies on the grid of a dataset of `shape` (a source may list stray chunks). */
+function inGrid(index: readonly number[], chunks: readonly number[], shape: readonly number[]): boolean {
+  return (
+    index.length === shape.length &&
+    index.every((c, axis) => Number.isSafeInteger(c) && c >= 0 && c * chunks[axis]! < shape[axis]!)
+  );
+}
+
+/** Elements of the chunk at `index` that lie within `shape`. */
+function coveredElements(
+  index: readonly number[],
+  chunks: readonly number[],
+  shape: readonly number[],
+): number {
+  let n = 1;
+  for (let axis = 0; axis < shape.length; axis++) {
+    n *= Math.min(chunks[axis]!, shape[axis]! - index[axis]! * chunks[axis]!);
+  }
+  return n;
+}

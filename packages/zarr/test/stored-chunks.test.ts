@@ -1,0 +1,129 @@
+/**
+ * Conversion by copying chunks, Zarr to Zarr: chunks move as they are stored (bytes no encoder of
+ * ours would produce come through unchanged), unwritten chunks stay unwritten, `/`-separated keys
+ * are listed, and a conversion asking for other codecs decodes and encodes as before.
+ */
+import { readFile, readdir, writeFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { StorageReader } from '@nwbjs/core';
+import { copyTree, ndarray } from '@nwbjs/core';
+import { wholeHyperslab } from '@nwbjs/core/backend';
+import { openZarr } from '../src/index.js';
+import { tempDir } from './helpers.js';
+
+const temp = await tempDir();
+afterAll(() => temp.cleanup());
+
+let n = 0;
+const values = Uint16Array.from({ length: 60 }, (_, i) => (i * 37) % 1000);
+const expected = values.slice().fill(0, 18, 36);
+
+/** A store with /sparse: 10x6 uint16 in 3x4 chunks, gzip + shuffle; chunk row 1 never written. */
+async function sparseStore(): Promise<string> {
+  const dir = path.join(temp.dir, `source-${n++}.zarr`);
+  const writer = await openZarr(dir, 'w-');
+  await writer.createDataset('/sparse', {
+    dtype: 'uint16',
+    shape: [10, 6],
+    chunks: [3, 4],
+    compression: { codec: 'gzip', level: 4, shuffle: true },
+  });
+  await writer.writeData('/sparse', [0, 0], ndarray('uint16', [3, 6], values.subarray(0, 18)));
+  await writer.writeData('/sparse', [6, 0], ndarray('uint16', [4, 6], values.subarray(36)));
+  await writer.close();
+  return dir;
+}
+
+async function convert(from: string, options: Parameters<typeof copyTree>[2] = {}): Promise<string> {
+  const to = path.join(temp.dir, `target-${n++}.zarr`);
+  const reader = await openZarr(from, 'r');
+  const writer = await openZarr(to, 'w-');
+  try {
+    await copyTree(reader, writer, options);
+    await writer.close();
+  } finally {
+    await reader.close();
+  }
+  return to;
+}
+
+async function readSparse(dir: string): Promise<number[]> {
+  const reader = await openZarr(dir, 'r');
+  try {
+    return Array.from((await reader.readData('/sparse', wholeHyperslab([10, 6]))).data as Uint16Array);
+  } finally {
+    await reader.close();
+  }
+}
+
+describe('Zarr to Zarr by copying chunks', () => {
+  it('copies each stored chunk byte for byte and writes no chunk that was never written', async () => {
+    const source = await sparseStore();
+    // A chunk encoded at another level than the metadata says: only a copy reproduces these bytes.
+    const chunk = path.join(source, 'sparse/2.1');
+    const recoded = gzipSync(gunzipSync(await readFile(chunk)), { level: 1 });
+    await writeFile(chunk, recoded);
+
+    const target = await convert(source);
+    expect((await readdir(path.join(target, 'sparse'))).filter((f) => !f.startsWith('.')).sort()).toEqual([
+      '0.0',
+      '0.1',
+      '2.0',
+      '2.1',
+      '3.0',
+      '3.1',
+    ]);
+    expect(Buffer.compare(await readFile(path.join(target, 'sparse/2.1')), recoded)).toBe(0);
+    for (const key of ['0.0', '0.1', '2.0', '3.0', '3.1']) {
+      const a = await readFile(path.join(source, 'sparse', key));
+      const b = await readFile(path.join(target, 'sparse', key));
+      expect(Buffer.compare(a, b), key).toBe(0);
+    }
+    const meta = JSON.parse(await readFile(path.join(target, 'sparse/.zarray'), 'utf8'));
+    expect(meta.compressor).toEqual({ id: 'gzip', level: 4 });
+    expect(meta.filters).toEqual([{ id: 'shuffle', elementsize: 2 }]);
+    expect(await readSparse(target)).toEqual(Array.from(expected));
+  });
+
+  it('decodes and encodes again where the conversion asks for other codecs or chunks', async () => {
+    const source = await sparseStore();
+    const plain = await convert(source, { compression: null, blockBytes: 36 });
+    const meta = JSON.parse(await readFile(path.join(plain, 'sparse/.zarray'), 'utf8'));
+    expect(meta.compressor).toBeNull();
+    expect((await readFile(path.join(plain, 'sparse/0.0'))).length).toBe(3 * 4 * 2);
+    expect(await readSparse(plain)).toEqual(Array.from(expected));
+    // Blocks of chunk rows never written are skipped on this path too.
+    await expect(readFile(path.join(plain, 'sparse/1.0'))).rejects.toThrow();
+
+    const rechunked = await convert(source, { chunks: () => [5, 6] });
+    expect(await readSparse(rechunked)).toEqual(Array.from(expected));
+  });
+
+  it('lists chunks of `/`-separated keys', async () => {
+    const source = new Map<string, Uint8Array>();
+    const writer = await openZarr(source, 'w-');
+    await writer.createDataset('/sparse', { dtype: 'uint16', shape: [10, 6], chunks: [3, 4] });
+    await writer.writeData('/sparse', [0, 0], ndarray('uint16', [3, 6], values.subarray(0, 18)));
+    await writer.writeData('/sparse', [6, 0], ndarray('uint16', [4, 6], values.subarray(36)));
+    await writer.close();
+    const nested = new Map<string, Uint8Array>();
+    for (const [key, value] of source) {
+      if (key === '.zmetadata') continue;
+      if (key === 'sparse/.zarray') {
+        const meta = JSON.parse(new TextDecoder().decode(value));
+        nested.set(key, new TextEncoder().encode(JSON.stringify({ ...meta, dimension_separator: '/' })));
+      } else nested.set(key.replace(/^sparse\/(\d+)\.(\d+)$/, 'sparse/$1/$2'), value);
+    }
+    const reader: StorageReader = await openZarr(nested, 'r');
+    try {
+      const listed: string[] = [];
+      for await (const index of reader.storedChunks!('/sparse')) listed.push(index.join(','));
+      expect(listed.sort()).toEqual(['0,0', '0,1', '2,0', '2,1', '3,0', '3,1']);
+      expect(await reader.chunkEncoding!('/sparse')).toEqual({ dtype: 'uint16', chunks: [3, 4], codecs: [] });
+    } finally {
+      await reader.close();
+    }
+  });
+});
