@@ -4,17 +4,26 @@
  * given as bytes or written to memory use the same backend (see `in-memory.ts`).
  */
 import { rewriteBoolStandIns } from './bool-enum.js';
-import type { Attributes, NdArray, OpenMode, StorageWriter } from '@nwbjs/core';
-import type { DatasetDefinition, Hyperslab, LinkTarget, NodeInfo, ReadOptions } from '@nwbjs/core/backend';
+import type { Attributes, NdArray, NumericDType, OpenMode, StorageWriter } from '@nwbjs/core';
+import type {
+  ChunkEncoding,
+  DatasetDefinition,
+  Hyperslab,
+  LinkTarget,
+  NodeInfo,
+  ReadOptions,
+} from '@nwbjs/core/backend';
 import { InvalidFileError, UnsupportedError, isNWBError, isNumericDType, shapeSize } from '@nwbjs/core';
 import { hyperslabShape } from '@nwbjs/core/backend';
 import { platform } from '#platform';
 import { HDF5_CAPABILITIES } from './capabilities.js';
-import { FORMAT, backendError, hdf5Reason, wrapError } from './errors.js';
+import { FORMAT, backendError, hdf5Reason, unsupported, wrapError } from './errors.js';
 import { Hdf5File } from './file-handle.js';
 import type { H5Module } from './module.js';
 import type { PathFiles } from './platform/types.js';
+import { DecodeLimitError } from './fast-read/decode-chunk.js';
 import { FastReader } from './fast-read/fast-reader.js';
+import { StoredChunks } from './fast-read/stored-chunks.js';
 import { assertFiltersAvailable } from './filter-plugins.js';
 import { Hdf5Structure } from './format/hdf5-structure.js';
 import {
@@ -67,7 +76,8 @@ export class Hdf5Backend implements StorageWriter {
   #state: State = 'open';
   /** A file opened read-only on a real file system: numeric data may be read without h5wasm. */
   readonly #fastPath: string | undefined;
-  #fast: Promise<{ reader: FastReader; close(): Promise<void> } | undefined> | undefined;
+  #fast:
+    Promise<{ reader: FastReader; chunks: StoredChunks; close(): Promise<void> } | undefined> | undefined;
 
   /**
    * @internal Use {@link openHdf5}, `openHdf5Bytes` or `createHdf5InMemory`. `fastPath`: the file's
@@ -136,12 +146,54 @@ export class Hdf5Backend implements StorageWriter {
       const fast = await this.#fastReader();
       const data = await fast?.reader.read(target.path, dtype, shape, slab, options?.out);
       return data === undefined ? undefined : { dtype, shape: hyperslabShape(slab), data };
-    } catch {
+    } catch (error) {
+      if (error instanceof DecodeLimitError)
+        throw new InvalidFileError(error.message, { path: target.path, cause: error });
       return undefined;
     }
   }
 
-  #fastReader(): Promise<{ reader: FastReader; close(): Promise<void> } | undefined> {
+  /** How the dataset's chunks are stored, when they can be handed out as they are (files opened by path). */
+  async chunkEncoding(path: string): Promise<ChunkEncoding | undefined> {
+    const found = await this.#storedChunks(path);
+    return found === undefined ? undefined : found.chunks.encoding(found.path, found.dtype, found.shape);
+  }
+
+  async *storedChunks(path: string): AsyncGenerator<readonly number[]> {
+    const found = await this.#requireStoredChunks(path);
+    yield* found.chunks.indices(found.path, found.dtype, found.shape);
+  }
+
+  async readStoredChunk(path: string, index: readonly number[]): Promise<Uint8Array | undefined> {
+    const found = await this.#requireStoredChunks(path);
+    return found.chunks.read(found.path, found.dtype, found.shape, index);
+  }
+
+  /** The stored chunks reader and the numeric dataset at `path`; undefined where there are none. */
+  async #storedChunks(
+    path: string,
+  ): Promise<
+    { chunks: StoredChunks; path: string; dtype: NumericDType; shape: readonly number[] } | undefined
+  > {
+    if (this.#fastPath === undefined) return undefined;
+    const info = this.#read(path, 'stat', () => statPath(this.#file, path));
+    if (info?.kind !== 'dataset' || !isNumericDType(info.dtype) || info.shape.length === 0) return undefined;
+    const chunks = (await this.#fastReader())?.chunks;
+    return chunks === undefined
+      ? undefined
+      : { chunks, path: info.path, dtype: info.dtype, shape: info.shape };
+  }
+
+  async #requireStoredChunks(
+    path: string,
+  ): Promise<{ chunks: StoredChunks; path: string; dtype: NumericDType; shape: readonly number[] }> {
+    const found = await this.#storedChunks(path);
+    if (found === undefined || (await this.chunkEncoding(path)) === undefined)
+      throw unsupported(path, 'its chunks cannot be handed out as they are stored', 'stored-chunks');
+    return found;
+  }
+
+  #fastReader(): Promise<{ reader: FastReader; chunks: StoredChunks; close(): Promise<void> } | undefined> {
     const files = platform.fastReads;
     const fsPath = this.#fastPath;
     if (this.#fast === undefined) {
@@ -152,7 +204,11 @@ export class Hdf5Backend implements StorageWriter {
               const file = await files.open(fsPath);
               try {
                 const structure = await Hdf5Structure.open(file.source, file.size);
-                return { reader: new FastReader(structure, file.source, files.inflate), close: file.close };
+                return {
+                  reader: new FastReader(structure, file.source, files.inflate),
+                  chunks: new StoredChunks(structure, file.source),
+                  close: file.close,
+                };
               } catch {
                 await file.close();
                 return undefined;

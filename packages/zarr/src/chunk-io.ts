@@ -5,7 +5,7 @@
 import type { AbsolutePath } from '@zarrita/storage';
 import type { NumericArray } from '@nwbjs/core';
 import { BackendError, InvalidFileError, isNWBError, isTextDType } from '@nwbjs/core';
-import { typedArrayFor } from '@nwbjs/core/backend';
+import { MAX_CHUNK_BYTES, typedArrayFor } from '@nwbjs/core/backend';
 import type { ChunkValues } from './conventions/elements.js';
 import { decodeElements, encodeElements } from './conventions/elements.js';
 import { fillNumber } from './fill-values.js';
@@ -48,6 +48,7 @@ export async function readChunk(
   use: ChunkUse,
   freshValues: boolean,
 ): Promise<ChunkValues | undefined> {
+  checkChunkBudget(record, count);
   const key = chunkKey(record, index);
   let bytes: Uint8Array | undefined;
   try {
@@ -121,8 +122,23 @@ export async function writeChunk(
   }
 }
 
+/**
+ * Refuses chunks whose elements would take more than the memory budget of one chunk
+ * (`MAX_CHUNK_BYTES`, 1 GiB): a `.zarray` asking for such chunks is broken or hostile.
+ */
+function checkChunkBudget(record: ArrayRecord, count: number): void {
+  const itemSize =
+    record.element.kind === 'numeric' || record.element.kind === 'structured' ? record.element.itemSize : 8;
+  if (count * itemSize > MAX_CHUNK_BYTES)
+    throw new InvalidFileError(
+      `its chunks of ${count * itemSize} bytes are more than a chunk may take (1 GiB)`,
+      { path: record.path },
+    );
+}
+
 /** What a chunk never written holds: the fill value, empty text, or missing objects. */
 export function fillChunk(record: ArrayRecord, count: number): ChunkValues {
+  checkChunkBudget(record, count);
   if (record.element.kind === 'structured') return new Array<unknown>(count).fill({});
   if (record.element.kind !== 'numeric')
     return new Array<unknown>(count).fill(isTextDType(record.dtype) ? '' : undefined);

@@ -7,14 +7,15 @@
  */
 import type { Compression } from '@nwbjs/core';
 import { UnsupportedError } from '@nwbjs/core';
+import { MAX_CHUNK_BYTES } from '@nwbjs/core/backend';
 import { sharedCodecPool } from '#platform/codec-pool.js';
 import { deflateCodec } from '#platform/deflate.js';
 import type { JsonObject, JsonOut, JsonValue } from './conventions/json.js';
 import { JsonNumber } from './conventions/json.js';
 import type { PooledCodec } from './numcodecs-codec.js';
 
-/** No chunk may inflate beyond this (a guard against decompression bombs when size is unknown). */
-const MAX_DECODED_BYTES = 1 << 30;
+/** No chunk may inflate beyond the memory budget of one chunk (a guard against decompression bombs). */
+const MAX_DECODED_BYTES = MAX_CHUNK_BYTES;
 
 /** Encodes and decodes the bytes of one chunk. */
 export interface ByteCodec {

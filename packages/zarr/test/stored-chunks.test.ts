@@ -126,4 +126,22 @@ describe('Zarr to Zarr by copying chunks', () => {
       await reader.close();
     }
   });
+
+  it('refuses chunks bigger than the 1 GiB a chunk may take, naming the dataset', async () => {
+    const map = new Map<string, Uint8Array>();
+    const writer = await openZarr(map, 'w-');
+    await writer.createDataset('/huge', {
+      dtype: 'uint16',
+      shape: [100000, 100000],
+      chunks: [100000, 100000],
+    });
+    await writer.close();
+    const reader = await openZarr(map, 'r');
+    try {
+      const slab = { start: [0, 0], count: [1, 1], step: [1, 1], dropped: [false, false] };
+      await expect(reader.readData('/huge', slab)).rejects.toThrow(/more than a chunk may take \(1 GiB\)/);
+    } finally {
+      await reader.close();
+    }
+  });
 });

@@ -10,7 +10,7 @@
  * A case never needs anything but Node and the repository: HDF5 inputs are made with h5wasm.
  */
 import { execFile } from 'node:child_process';
-import { cp, mkdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readFile, readdir, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -311,6 +311,56 @@ function commandCase(
     },
     mayCreate: [],
   };
+}
+
+/** An h5py script adding an ImageSeries at /acquisition/NAME whose data is made by `data` (as `d`). */
+function imageSeries(name: string, data: string): string {
+  return [
+    'import uuid',
+    `g = f['acquisition'].create_group('${name}')`,
+    "for k, v in {'neurodata_type': 'ImageSeries', 'namespace': 'core', 'object_id': str(uuid.uuid4()), 'description': 'hostile', 'comments': 'no comments'}.items(): g.attrs[k] = v",
+    `d = ${data}`,
+    "for k, v in {'unit': 'n/a', 'conversion': 1.0, 'resolution': -1.0, 'offset': 0.0}.items(): d.attrs[k] = v",
+    "t = g.create_dataset('starting_time', data=0.0)",
+    "t.attrs['rate'] = 30.0",
+    "t.attrs['unit'] = 'seconds'",
+  ].join('\n');
+}
+
+/** 1e6 frames of 1000 x 1000 uint16 (2 TB), gzip, one frame a chunk, no chunk written. */
+const UNWRITTEN_BOMB = imageSeries(
+  'bomb',
+  "g.create_dataset('data', shape=(1000000, 1000, 1000), dtype='uint16', chunks=(1, 1000, 1000), compression='gzip')",
+);
+
+/** A 1000-byte chunk stored as a deflate stream of 1e9 zero bytes (about 1 MB). */
+const GZIP_BOMB = `${imageSeries(
+  'bomb',
+  "g.create_dataset('data', shape=(10, 10, 10), dtype='uint8', chunks=(10, 10, 10), compression='gzip')",
+)}
+import zlib
+c = zlib.compressobj(9)
+z = b''.join(c.compress(bytes(1 << 24)) for _ in range(60)) + c.flush()
+d.id.write_direct_chunk((0, 0, 0), z)`;
+
+const BOMB_PATH = '/acquisition/bomb/data';
+
+/** Asserts that the unwritten bomb arrived with its shape and nothing stored (no chunk file; HDF5: unallocated). */
+async function expectUnwrittenBomb(output: string): Promise<void> {
+  const reader = output.endsWith('.zarr') ? await openZarr(output, 'r') : await openHdf5(output, 'r');
+  try {
+    const info = await reader.stat(BOMB_PATH);
+    if (info?.kind !== 'dataset' || info.shape.join(',') !== '1000000,1000,1000')
+      throw new Error(`${BOMB_PATH} is ${JSON.stringify(info)}`);
+  } finally {
+    await reader.close();
+  }
+  if (output.endsWith('.zarr')) {
+    const files = await readdir(join(output, BOMB_PATH));
+    if (files.some((f) => !f.startsWith('.'))) throw new Error(`chunks were written: ${files.join(', ')}`);
+  } else if ((await stat(output)).size > 20_000_000) {
+    throw new Error(`${output} holds ${(await stat(output)).size} bytes: the bomb was materialised`);
+  }
 }
 
 const CYCLE =
@@ -683,6 +733,66 @@ export const CASES: HostileCase[] = [
     'convert',
     { code: 0 },
     { timeLimit: 60_000, output: 'out/out.nwb' },
+  ),
+  ...(['out/out.nwb.zarr', 'out/out.nwb'] as const).map((output) =>
+    hdf5Case(
+      `an ImageSeries claiming (1e6, 1000, 1000) uint16 with no chunk written, to ${output.endsWith('.zarr') ? 'Zarr' : 'HDF5'}`,
+      UNWRITTEN_BOMB,
+      'convert',
+      { code: 0 },
+      { output, check: expectUnwrittenBomb },
+    ),
+  ),
+  {
+    name: 'a Zarr ImageSeries claiming (1e6, 1000, 1000) uint16 with no chunk written, to HDF5',
+    expect: { code: 0 },
+    build: async (dir) => {
+      const input = await fixture(dir, 'static_images.nwb.zarr', 'in.nwb.zarr');
+      const series = join(input, 'acquisition/bomb');
+      await mkdir(join(series, 'data'), { recursive: true });
+      const json = (value: unknown) => JSON.stringify(value);
+      await writeFile(join(series, '.zgroup'), json({ zarr_format: 2 }));
+      await writeFile(
+        join(series, '.zattrs'),
+        json({
+          neurodata_type: 'ImageSeries',
+          namespace: 'core',
+          object_id: '6c1c3c9e-2b59-4f3c-9d0e-3f1b8f1f7a11',
+          description: 'hostile',
+          comments: 'no comments',
+        }),
+      );
+      await writeFile(
+        join(series, 'data/.zarray'),
+        json({
+          chunks: [1, 1000, 1000],
+          compressor: { id: 'zlib', level: 4 },
+          dtype: '<u2',
+          fill_value: 0,
+          filters: null,
+          order: 'C',
+          shape: [1000000, 1000, 1000],
+          zarr_format: 2,
+        }),
+      );
+      await writeFile(
+        join(series, 'data/.zattrs'),
+        json({ unit: 'n/a', conversion: 1.0, resolution: -1.0, offset: 0.0, zarr_dtype: 'uint16' }),
+      );
+      await rm(join(input, '.zmetadata'));
+      const built = commandCase(dir, input, 'convert', 'out/out.nwb');
+      return { ...built, check: () => expectUnwrittenBomb(join(dir, 'out/out.nwb')) };
+    },
+  },
+  hdf5Case(
+    'a gzip chunk of 1000 bytes that inflates to 1e9 bytes',
+    GZIP_BOMB,
+    'convert',
+    {
+      code: 1,
+      message: /\/acquisition\/bomb\/data: .*more than its 1000 bytes/,
+    },
+    { output: 'out/out.nwb' },
   ),
   ...([false, true] as const).map((force): HostileCase => ({
     name: `a root that says NWBFile and has nothing else${force ? ', with --force' : ''}`,

@@ -253,8 +253,9 @@ export interface StorageReader {
    */
   chunkEncoding?(path: string): Promise<ChunkEncoding | undefined>;
   /**
-   * Optional (see {@link chunkEncoding}): the grid index of every chunk of the dataset at `path`
-   * that was written, in no particular order. A chunk not yielded was never written and reads as
+   * Optional (see {@link chunkEncoding}), for a dataset whose `chunkEncoding` is defined
+   * (elsewhere it may throw): the grid index of every chunk of the dataset at `path` that was
+   * written, in no particular order. A chunk not yielded was never written and reads as
    * the fill value. A store that cannot list its chunks may also yield indices of chunks that do
    * not exist (at worst the whole grid); {@link readStoredChunk} answers undefined for those.
    */

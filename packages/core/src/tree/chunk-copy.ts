@@ -113,25 +113,38 @@ export async function copyStoredChunks(
 }
 
 /**
- * For a dataset whose reader can list its written chunks: a test telling the blocks that hold no
- * written chunk (conversion skips them: the target's unwritten chunks are fill too). Undefined
- * when every block must be read. Chunks are told apart along the first axis only, which is how
- * blocks are cut (whole chunk rows).
+ * For a dataset whose reader can list its written chunks: the parts of a block that hold written
+ * chunks (none: the block is skipped), so that conversion never reads or writes a chunk that was
+ * never written (the target's unwritten chunks are fill too). Undefined when every block must be
+ * read whole. Chunks are told apart along the first axis, which is how blocks are cut: a block's
+ * rows are split into the runs of chunk rows holding a written chunk.
  */
-export async function unwrittenBlocks(
+export async function writtenParts(
   source: ChunkSource,
   definition: DatasetDefinition,
   sourceFill: unknown,
-): Promise<((block: BlockPlan) => boolean) | undefined> {
+): Promise<((block: BlockPlan) => BlockPlan[]) | undefined> {
   if (!sameFill(definition.fillValue, sourceFill) || definition.shape.length === 0) return undefined;
   const rows = new Set<number>();
   for await (const index of source.reader.storedChunks(source.path)) rows.add(index[0]!);
   const rowChunk = source.encoding.chunks[0]!;
   return (block) => {
-    const first = Math.floor(block.start[0]! / rowChunk);
-    const last = Math.floor((block.start[0]! + block.count[0]! - 1) / rowChunk);
-    for (let row = first; row <= last; row++) if (rows.has(row)) return false;
-    return true;
+    const begin = block.start[0]!;
+    const end = begin + block.count[0]!;
+    const parts: BlockPlan[] = [];
+    let from: number | undefined;
+    const flush = (to: number): void => {
+      if (from === undefined) return;
+      parts.push({ start: [from, ...block.start.slice(1)], count: [to - from, ...block.count.slice(1)] });
+      from = undefined;
+    };
+    for (let row = Math.floor(begin / rowChunk); row * rowChunk < end; row++) {
+      const rowStart = Math.max(begin, row * rowChunk);
+      if (rows.has(row)) from ??= rowStart;
+      else flush(rowStart);
+    }
+    flush(end);
+    return parts;
   };
 }
 

@@ -84,22 +84,24 @@ export class StoredDataset<D extends DType = DType> implements DatasetHandle<D> 
   /**
    * Iterates the dataset in blocks of about `targetBytes` (default {@link DEFAULT_BLOCK_BYTES}):
    * whole trailing axes and whole chunk rows when they fit, in C order. Each block is read when
-   * the iteration asks for it, so at most one block is held at a time. Blocks for which `skip`
-   * answers true are neither read nor yielded (conversion skips blocks holding no written chunk).
+   * the iteration asks for it, so at most one block is held at a time. With `parts`, each block
+   * is read as the parts it answers (none: the block is skipped), which is how conversion leaves
+   * out chunks never written.
    */
   async *blocks(
     targetBytes: number = DEFAULT_BLOCK_BYTES,
-    skip?: (block: BlockPlan) => boolean,
+    parts?: (block: BlockPlan) => readonly BlockPlan[],
   ): AsyncGenerator<DataBlock> {
     for (const block of planBlocks(this.shape, this.layout.chunks, elementBytes(this.dtype), targetBytes)) {
-      if (skip?.(block) === true) continue;
-      const slab: Hyperslab = {
-        start: block.start,
-        count: block.count,
-        step: block.count.map(() => 1),
-        dropped: block.count.map(() => false),
-      };
-      yield { start: block.start, data: await this.#reader.readData(this.path, slab) };
+      for (const part of parts === undefined ? [block] : parts(block)) {
+        const slab: Hyperslab = {
+          start: part.start,
+          count: part.count,
+          step: part.count.map(() => 1),
+          dropped: part.count.map(() => false),
+        };
+        yield { start: part.start, data: await this.#reader.readData(this.path, slab) };
+      }
     }
   }
 }

@@ -20,7 +20,7 @@ import { isObjectRef, shapeSize } from '../storage/values.js';
 import { checkArrayData, checkWholeData } from '../storage/checks.js';
 import { ValidationError } from '../errors.js';
 import type { ChunkSource } from './chunk-copy.js';
-import { chunkSourceOf, copyStoredChunks, encodingMatches, unwrittenBlocks } from './chunk-copy.js';
+import { chunkSourceOf, copyStoredChunks, encodingMatches, writtenParts } from './chunk-copy.js';
 import type { DataStream, DatasetHandle, DatasetNode, GroupNode, LinkNode } from './nodes.js';
 import { isDataStream, isDatasetHandle } from './nodes.js';
 import { errorAt } from './error-context.js';
@@ -255,9 +255,9 @@ class TreeWriteJob {
       (await copyStoredChunks(source, this.#writer, path, definition, attrs, (n) => this.#progress(path, n)));
     if (!copied) {
       await this.#writer.createDataset(path, definition, attrs);
-      const skip = await unwrittenBlocks(source, definition, fill);
+      const parts = await writtenParts(source, definition, fill);
       const target = Math.min(this.#options.blockBytes ?? DEFAULT_BLOCK_BYTES, this.#maxCallBytes);
-      const blocks = handle instanceof StoredDataset ? handle.blocks(target, skip) : handle.blocks(target);
+      const blocks = handle instanceof StoredDataset ? handle.blocks(target, parts) : handle.blocks(target);
       for await (const block of blocks)
         await this.#writeRows(path, block.start, block.data, definition.chunks?.[0]);
     }

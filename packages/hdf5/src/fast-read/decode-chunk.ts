@@ -4,7 +4,8 @@
  * decoded here; other filters (HDF5's plugin filters: Blosc, Zstd, ...) only by decoders the caller
  * supplies. A pipeline with any other filter is not read without h5wasm at all.
  */
-import { corrupt, unread } from '../format/errors.js';
+import { MAX_CHUNK_BYTES } from '@nwbjs/core/backend';
+import { CorruptStructureError, corrupt, unread } from '../format/errors.js';
 import { type Filter, FilterId } from '../format/filters.js';
 import { checkFletcher32 } from './fletcher32.js';
 import { lzfDecompress } from './lzf.js';
@@ -12,9 +13,17 @@ import { unshuffle } from './shuffle.js';
 
 /**
  * Inflates zlib-wrapped deflate data (the platform's zlib). With `maxBytes`, output beyond that
- * many bytes is an error (a chunk that inflates past its size is damaged, or a bomb).
+ * many bytes is a RangeError (a chunk that inflates past its size is damaged, or a bomb), found
+ * without inflating the rest.
  */
 export type Inflate = (bytes: Uint8Array, maxBytes?: number) => Promise<Uint8Array>;
+
+/**
+ * A chunk that decodes past its declared size, or whose declared size is past the memory budget
+ * (`MAX_CHUNK_BYTES`): the file is broken or hostile (a decompression bomb). The h5wasm backend
+ * does not hand such a chunk to h5wasm (which would inflate all of it) but reports it.
+ */
+export class DecodeLimitError extends CorruptStructureError {}
 
 /**
  * Undoes one HDF5 filter that is not built in (a plugin filter such as Blosc, 32001, or Zstd,
@@ -56,11 +65,13 @@ export async function decodeChunk(
   inflate: Inflate,
   extra: FilterDecoders = {},
 ): Promise<Uint8Array> {
+  if (expected > MAX_CHUNK_BYTES)
+    throw new DecodeLimitError(`its chunks of ${expected} bytes are more than a chunk may take (1 GiB)`);
   let bytes = stored;
   for (let i = filters.length - 1; i >= 0; i--) {
     if (filterMask & (1 << i)) continue;
     const filter = filters[i]!;
-    if (filter.id === FilterId.deflate) bytes = await inflateChunk(inflate, bytes, expected + SLACK);
+    if (filter.id === FilterId.deflate) bytes = await inflateChunk(inflate, bytes, expected);
     else if (filter.id === FilterId.shuffle) bytes = unshuffle(bytes, filter.values[0] ?? elementSize);
     else if (filter.id === FilterId.fletcher32) bytes = checkFletcher32(bytes);
     else if (filter.id === FilterId.lzf) bytes = lzfDecompress(bytes, expected);
@@ -68,16 +79,25 @@ export async function decodeChunk(
       bytes = await decodeExtra(extra[filter.id]!, bytes, filter, expected);
     else unread(`filter ${filter.id}`);
   }
+  if (bytes.length > expected + SLACK) throw new DecodeLimitError(tooBig(expected));
   if (bytes.length < expected) corrupt(`a chunk decodes to ${bytes.length} bytes, not ${expected}`);
   return bytes.length === expected ? bytes : bytes.subarray(0, expected);
 }
 
-async function inflateChunk(inflate: Inflate, bytes: Uint8Array, maxBytes: number): Promise<Uint8Array> {
+async function inflateChunk(inflate: Inflate, bytes: Uint8Array, expected: number): Promise<Uint8Array> {
+  let out: Uint8Array;
   try {
-    return await inflate(bytes, maxBytes);
+    out = await inflate(bytes, expected + SLACK);
   } catch (error) {
+    if (error instanceof RangeError) throw new DecodeLimitError(tooBig(expected));
     return corrupt(`a chunk does not inflate (${error instanceof Error ? error.message : String(error)})`);
   }
+  if (out.length > expected + SLACK) throw new DecodeLimitError(tooBig(expected));
+  return out;
+}
+
+function tooBig(expected: number): string {
+  return `a chunk decodes to more than its ${expected} bytes`;
 }
 
 async function decodeExtra(

@@ -67,21 +67,37 @@ export class FastReader {
     shape: readonly number[],
   ): Promise<DatasetStructure | undefined> {
     const dataset = await this.#structure.dataset(path);
-    const { datatype: t, dataspace, layout, filters } = dataset;
-    const size = byteSize(dtype);
-    const isFloat = dtype === 'float32' || dtype === 'float64';
+    const { layout, filters } = dataset;
     const understood =
-      !dataset.external &&
-      dataspace.kind === 'simple' &&
-      dataspace.shape.length === shape.length &&
-      dataspace.shape.every((n, i) => n === shape[i]) &&
-      t.size === size &&
-      t.littleEndian &&
-      t.bitOffset === 0 &&
-      t.precision === size * 8 &&
-      (isFloat ? t.class === 'float' : t.class === 'integer' && t.signed === dtype.startsWith('int')) &&
-      (layout.kind === 'chunked' ? decodableFilters(filters) : filters.length === 0) &&
-      (dataset.fillValue === undefined || dataset.fillValue.length === size);
+      understoodNumeric(dataset, dtype, shape) &&
+      (layout.kind === 'chunked' ? decodableFilters(filters) : filters.length === 0);
     return understood ? dataset : undefined;
   }
+}
+
+/**
+ * Whether the dataset's elements are `dtype` exactly as this package reads them (little-endian
+ * integers and floats of the dtype's full width, a fill value of one element) over a simple
+ * dataspace of `shape`, with its data in this file.
+ */
+export function understoodNumeric(
+  dataset: DatasetStructure,
+  dtype: NumericDType,
+  shape: readonly number[],
+): boolean {
+  const { datatype: t, dataspace } = dataset;
+  const size = byteSize(dtype);
+  const isFloat = dtype === 'float32' || dtype === 'float64';
+  return (
+    !dataset.external &&
+    dataspace.kind === 'simple' &&
+    dataspace.shape.length === shape.length &&
+    dataspace.shape.every((n, i) => n === shape[i]) &&
+    t.size === size &&
+    t.littleEndian &&
+    t.bitOffset === 0 &&
+    t.precision === size * 8 &&
+    (isFloat ? t.class === 'float' : t.class === 'integer' && t.signed === dtype.startsWith('int')) &&
+    (dataset.fillValue === undefined || dataset.fillValue.length === size)
+  );
 }

@@ -1,0 +1,126 @@
+/**
+ * A dataset's chunks as they are stored, for conversion by copying chunks (core's
+ * `StorageReader.chunkEncoding` and the members with it): the filter pipeline in core's neutral
+ * terms (deflate writes a zlib stream, shuffle is numcodecs' shuffle), which chunks exist, and one
+ * chunk's stored bytes. Only pipelines every chunk went through whole are handed out: a chunk that
+ * skipped a filter (its filter mask), edge chunks stored unfiltered, a filter other than deflate
+ * and shuffle, a fill value other than zero, or elements the fast reader does not understand make
+ * the dataset's chunks unavailable (undefined), and conversion decodes them instead.
+ */
+import type { NumericDType } from '@nwbjs/core';
+import { InvalidFileError } from '@nwbjs/core';
+import type { ChunkCodec, ChunkEncoding } from '@nwbjs/core/backend';
+import { MAX_CHUNK_BYTES, byteSize } from '@nwbjs/core/backend';
+import type { ByteSource } from '../format/byte-source.js';
+import type { ChunkLocation } from '../format/chunk-index/chunk.js';
+import type { DatasetStructure } from '../format/dataset.js';
+import { FilterId } from '../format/filters.js';
+import type { Hdf5Structure } from '../format/hdf5-structure.js';
+import { understoodNumeric } from './fast-reader.js';
+
+/** What is known of one dataset's stored chunks. */
+interface ChunkTable {
+  readonly encoding: ChunkEncoding;
+  /** Stored chunks within the current extent, by their grid index joined with commas. */
+  readonly chunks: Map<string, ChunkLocation>;
+}
+
+/** The stored chunks of the datasets of one file, read through its structure. */
+export class StoredChunks {
+  readonly #structure: Hdf5Structure;
+  readonly #source: ByteSource;
+  readonly #tables = new Map<string, Promise<ChunkTable | undefined>>();
+
+  constructor(structure: Hdf5Structure, source: ByteSource) {
+    this.#structure = structure;
+    this.#source = source;
+  }
+
+  /** How the chunks of the dataset at `path` (of `dtype` and `shape`) are stored, if they can be handed out. */
+  async encoding(
+    path: string,
+    dtype: NumericDType,
+    shape: readonly number[],
+  ): Promise<ChunkEncoding | undefined> {
+    return (await this.#table(path, dtype, shape))?.encoding;
+  }
+
+  /** Grid indices of the stored chunks within the current extent (none where `encoding` is undefined). */
+  async *indices(
+    path: string,
+    dtype: NumericDType,
+    shape: readonly number[],
+  ): AsyncGenerator<readonly number[]> {
+    const table = await this.#table(path, dtype, shape);
+    if (table === undefined) return;
+    for (const key of table.chunks.keys()) yield key.split(',').map(Number);
+  }
+
+  /** The stored bytes of the chunk at grid index `index`; undefined when it was never written. */
+  async read(
+    path: string,
+    dtype: NumericDType,
+    shape: readonly number[],
+    index: readonly number[],
+  ): Promise<Uint8Array | undefined> {
+    const table = await this.#table(path, dtype, shape);
+    const chunk = table?.chunks.get(index.join(','));
+    if (chunk === undefined) return undefined;
+    if (chunk.size > MAX_CHUNK_BYTES)
+      throw new InvalidFileError(
+        `chunk at [${chunk.offset.join(', ')}] stores ${chunk.size} bytes, more than a chunk may take (1 GiB)`,
+        { path },
+      );
+    const bytes = await this.#source(this.#structure.fileOffset(chunk.address), chunk.size);
+    if (bytes.length !== chunk.size)
+      throw new InvalidFileError(
+        `chunk at [${chunk.offset.join(', ')}] is cut short: ${bytes.length} of ${chunk.size} bytes`,
+        { path },
+      );
+    return bytes;
+  }
+
+  #table(path: string, dtype: NumericDType, shape: readonly number[]): Promise<ChunkTable | undefined> {
+    let table = this.#tables.get(path);
+    if (table === undefined) {
+      table = this.#makeTable(path, dtype, shape).catch(() => undefined);
+      this.#tables.set(path, table);
+    }
+    return table;
+  }
+
+  async #makeTable(
+    path: string,
+    dtype: NumericDType,
+    shape: readonly number[],
+  ): Promise<ChunkTable | undefined> {
+    const dataset = await this.#structure.dataset(path);
+    const { layout, filters } = dataset;
+    if (layout.kind !== 'chunked' || !understoodNumeric(dataset, dtype, shape)) return undefined;
+    if (dataset.fillValue !== undefined && dataset.fillValue.some((b) => b !== 0)) return undefined;
+    if (layout.unfilteredEdges && filters.length > 0) return undefined;
+    const codecs = codecsOf(dataset, byteSize(dtype));
+    if (codecs === undefined) return undefined;
+    const chunkShape = layout.chunkShape;
+    const chunks = new Map<string, ChunkLocation>();
+    for (const chunk of await this.#structure.chunks(path)) {
+      if (chunk.filterMask !== 0 && filters.length > 0) return undefined;
+      const index = chunk.offset.map((o, axis) => o / chunkShape[axis]!);
+      if (chunk.offset.some((o, axis) => o >= shape[axis]!)) continue; // outside the current extent
+      chunks.set(index.join(','), chunk);
+    }
+    return { encoding: { dtype, chunks: [...chunkShape], codecs }, chunks };
+  }
+}
+
+/** The pipeline as neutral codecs, in the order they were applied; undefined for other filters. */
+function codecsOf(dataset: DatasetStructure, elementSize: number): ChunkCodec[] | undefined {
+  const codecs: ChunkCodec[] = [];
+  for (const filter of dataset.filters) {
+    if (filter.id === FilterId.deflate) codecs.push({ id: 'zlib', level: filter.values[0] ?? 6 });
+    else if (filter.id === FilterId.shuffle)
+      codecs.push({ id: 'shuffle', elementSize: filter.values[0] ?? elementSize });
+    else return undefined;
+  }
+  return codecs;
+}

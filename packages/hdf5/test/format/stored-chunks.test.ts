@@ -1,0 +1,118 @@
+/**
+ * Chunks handed out as they are stored (for conversion by copying chunks), checked against h5py's
+ * get_chunk_info on the same files: the neutral encoding of each pipeline, the chunks that exist
+ * and their bytes; pipelines that cannot be handed out (fletcher32, a filter mask, a non-zero fill,
+ * big-endian elements) are not. And the memory budget: a chunk that inflates past its declared
+ * size is an InvalidFileError naming the dataset, found without inflating the rest.
+ */
+import { spawnSync } from 'node:child_process';
+import { openSync, readSync, closeSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isNWBError } from '@nwbjs/core';
+import { wholeHyperslab } from '@nwbjs/core/backend';
+import { openHdf5 } from '../../src/index.js';
+import { tempDir } from '../helpers.js';
+
+const { dir, cleanup } = tempDir('nwbjs-stored-chunks-');
+afterAll(cleanup);
+const hasH5py = spawnSync('/usr/bin/python3', ['-Es', '-c', 'import h5py']).status === 0;
+const file = join(dir, 'chunks.h5');
+
+const GENERATE = `
+import h5py, numpy as np, sys, zlib, json
+def fill(shape, dtype='<u2'):
+    return ((np.arange(int(np.prod(shape))) * 7919) % 60000).astype(dtype).reshape(shape)
+with h5py.File(sys.argv[1], 'w') as f:
+    d = f.create_dataset('gzip_shuffle', shape=(20, 9), dtype='<u2', chunks=(4, 5), compression='gzip', compression_opts=6, shuffle=True)
+    d[0:8] = fill((8, 9))
+    d[16:20] = fill((4, 9))
+    f.create_dataset('plain', data=fill((10, 10), '<f4'), chunks=(3, 10))
+    f.create_dataset('fletcher', data=fill((8, 3)), chunks=(4, 3), fletcher32=True)
+    m = f.create_dataset('masked', shape=(8, 3), dtype='<u2', chunks=(4, 3), compression='gzip')
+    m.id.write_direct_chunk((0, 0), fill((4, 3)).tobytes(), filter_mask=1)
+    f.create_dataset('filled', shape=(8, 3), dtype='<u2', chunks=(4, 3), fillvalue=7)
+    f.create_dataset('big_endian', data=fill((8, 3), '>u2'), chunks=(4, 3))
+    b = f.create_dataset('bomb', shape=(10, 10, 10), dtype='u1', chunks=(10, 10, 10), compression='gzip')
+    c = zlib.compressobj(9)
+    b.id.write_direct_chunk((0, 0, 0), b''.join(c.compress(bytes(1 << 24)) for _ in range(8)) + c.flush())
+    info = {}
+    for name in ('gzip_shuffle', 'plain'):
+        ds = f[name]
+        info[name] = [[[o // c for o, c in zip(i.chunk_offset, ds.chunks)], i.byte_offset, i.size] for i in (ds.id.get_chunk_info(k) for k in range(ds.id.get_num_chunks()))]
+    print(json.dumps(info))
+`;
+
+let chunkInfo: Record<string, [number[], number, number][]> = {};
+
+beforeAll(() => {
+  if (!hasH5py) return;
+  const run = spawnSync('/usr/bin/python3', ['-Es', '-c', GENERATE, file], { encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(run.stderr);
+  chunkInfo = JSON.parse(run.stdout) as typeof chunkInfo;
+});
+
+function bytesAt(offset: number, size: number): number[] {
+  const fd = openSync(file, 'r');
+  try {
+    const out = Buffer.alloc(size);
+    readSync(fd, out, 0, size, offset);
+    return Array.from(out);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+describe.skipIf(!hasH5py)('HDF5 stored chunks', () => {
+  it('describes deflate and shuffle in neutral terms and hands out the chunks h5py lists', async () => {
+    const reader = await openHdf5(file, 'r');
+    try {
+      expect(await reader.chunkEncoding('/gzip_shuffle')).toEqual({
+        dtype: 'uint16',
+        chunks: [4, 5],
+        codecs: [
+          { id: 'shuffle', elementSize: 2 },
+          { id: 'zlib', level: 6 },
+        ],
+      });
+      expect(await reader.chunkEncoding('/plain')).toEqual({ dtype: 'float32', chunks: [3, 10], codecs: [] });
+      for (const name of ['gzip_shuffle', 'plain']) {
+        const listed: string[] = [];
+        for await (const index of reader.storedChunks(`/${name}`)) listed.push(index.join(','));
+        expect(listed.sort(), name).toEqual(chunkInfo[name]!.map(([index]) => index.join(',')).sort());
+        for (const [index, offset, size] of chunkInfo[name]!) {
+          const bytes = await reader.readStoredChunk(`/${name}`, index);
+          expect(Array.from(bytes!), `${name} ${index.join(',')}`).toEqual(bytesAt(offset, size));
+        }
+      }
+      expect(await reader.readStoredChunk('/gzip_shuffle', [2, 0])).toBeUndefined();
+    } finally {
+      await reader.close();
+    }
+  });
+
+  it('hands out no chunks of pipelines a copy could not carry', async () => {
+    const reader = await openHdf5(file, 'r');
+    try {
+      for (const name of ['fletcher', 'masked', 'filled', 'big_endian'])
+        expect(await reader.chunkEncoding(`/${name}`), name).toBeUndefined();
+      const chunks = reader.storedChunks('/fletcher')[Symbol.asyncIterator]();
+      await expect(chunks.next()).rejects.toThrow(/cannot be handed out/);
+    } finally {
+      await reader.close();
+    }
+  });
+
+  it('refuses a chunk that inflates past its declared size, naming the dataset', async () => {
+    const reader = await openHdf5(file, 'r');
+    try {
+      const read = reader.readData('/bomb', wholeHyperslab([10, 10, 10]));
+      await expect(read).rejects.toThrow(/a chunk decodes to more than its 1000 bytes/);
+      const error = await read.catch((e: unknown) => e);
+      expect(isNWBError(error, 'InvalidFileError')).toBe(true);
+      expect((error as { path?: string }).path).toBe('/bomb');
+    } finally {
+      await reader.close();
+    }
+  });
+});
