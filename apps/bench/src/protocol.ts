@@ -20,6 +20,8 @@ export type Job =
   | { kind: 'read-frames'; format: Format; path: string; frames: number[] }
   | { kind: 'read-whole'; format: Format; path: string }
   | { kind: 'convert'; from: Format; to: Format; input: string; output: string }
+  /** A plain `cp` of a file (the floor conversion is compared with). */
+  | { kind: 'copy-file'; input: string; output: string }
   | { kind: 'remote-frames'; format: Format; url: string; frames: number[] };
 
 /** A child's answer. */

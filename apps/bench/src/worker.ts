@@ -3,6 +3,7 @@
  * The Node side of one measured job (see protocol.ts): run in a child process of its own so that
  * its peak memory is the job's. Prints one JSON line, a {@link JobResult}.
  */
+import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import type { DataStream, DatasetHandle, NdArray } from '@nwbjs/core';
 import { ImageSeries, NWBFile, fromTypedArray, isDatasetHandle } from '@nwbjs/core';
@@ -127,6 +128,11 @@ async function run(job: Job): Promise<Omit<JobResult, 'peakRssBytes'>> {
     case 'convert': {
       const started = performance.now();
       await convert(job.input, job.output, { to: job.to, overwrite: true });
+      return { seconds: (performance.now() - started) / 1000 };
+    }
+    case 'copy-file': {
+      const started = performance.now();
+      execFileSync('cp', [job.input, job.output]);
       return { seconds: (performance.now() - started) / 1000 };
     }
     case 'remote-frames': {

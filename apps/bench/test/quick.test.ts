@@ -74,7 +74,16 @@ describe('npm run bench -- --quick', () => {
         expect(ids).toContain(`${format}-whole-${variant}`);
       }
     }
-    expect(ids).toEqual(expect.arrayContaining(['convert-to-zarr', 'convert-to-hdf5', 'convert-hdmf-zarr']));
+    expect(ids).toEqual(
+      expect.arrayContaining([
+        'convert-to-zarr',
+        'convert-to-zarr-gzip',
+        'convert-to-zarr-vs-cp',
+        'convert-to-zarr-gzip-vs-cp',
+        'convert-to-hdf5',
+        'convert-hdmf-zarr',
+      ]),
+    );
     for (const c of report.cases) {
       expect(c.ours.seconds).toHaveLength(1);
       expect(c.ours.median).toBeGreaterThan(0);
@@ -139,7 +148,7 @@ describe('npm run bench -- --quick', () => {
   it('measures streamed writes at two sizes in both formats, and judges every target', () => {
     expect(report.stream.map((s) => s.format)).toEqual(['hdf5', 'zarr', 'hdf5', 'zarr']);
     expect(report.stream[2]!.bytes).toBe(4 * report.stream[0]!.bytes);
-    expect(report.targets.map((t) => t.name)).toHaveLength(8);
+    expect(report.targets.map((t) => t.name)).toHaveLength(9);
     for (const t of report.targets) expect([true, false, null]).toContain(t.met);
   });
 
