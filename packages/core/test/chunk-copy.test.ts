@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ChunkEncoding, DatasetDefinition } from '../src/storage/backend.js';
 import type { ChunkSource } from '../src/tree/chunk-copy.js';
-import { encodingMatches } from '../src/tree/chunk-copy.js';
+import { encodingMatches, writtenParts } from '../src/tree/chunk-copy.js';
 
 function source(encoding: Partial<ChunkEncoding>): ChunkSource {
   return {
@@ -58,5 +58,33 @@ describe('encodingMatches', () => {
     expect(encodingMatches(source({}), { ...plain, fillValue: 0 }, undefined)).toBe(true);
     expect(encodingMatches(source({}), { ...plain, fillValue: 3 }, undefined)).toBe(false);
     expect(encodingMatches(source({}), { ...plain, fillValue: 3 }, 3)).toBe(true);
+  });
+});
+
+describe('writtenParts', () => {
+  it('splits a block into the runs of chunk rows holding a written chunk', async () => {
+    const written: ChunkSource = {
+      ...source({ chunks: [3, 4] }),
+      reader: {
+        chunkEncoding: async () => undefined,
+        readStoredChunk: async () => undefined,
+        async *storedChunks() {
+          yield* [
+            [0, 1],
+            [2, 0],
+            [3, 1],
+          ];
+        },
+      },
+    };
+    const definition = { ...plain, shape: [10, 6], chunks: [3, 4] };
+    const parts = (await writtenParts(written, definition, undefined))!;
+    expect(parts({ start: [0, 0], count: [10, 6] })).toEqual([
+      { start: [0, 0], count: [3, 6] },
+      { start: [6, 0], count: [4, 6] },
+    ]);
+    expect(parts({ start: [4, 0], count: [1, 6] })).toEqual([]);
+    expect(parts({ start: [5, 2], count: [3, 2] })).toEqual([{ start: [6, 2], count: [2, 2] }]);
+    expect(await writtenParts(written, { ...definition, fillValue: 1 }, undefined)).toBeUndefined();
   });
 });

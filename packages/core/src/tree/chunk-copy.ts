@@ -194,16 +194,13 @@ function sameCompression(wanted: Compression | undefined, stored: Compression | 
   return wanted.cname === undefined || stored.cname === undefined || wanted.cname === stored.cname;
 }
 
-/** Fill values alike, absent meaning zero. */
+/** Fill values alike: absent and false are 0, true is 1, a bigint its number, NaN equals NaN. */
 function sameFill(a: unknown, b: unknown): boolean {
-  const norm = (v: unknown): unknown => (v === undefined || v === 0n || v === false ? 0 : v === true ? 1 : v);
-  const x = norm(a);
-  const y = norm(b);
-  return (
-    x === y ||
-    (typeof x === 'bigint' && typeof y === 'number' && Number(x) === y) ||
-    (typeof y === 'bigint' && typeof x === 'number' && Number(y) === x)
-  );
+  const value = (v: unknown): unknown =>
+    v === undefined || v === false ? 0 : v === true ? 1 : typeof v === 'bigint' ? Number(v) : v;
+  const x = value(a);
+  const y = value(b);
+  return x === y || (Number.isNaN(x) && Number.isNaN(y));
 }
 
 /** Whether a chunk index lies on the grid of a dataset of `shape` (a source may list stray chunks). */
