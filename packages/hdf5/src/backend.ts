@@ -49,6 +49,16 @@ export { HDF5_CAPABILITIES };
 
 type State = 'open' | 'closed' | 'aborted';
 
+/** A numeric chunked dataset whose chunks the fast reader's structure hands out as stored. */
+interface ChunkSource {
+  readonly chunks: StoredChunks;
+  readonly encoding: ChunkEncoding;
+  /** The dataset's own path (where `stat` found it). */
+  readonly path: string;
+  readonly dtype: NumericDType;
+  readonly shape: readonly number[];
+}
+
 /**
  * @internal What happens to the file where HDF5 works on it once HDF5 has closed it: `finish()`
  * after a successful close (a writer's file is moved to its target or taken as bytes; a copy made
@@ -78,6 +88,8 @@ export class Hdf5Backend implements StorageWriter {
   readonly #fastPath: string | undefined;
   #fast:
     Promise<{ reader: FastReader; chunks: StoredChunks; close(): Promise<void> } | undefined> | undefined;
+  /** Per dataset path: its chunks as stored, where they can be handed out. */
+  readonly #chunkSources = new Map<string, Promise<ChunkSource | undefined>>();
 
   /**
    * @internal Use {@link openHdf5}, `openHdf5Bytes` or `createHdf5InMemory`. `fastPath`: the file's
@@ -155,42 +167,46 @@ export class Hdf5Backend implements StorageWriter {
 
   /** How the dataset's chunks are stored, when they can be handed out as they are (files opened by path). */
   async chunkEncoding(path: string): Promise<ChunkEncoding | undefined> {
-    const found = await this.#storedChunks(path);
-    return found === undefined ? undefined : found.chunks.encoding(found.path, found.dtype, found.shape);
+    return (await this.#chunkSource(path))?.encoding;
   }
 
   async *storedChunks(path: string): AsyncGenerator<readonly number[]> {
-    const found = await this.#requireStoredChunks(path);
-    yield* found.chunks.indices(found.path, found.dtype, found.shape);
+    const source = await this.#requireChunkSource(path);
+    yield* source.chunks.indices(source.path, source.dtype, source.shape);
   }
 
   async readStoredChunk(path: string, index: readonly number[]): Promise<Uint8Array | undefined> {
-    const found = await this.#requireStoredChunks(path);
-    return found.chunks.read(found.path, found.dtype, found.shape, index);
+    const source = await this.#requireChunkSource(path);
+    return source.chunks.read(source.path, source.dtype, source.shape, index);
   }
 
-  /** The stored chunks reader and the numeric dataset at `path`; undefined where there are none. */
-  async #storedChunks(
-    path: string,
-  ): Promise<
-    { chunks: StoredChunks; path: string; dtype: NumericDType; shape: readonly number[] } | undefined
-  > {
+  /** The dataset's stored chunks, where they can be handed out; found once per path (the file does not change). */
+  #chunkSource(path: string): Promise<ChunkSource | undefined> {
+    return this.#read(path, 'reading stored chunks', () => {
+      let source = this.#chunkSources.get(path);
+      if (source === undefined) {
+        source = this.#findChunkSource(path);
+        this.#chunkSources.set(path, source);
+      }
+      return source;
+    });
+  }
+
+  async #findChunkSource(path: string): Promise<ChunkSource | undefined> {
     if (this.#fastPath === undefined) return undefined;
     const info = this.#read(path, 'stat', () => statPath(this.#file, path));
     if (info?.kind !== 'dataset' || !isNumericDType(info.dtype) || info.shape.length === 0) return undefined;
     const chunks = (await this.#fastReader())?.chunks;
-    return chunks === undefined
-      ? undefined
-      : { chunks, path: info.path, dtype: info.dtype, shape: info.shape };
+    const encoding = await chunks?.encoding(info.path, info.dtype, info.shape);
+    if (chunks === undefined || encoding === undefined) return undefined;
+    return { chunks, encoding, path: info.path, dtype: info.dtype, shape: info.shape };
   }
 
-  async #requireStoredChunks(
-    path: string,
-  ): Promise<{ chunks: StoredChunks; path: string; dtype: NumericDType; shape: readonly number[] }> {
-    const found = await this.#storedChunks(path);
-    if (found === undefined || (await this.chunkEncoding(path)) === undefined)
+  async #requireChunkSource(path: string): Promise<ChunkSource> {
+    const source = await this.#chunkSource(path);
+    if (source === undefined)
       throw unsupported(path, 'its chunks cannot be handed out as they are stored', 'stored-chunks');
-    return found;
+    return source;
   }
 
   #fastReader(): Promise<{ reader: FastReader; chunks: StoredChunks; close(): Promise<void> } | undefined> {
