@@ -12,6 +12,7 @@ import type {
   DType,
   NdArray,
   NumericArray,
+  NumericDType,
   ObjectRef,
   StorageReader,
 } from '@nwbjs/core';
@@ -28,7 +29,13 @@ import { encodeText, isCompoundDType, wholeHyperslab } from '@nwbjs/core/backend
 import type { ChunkLocation, DatasetStructure, Filter, Hdf5Structure } from '@nwbjs/hdf5/format';
 import { FilterId } from '@nwbjs/hdf5/format';
 import type { JsonOut } from '@nwbjs/zarr/parts';
-import { JSON2_FILTER, JsonNumber, compressorFromMetadata, stringifyJson } from '@nwbjs/zarr/parts';
+import {
+  JSON2_FILTER,
+  JsonNumber,
+  compressorFromMetadata,
+  numpyTypestr,
+  stringifyJson,
+} from '@nwbjs/zarr/parts';
 import { EXTENSION_KEY, FORMAT } from './names.js';
 import { pythonFloat } from './python-json.js';
 import type { LindiJson } from './reference-file.js';
@@ -274,7 +281,7 @@ class Indexer {
     if (isNumericDType(dtype) || dtype === 'bool') {
       const values = data.data as NumericArray;
       element = {
-        dtype: LITTLE_ENDIAN[dtype]!,
+        dtype: numpyTypestr(dtype),
         filters: null,
         bytes: new Uint8Array(values.buffer, values.byteOffset, values.byteLength),
         fill:
@@ -438,23 +445,10 @@ function nest(shape: readonly number[], leaves: readonly JsonOut[]): JsonOut {
   return build(0);
 }
 
-const LITTLE_ENDIAN: Record<string, string> = {
-  int8: '|i1',
-  uint8: '|u1',
-  int16: '<i2',
-  uint16: '<u2',
-  int32: '<i4',
-  uint32: '<u4',
-  int64: '<i8',
-  uint64: '<u8',
-  float32: '<f4',
-  float64: '<f8',
-  bool: '|b1',
-};
-
 /** The numpy dtype of a referenced dataset's stored elements (their byte order as the file has it). */
 function numpyDType(dtype: DType, structure: DatasetStructure): string {
-  const spelled = LITTLE_ENDIAN[dtype as string]!;
+  // Only number and bool datasets are referenced (see #dataset).
+  const spelled = numpyTypestr(dtype as NumericDType | 'bool');
   if (spelled.startsWith('|') || structure.datatype.littleEndian) return spelled;
   return `>${spelled.slice(1)}`;
 }

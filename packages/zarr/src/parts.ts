@@ -9,7 +9,7 @@
  */
 export { JsonNumber, parseJson, stringifyJson, toJsonValue, toPlain } from './conventions/json.js';
 export type { JsonObject, JsonOut, JsonValue } from './conventions/json.js';
-export { elementCodecOf, JSON2_FILTER, NUMPY_TYPES } from './conventions/zarr-dtype.js';
+export { elementCodecOf, JSON2_FILTER, NUMPY_TYPES, numpyTypestr } from './conventions/zarr-dtype.js';
 export type { ElementCodec } from './conventions/zarr-dtype.js';
 export { decodeElements } from './conventions/elements.js';
 export type { ChunkValues } from './conventions/elements.js';

@@ -145,6 +145,11 @@ const LE: Record<NumericDType | 'bool', string> = {
   bool: '|b1',
 };
 
+/** numpy's little-endian typestr of a number or bool dtype (`<f4`, `|u1`, `|b1`, ...). */
+export function numpyTypestr(dtype: NumericDType | 'bool'): string {
+  return LE[dtype];
+}
+
 /** The JSON2 codec configuration hdmf-zarr writes (numcodecs.JSON defaults). */
 export const JSON2_FILTER: JsonOut = {
   allow_nan: true,
