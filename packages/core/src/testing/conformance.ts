@@ -960,6 +960,20 @@ export function describeStorageConformance(name: string, target: ConformanceTarg
     });
 
     describe('stored chunks (conversion by copying chunks, where the backend offers it)', () => {
+      /** A store written with {@link writeSparse}, reopened for reading, and the values it holds. */
+      async function sparseStore(): Promise<{ reader: StorageReader; expected: Uint16Array }> {
+        const writer = await target.create();
+        let expected: Uint16Array;
+        try {
+          expected = await writeSparse(writer);
+        } catch (error) {
+          await writer.abort();
+          throw error;
+        }
+        await writer.close();
+        return { reader: await target.reopen(writer), expected };
+      }
+
       /** A 10x6 uint16 dataset in 3x4 chunks, gzip and shuffle where capable; chunk row 1 never written. */
       async function writeSparse(writer: StorageWriter): Promise<Uint16Array> {
         const compression: Compression | undefined = writer.capabilities.compression.includes('gzip')
@@ -980,16 +994,7 @@ export function describeStorageConformance(name: string, target: ConformanceTarg
       }
 
       it('lists only the chunks written, hands them out and stores them as they are', async ({ skip }) => {
-        const writer = await target.create();
-        let expected: Uint16Array;
-        try {
-          expected = await writeSparse(writer);
-        } catch (error) {
-          await writer.abort();
-          throw error;
-        }
-        await writer.close();
-        const reader = await target.reopen(writer);
+        const { reader, expected } = await sparseStore();
         const copy = await target.create();
         try {
           if (
@@ -1044,16 +1049,7 @@ export function describeStorageConformance(name: string, target: ConformanceTarg
       });
 
       it('copyTree copies stored chunks as they are and leaves unwritten chunks unwritten', async () => {
-        const writer = await target.create();
-        let expected: Uint16Array;
-        try {
-          expected = await writeSparse(writer);
-        } catch (error) {
-          await writer.abort();
-          throw error;
-        }
-        await writer.close();
-        const reader = await target.reopen(writer);
+        const { reader, expected } = await sparseStore();
         const copy = await target.create();
         try {
           await copyTree(reader, copy);
