@@ -197,7 +197,9 @@ export class Hdf5Backend implements StorageWriter {
     const info = this.#read(path, 'stat', () => statPath(this.#file, path));
     if (info?.kind !== 'dataset' || !isNumericDType(info.dtype) || info.shape.length === 0) return undefined;
     const chunks = (await this.#fastReader())?.chunks;
-    const encoding = await chunks?.encoding(info.path, info.dtype, info.shape);
+    // Whatever the format reader fails on here, h5wasm still decodes the dataset (and reports what
+    // is wrong with the file in its words): a local file's chunks are then simply not handed out.
+    const encoding = await chunks?.encoding(info.path, info.dtype, info.shape).catch(() => undefined);
     if (chunks === undefined || encoding === undefined) return undefined;
     return { chunks, encoding, path: info.path, dtype: info.dtype, shape: info.shape };
   }

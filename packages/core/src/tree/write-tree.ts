@@ -235,8 +235,9 @@ class TreeWriteJob {
 
   /**
    * A dataset whose source can hand out its stored chunks: copied chunk by chunk as they are stored
-   * where the target stores the same encoding; else decoded and written block by block, skipping
-   * the blocks that hold no written chunk (fill on both sides, never materialised).
+   * where the target stores the same encoding; else decoded and written block by block, reading
+   * only the chunk rows that hold a written chunk (the rest is fill on both sides, never
+   * materialised).
    */
   async #writeStoredChunks(
     path: string,

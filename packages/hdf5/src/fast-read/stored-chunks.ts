@@ -8,12 +8,13 @@
  * the dataset's chunks unavailable (undefined), and conversion decodes them instead.
  */
 import type { NumericDType } from '@nwbjs/core';
-import { InvalidFileError } from '@nwbjs/core';
+import { InvalidFileError, isNWBError } from '@nwbjs/core';
 import type { ChunkCodec, ChunkEncoding } from '@nwbjs/core/backend';
 import { MAX_CHUNK_BYTES, byteSize } from '@nwbjs/core/backend';
 import type { ByteSource } from '../format/byte-source.js';
 import type { ChunkLocation } from '../format/chunk-index/chunk.js';
 import type { DatasetStructure } from '../format/dataset.js';
+import { UnreadStructureError } from '../format/errors.js';
 import { FilterId } from '../format/filters.js';
 import type { Hdf5Structure } from '../format/hdf5-structure.js';
 import { understoodNumeric } from './fast-reader.js';
@@ -80,10 +81,22 @@ export class StoredChunks {
     return bytes;
   }
 
+  /**
+   * The dataset's chunk table, read once per path. Only a structure this reader does not read (an
+   * unread chunk index, layout or message: UnreadStructureError, UnsupportedError) means "cannot be
+   * handed out" (undefined, and conversion decodes instead); anything else (a failed or timed-out
+   * read of the file, a corrupt structure) rejects, so that the caller fails naming the dataset
+   * rather than silently reading every chunk again another way. A rejection is not kept: asking
+   * again reads again.
+   */
   #table(path: string, dtype: NumericDType, shape: readonly number[]): Promise<ChunkTable | undefined> {
     let table = this.#tables.get(path);
     if (table === undefined) {
-      table = this.#makeTable(path, dtype, shape).catch(() => undefined);
+      table = this.#makeTable(path, dtype, shape).catch((error: unknown) => {
+        if (cannotHandOut(error)) return undefined;
+        this.#tables.delete(path);
+        throw error;
+      });
       this.#tables.set(path, table);
     }
     return table;
@@ -111,6 +124,11 @@ export class StoredChunks {
     }
     return { encoding: { dtype, chunks: [...chunkShape], codecs }, chunks };
   }
+}
+
+/** Whether `error` says only that the dataset's structure is one this reader does not hand out. */
+function cannotHandOut(error: unknown): boolean {
+  return error instanceof UnreadStructureError || isNWBError(error, 'UnsupportedError');
 }
 
 /** The pipeline as neutral codecs, in the order they were applied; undefined for other filters. */

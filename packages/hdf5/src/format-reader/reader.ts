@@ -5,9 +5,9 @@
  * Independent reads (the links of a group, the attributes of an object, chunks) are issued
  * together, so that over HTTP a read costs few round trips.
  */
-import type { ArrayData, Attributes, DType, NdArray, StorageReader } from '@nwbjs/core';
-import type { Hyperslab, NodeInfo, ReadOptions } from '@nwbjs/core/backend';
-import { isNWBError, shapeSize } from '@nwbjs/core';
+import type { ArrayData, Attributes, DType, NdArray, NumericDType, StorageReader } from '@nwbjs/core';
+import type { ChunkEncoding, Hyperslab, NodeInfo, ReadOptions } from '@nwbjs/core/backend';
+import { UnsupportedError, isNWBError, isNumericDType, shapeSize } from '@nwbjs/core';
 import {
   baseName,
   checkSelection,
@@ -22,6 +22,7 @@ import { HDF5_CAPABILITIES } from '../capabilities.js';
 import { FORMAT, backendError, notFound, wrapError } from '../errors.js';
 import type { FilterDecoders, Inflate } from '../fast-read/decode-chunk.js';
 import { SlabReader } from '../fast-read/slab-reader.js';
+import { StoredChunks } from '../fast-read/stored-chunks.js';
 import type { AttributeStructure } from '../format/attribute.js';
 import type { ByteSource } from '../format/byte-source.js';
 import type { DatasetStructure } from '../format/dataset.js';
@@ -81,6 +82,15 @@ const FILTER_NAMES: Record<number, string> = {
   6: 'scaleoffset',
 };
 
+/** A numeric chunked dataset whose chunks are handed out as stored. */
+interface ChunkSource {
+  readonly encoding: ChunkEncoding;
+  /** The dataset's own path (where `stat` found it). */
+  readonly path: string;
+  readonly dtype: NumericDType;
+  readonly shape: readonly number[];
+}
+
 /**
  * An HDF5 file read through a {@link ByteSource}, as a {@link StorageReader}: no h5wasm, so it runs
  * wherever positioned reads can be made, and over HTTP range requests. Reads what the h5wasm
@@ -101,6 +111,9 @@ export class Hdf5FormatReader implements StorageReader {
   readonly #linkNames = new Map<number, Promise<Map<string, Link>>>();
   readonly #dtypes = new Map<number, Promise<DType>>();
   readonly #objectPaths: ObjectPaths;
+  readonly #storedChunks: StoredChunks;
+  /** Per dataset path: its chunks as stored, where they can be handed out. */
+  readonly #chunkSources = new Map<string, Promise<ChunkSource | undefined>>();
   #closed = false;
 
   private constructor(
@@ -114,6 +127,7 @@ export class Hdf5FormatReader implements StorageReader {
     this.location = location;
     this.#slabs = new SlabReader(structure, source, inflate, decoders);
     this.#objectPaths = new ObjectPaths(structure);
+    this.#storedChunks = new StoredChunks(structure, source);
   }
 
   /**
@@ -228,9 +242,71 @@ export class Hdf5FormatReader implements StorageReader {
     });
   }
 
+  /**
+   * How the dataset's chunks are stored, when they can be handed out as they are (numeric chunked
+   * data whose pipeline is deflate and shuffle: see `fast-read/stored-chunks.ts`), so that
+   * conversion copies them without decoding. Undefined only for a dataset whose structure cannot be
+   * copied; a failed read of the file (HTTP error, timeout, abort) or a corrupt structure rejects,
+   * naming the dataset.
+   */
+  async chunkEncoding(rawPath: string): Promise<ChunkEncoding | undefined> {
+    return (await this.#chunkSource(rawPath))?.encoding;
+  }
+
+  async *storedChunks(rawPath: string): AsyncGenerator<readonly number[]> {
+    const source = await this.#requireChunkSource(rawPath);
+    const indices = await this.#guard(rawPath, 'listing stored chunks', async () => {
+      const found: (readonly number[])[] = [];
+      for await (const index of this.#storedChunks.indices(source.path, source.dtype, source.shape))
+        found.push(index);
+      return found;
+    });
+    yield* indices;
+  }
+
+  async readStoredChunk(rawPath: string, index: readonly number[]): Promise<Uint8Array | undefined> {
+    const source = await this.#requireChunkSource(rawPath);
+    return this.#guard(rawPath, 'reading a stored chunk', () =>
+      this.#storedChunks.read(source.path, source.dtype, source.shape, index),
+    );
+  }
+
   /** Marks the reader closed; further calls fail. The byte source is left to its owner. */
   async close(): Promise<void> {
     this.#closed = true;
+  }
+
+  /**
+   * The dataset's stored chunks, where they can be handed out; found once per path (a failure is
+   * not kept, so asking again reads again).
+   */
+  #chunkSource(rawPath: string): Promise<ChunkSource | undefined> {
+    let source = this.#chunkSources.get(rawPath);
+    if (source === undefined) {
+      source = this.#guard(rawPath, 'finding stored chunks', async () => {
+        const info = await this.stat(rawPath);
+        if (info?.kind !== 'dataset' || !isNumericDType(info.dtype) || info.shape.length === 0)
+          return undefined;
+        const encoding = await this.#storedChunks.encoding(info.path, info.dtype, info.shape);
+        return encoding === undefined
+          ? undefined
+          : { encoding, path: info.path, dtype: info.dtype, shape: info.shape };
+      });
+      this.#chunkSources.set(rawPath, source);
+      source.catch(() => this.#chunkSources.delete(rawPath));
+    }
+    return source;
+  }
+
+  async #requireChunkSource(rawPath: string): Promise<ChunkSource> {
+    const source = await this.#chunkSource(rawPath);
+    if (source === undefined)
+      throw new UnsupportedError('its chunks cannot be handed out as they are stored', {
+        path: rawPath,
+        feature: 'stored-chunks',
+        backend: FORMAT,
+      });
+    return source;
   }
 
   async #datasetInfo(path: string, address: number): Promise<Hdf5DatasetInfo> {

@@ -179,14 +179,15 @@ export class HttpRangeSource {
     if (end <= start) return new Uint8Array(0);
     const cached = this.#fromCache(start, end);
     if (cached !== undefined) return cached;
-    const flying = this.#inFlight.find((f) => f.start <= start && end <= f.end);
+    // Only what no cached span holds goes out: ends of the range that cached spans cover (a chunk
+    // partly in the head, or in a metadata read next to it) are taken from them, not asked again.
+    const front = this.#cachedFront(start, end);
+    const back = this.#cachedBack(start + front.length, end);
+    const missing = this.#fetch(start + front.length, end - back.length);
     const pending =
-      flying !== undefined
-        ? flying.span.then((span) => span.bytes.slice(start - span.start, end - span.start))
-        : new Promise<Uint8Array>((resolve, reject) => {
-            this.#pending.push({ start, end, resolve, reject });
-            this.#scheduleFlush();
-          });
+      front.length === 0 && back.length === 0
+        ? missing
+        : missing.then((middle) => joined(front, middle, back));
     if (signal === undefined) return pending;
     return new Promise<Uint8Array>((resolve, reject) => {
       const onAbort = () => reject(signal.reason);
@@ -194,6 +195,18 @@ export class HttpRangeSource {
       pending.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
     });
   };
+
+  /** `[start, end)` from the request in flight that covers it, or in the next batch; empty if `end <= start`. */
+  #fetch(start: number, end: number): Promise<Uint8Array> {
+    if (end <= start) return Promise.resolve(new Uint8Array(0));
+    const flying = this.#inFlight.find((f) => f.start <= start && end <= f.end);
+    if (flying !== undefined)
+      return flying.span.then((span) => span.bytes.slice(start - span.start, end - span.start));
+    return new Promise<Uint8Array>((resolve, reject) => {
+      this.#pending.push({ start, end, resolve, reject });
+      this.#scheduleFlush();
+    });
+  }
 
   /**
    * Asks for these ranges now (they go out merged with whatever else is pending), so that later
@@ -225,9 +238,11 @@ export class HttpRangeSource {
     };
     for (const read of reads) {
       // A read that an earlier group of this batch already covers joins it.
+      // Not across cached bytes, though: they would arrive a second time.
       const joins =
         group.length > 0 &&
         read.start <= groupEnd + this.#mergeGap &&
+        !this.#holdsCached(groupEnd, read.start) &&
         Math.max(groupEnd, read.end) - groupStart <= Math.max(MAX_MERGED_REQUEST, read.end - read.start);
       if (joins) {
         group.push(read);
@@ -276,6 +291,54 @@ export class HttpRangeSource {
       }
     }
     return undefined;
+  }
+
+  /** A copy of the longest start of `[start, end)` that cached spans hold, one after another (empty if none). */
+  #cachedFront(start: number, end: number): Uint8Array {
+    const pieces: Uint8Array[] = [];
+    for (let at = start; at < end;) {
+      let best: Span | undefined;
+      for (const span of this.#cache) {
+        const spanEnd = span.start + span.bytes.length;
+        if (
+          span.start <= at &&
+          at < spanEnd &&
+          (best === undefined || spanEnd > best.start + best.bytes.length)
+        )
+          best = span;
+      }
+      if (best === undefined) break;
+      const to = Math.min(end, best.start + best.bytes.length);
+      pieces.push(best.bytes.subarray(at - best.start, to - best.start));
+      at = to;
+    }
+    return joined(...pieces);
+  }
+
+  /** A copy of the longest end of `[start, end)` that cached spans hold, one after another (empty if none). */
+  #cachedBack(start: number, end: number): Uint8Array {
+    const pieces: Uint8Array[] = [];
+    for (let at = end; at > start;) {
+      let best: Span | undefined;
+      for (const span of this.#cache) {
+        if (
+          span.start < at &&
+          at <= span.start + span.bytes.length &&
+          (best === undefined || span.start < best.start)
+        )
+          best = span;
+      }
+      if (best === undefined) break;
+      const from = Math.max(start, best.start);
+      pieces.unshift(best.bytes.subarray(from - best.start, at - best.start));
+      at = from;
+    }
+    return joined(...pieces);
+  }
+
+  /** Whether any byte of `[start, end)` is cached. */
+  #holdsCached(start: number, end: number): boolean {
+    return end > start && this.#cache.some((s) => s.start < end && start < s.start + s.bytes.length);
   }
 
   /** Keeps a span, dropping the least recently used ones past the cache's limit. */
@@ -441,4 +504,15 @@ function parseContentRange(header: string | null): { start: number; end: number;
   const [start, end, total] = [Number(match[1]), Number(match[2]), Number(match[3])];
   if (!(start <= end && end < total && Number.isSafeInteger(total))) return undefined;
   return { start, end, total };
+}
+
+/** The pieces one after the other, in one new array. */
+function joined(...pieces: Uint8Array[]): Uint8Array {
+  const bytes = new Uint8Array(pieces.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const piece of pieces) {
+    bytes.set(piece, at);
+    at += piece.length;
+  }
+  return bytes;
 }

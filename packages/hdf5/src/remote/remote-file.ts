@@ -4,7 +4,14 @@
  * and never downloads more than it reads. Read-only, as any HDF5 file opened with mode `'r'`.
  */
 import type { Attributes, NdArray, OpenMode, StorageWriter } from '@nwbjs/core';
-import type { DatasetDefinition, Hyperslab, LinkTarget, NodeInfo, ReadOptions } from '@nwbjs/core/backend';
+import type {
+  ChunkEncoding,
+  DatasetDefinition,
+  Hyperslab,
+  LinkTarget,
+  NodeInfo,
+  ReadOptions,
+} from '@nwbjs/core/backend';
 import { backendError } from '../errors.js';
 import { Hdf5FormatReader } from '../format-reader/reader.js';
 import { BlobRangeSource } from './blob-source.js';
@@ -62,6 +69,18 @@ export class RemoteHdf5File implements StorageWriter {
 
   readData(path: string, slab: Hyperslab, options?: ReadOptions): Promise<NdArray> {
     return this.#reader.readData(path, slab, options);
+  }
+
+  chunkEncoding(path: string): Promise<ChunkEncoding | undefined> {
+    return this.#reader.chunkEncoding(path);
+  }
+
+  storedChunks(path: string): AsyncIterable<readonly number[]> {
+    return this.#reader.storedChunks(path);
+  }
+
+  readStoredChunk(path: string, index: readonly number[]): Promise<Uint8Array | undefined> {
+    return this.#reader.readStoredChunk(path, index);
   }
 
   close(): Promise<void> {

@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isNWBError } from '@nwbjs/core';
 import { wholeHyperslab } from '@nwbjs/core/backend';
-import { openHdf5 } from '../../src/index.js';
+import { Hdf5FormatReader, openHdf5 } from '../../src/index.js';
+import { fileSource } from './file-source.js';
 import { tempDir } from '../helpers.js';
 
 const { dir, cleanup } = tempDir('nwbjs-stored-chunks-');
@@ -113,6 +114,29 @@ describe.skipIf(!hasH5py)('HDF5 stored chunks', () => {
       expect((error as { path?: string }).path).toBe('/bomb');
     } finally {
       await reader.close();
+    }
+  });
+
+  it('hands out the same chunks through the format reader (no h5wasm), and refuses the bomb too', async () => {
+    const { source, size, close } = await fileSource(file);
+    const reader = await Hdf5FormatReader.open(source, { size, location: file });
+    const backend = await openHdf5(file, 'r');
+    try {
+      for (const name of ['/gzip_shuffle', '/plain', '/fletcher', '/masked']) {
+        expect(await reader.chunkEncoding(name), name).toEqual(await backend.chunkEncoding(name));
+      }
+      for (const [index, offset, size] of chunkInfo['gzip_shuffle']!) {
+        const bytes = await reader.readStoredChunk('/gzip_shuffle', index);
+        expect(Array.from(bytes!)).toEqual(bytesAt(offset, size));
+      }
+      const error = await reader.readData('/bomb', wholeHyperslab([10, 10, 10])).catch((e: unknown) => e);
+      expect(isNWBError(error, 'InvalidFileError')).toBe(true);
+      expect((error as Error).message).toMatch(/a chunk decodes to more than its 1000 bytes/);
+      expect((error as { path?: string }).path).toBe('/bomb');
+    } finally {
+      await backend.close();
+      await reader.close();
+      await close();
     }
   });
 });

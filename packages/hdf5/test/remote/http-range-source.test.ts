@@ -91,6 +91,31 @@ describe('HttpRangeSource', () => {
     expect(source.stats.requests).toBe(3);
   });
 
+  it('asks only for what no cached span holds: the uncached end of a read, never across cached bytes', async () => {
+    const server = await serve();
+    const options = { headBytes: 1024, tailBytes: 0, mergeGapBytes: 1000 };
+    const source = new HttpRangeSource(server.url(NAME), options);
+    await source.open();
+    await source.read(10_000, 1000); // cached: 10000-10999
+    const reads = [
+      [500, 1000], // 500-1023 from the head, 1024-1499 asked for
+      [9_000, 1500], // 9000-9999 asked for (not merged across the cached 10000-10999), the rest cached
+      [10_500, 1000], // 10500-10999 cached, 11000-11499 asked for
+      [11_500, 500], // next to the read before: merged with it
+    ] as const;
+    const got = await Promise.all(reads.map(([offset, length]) => source.read(offset, length)));
+    got.forEach((bytes, i) => {
+      const [offset, length] = reads[i]!;
+      expect(Buffer.from(bytes).equals(BYTES.subarray(offset, offset + length)), String(offset)).toBe(true);
+    });
+    const ranges = server.log.slice(2).map((r) => r.range);
+    expect(ranges.sort()).toEqual(['bytes=1024-1499', 'bytes=11000-11999', 'bytes=9000-9999']);
+    // Covered by two cached spans together: no request.
+    const before = source.stats.requests;
+    expect(Buffer.from(await source.read(9_800, 1500)).equals(BYTES.subarray(9_800, 11_300))).toBe(true);
+    expect(source.stats.requests).toBe(before);
+  });
+
   it('keeps at most 16 requests in flight, the rest waiting their turn', async () => {
     let inFlight = 0;
     let most = 0;
