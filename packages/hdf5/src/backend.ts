@@ -223,7 +223,10 @@ export class Hdf5Backend implements StorageWriter {
               try {
                 const structure = await Hdf5Structure.open(file.source, file.size);
                 return {
-                  reader: new FastReader(structure, file.source, files.inflate),
+                  reader: new FastReader(structure, file.source, files.inflate, {
+                    readInto: file.readInto,
+                    allocate: files.allocate,
+                  }),
                   chunks: new StoredChunks(structure, file.source),
                   close: file.close,
                 };

@@ -14,9 +14,15 @@ import { unshuffle } from './shuffle.js';
 /**
  * Inflates zlib-wrapped deflate data (the platform's zlib). With `maxBytes`, output beyond that
  * many bytes is a RangeError (a chunk that inflates past its size is damaged, or a bomb), found
- * without inflating the rest.
+ * without inflating the rest. `hints.alone`: this is the only chunk the read waits for, so an
+ * implementation with a thread pool may rather inflate it at once on the calling thread (nothing
+ * would run next to it, and the hand-over costs time).
  */
-export type Inflate = (bytes: Uint8Array, maxBytes?: number) => Promise<Uint8Array>;
+export type Inflate = (
+  bytes: Uint8Array,
+  maxBytes?: number,
+  hints?: { readonly alone?: boolean },
+) => Promise<Uint8Array>;
 
 /**
  * A chunk that decodes past its declared size, or whose declared size is past the memory budget

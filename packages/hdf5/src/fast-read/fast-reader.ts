@@ -8,7 +8,7 @@
 import type { NumericArray, NumericDType } from '@nwbjs/core';
 import { shapeSize } from '@nwbjs/core';
 import { byteSize, typedArrayFor } from '@nwbjs/core/backend';
-import type { ByteSource } from '../format/byte-source.js';
+import type { ByteSource, ByteSourceInto } from '../format/byte-source.js';
 import type { DatasetStructure } from '../format/dataset.js';
 import type { Hdf5Structure } from '../format/hdf5-structure.js';
 import type { Selection } from './copy-block.js';
@@ -20,10 +20,22 @@ export class FastReader {
   readonly #structure: Hdf5Structure;
   readonly #slabs: SlabReader;
   readonly #plans = new Map<string, Promise<DatasetStructure | undefined>>();
+  readonly #allocate: (bytes: number) => ArrayBuffer;
 
-  constructor(structure: Hdf5Structure, source: ByteSource, inflate: Inflate) {
+  /**
+   * `readInto`: the file of `source`, read into a given buffer (unfiltered chunks are read that
+   * way); `allocate`: memory for results, which need not be zeroed (every byte of a result is
+   * written before it is handed out).
+   */
+  constructor(
+    structure: Hdf5Structure,
+    source: ByteSource,
+    inflate: Inflate,
+    options: { readInto?: ByteSourceInto; allocate?: (bytes: number) => ArrayBuffer } = {},
+  ) {
     this.#structure = structure;
-    this.#slabs = new SlabReader(structure, source, inflate);
+    this.#slabs = new SlabReader(structure, source, inflate, {}, options.readInto);
+    this.#allocate = options.allocate ?? ((bytes) => new ArrayBuffer(bytes));
   }
 
   /**
@@ -45,7 +57,7 @@ export class FastReader {
     const target: NumericArray =
       out instanceof ctor && out.length >= total
         ? ((out.length === total ? out : out.subarray(0, total)) as NumericArray)
-        : new ctor(total);
+        : new ctor(this.#allocate(total * ctor.BYTES_PER_ELEMENT), 0, total);
     const bytes = new Uint8Array(target.buffer, target.byteOffset, target.byteLength);
     await this.#slabs.read(path, dataset, shape, sel, bytes);
     return target;

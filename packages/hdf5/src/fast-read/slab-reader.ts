@@ -4,14 +4,18 @@
  * by hand); contiguous data is read as the byte spans the selection covers; compact data is in the
  * header. Unwritten chunks and unallocated data read as the fill value. Elements stay as stored
  * (`datatype.size` bytes each, the file's byte order): callers decode them.
+ *
+ * Where the source can read into a given buffer (a local file), chunks stored without filters are
+ * not read whole and copied: the runs of the selection they hold are read straight into the
+ * result, runs of neighbouring chunks that neighbour in the file and in the result as one read.
  */
 import { shapeSize } from '@nwbjs/core';
-import type { ByteSource } from '../format/byte-source.js';
+import type { ByteSource, ByteSourceInto } from '../format/byte-source.js';
 import type { ChunkLocation } from '../format/chunk-index/chunk.js';
 import type { DatasetStructure } from '../format/dataset.js';
 import { corrupt, hex, unread } from '../format/errors.js';
 import type { Hdf5Structure } from '../format/hdf5-structure.js';
-import { type Selection, copyBlock } from './copy-block.js';
+import { type Selection, blockRuns, copyBlock } from './copy-block.js';
 import { type FilterDecoders, type Inflate, decodableFilters, decodeChunk } from './decode-chunk.js';
 
 /** Chunks read and decoded at once. */
@@ -25,6 +29,23 @@ const DECODED_CACHE_BYTES = 32 * 1024 * 1024;
 const MAX_CACHED_CHUNK = 8 * 1024 * 1024;
 /** Contiguous data is read in spans of at most this many bytes. */
 const MAX_SPAN = 64 * 1024 * 1024;
+/** Runs of unfiltered chunks read straight into the result are merged up to this many bytes. */
+const MAX_DIRECT_READ = 16 * 1024 * 1024;
+/**
+ * An unfiltered chunk is read as its runs straight into the result when at most this many of them
+ * are shorter than {@link BIG_RUN} bytes; otherwise it is read whole (and kept) and copied from.
+ */
+const MAX_DIRECT_RUNS = 8;
+const BIG_RUN = 64 * 1024;
+
+/** A read of file bytes straight into the result. */
+interface DirectRead {
+  /** Absolute file offset. */
+  file: number;
+  /** Byte offset in the result. */
+  dst: number;
+  bytes: number;
+}
 
 /** What is known of a chunked dataset's chunks on its current grid. */
 interface ChunkGrid {
@@ -39,18 +60,29 @@ export class SlabReader {
   readonly #source: ByteSource;
   readonly #inflate: Inflate;
   readonly #decoders: FilterDecoders;
+  readonly #readInto: ByteSourceInto | undefined;
   readonly #grids = new Map<number, Promise<ChunkGrid>>();
   readonly #fills = new Map<number, Uint8Array>();
   /** Decoded chunks by their file address, least recently used first. */
   readonly #decoded = new Map<number, { bytes: Promise<Uint8Array>; size: number }>();
   #decodedBytes = 0;
 
-  /** `decoders`: filters beyond the built-in ones (deflate, shuffle, fletcher32, LZF). */
-  constructor(structure: Hdf5Structure, source: ByteSource, inflate: Inflate, decoders: FilterDecoders = {}) {
+  /**
+   * `decoders`: filters beyond the built-in ones (deflate, shuffle, fletcher32, LZF); `readInto`:
+   * the same file as `source`, read into a given buffer, where the source can.
+   */
+  constructor(
+    structure: Hdf5Structure,
+    source: ByteSource,
+    inflate: Inflate,
+    decoders: FilterDecoders = {},
+    readInto?: ByteSourceInto,
+  ) {
     this.#structure = structure;
     this.#source = source;
     this.#inflate = inflate;
     this.#decoders = decoders;
+    this.#readInto = readInto;
   }
 
   /**
@@ -150,6 +182,8 @@ export class SlabReader {
     }
     if (perAxis.some((l) => l.length === 0)) return;
     const tasks: (() => Promise<void>)[] = [];
+    const direct: DirectRead[] = [];
+    const decoded: { chunk: ChunkLocation; from: number[]; to: number[]; origin: number[] }[] = [];
     const pick = new Array<number>(rank).fill(0);
     for (;;) {
       const parts = pick.map((p, d) => perAxis[d]![p]!);
@@ -158,13 +192,15 @@ export class SlabReader {
       const to = parts.map((p) => p.to);
       const chunk = chunks.get(linear(coords, grid));
       const origin = coords.map((c, d) => c * chunkShape[d]!);
-      tasks.push(async () => {
-        const bytes =
-          chunk === undefined
-            ? this.#fill(dataset, chunkBytes)
-            : await this.#chunkBytes(dataset, chunk, shape, chunkBytes);
-        copyBlock({ bytes, base: 0, origin, strides: chunkStrides }, sel, from, to, out, elementSize);
-      });
+      const block = { origin, strides: chunkStrides };
+      if (chunk === undefined) {
+        tasks.push(async () => {
+          const bytes = this.#fill(dataset, chunkBytes);
+          copyBlock({ ...block, bytes, base: 0 }, sel, from, to, out, elementSize);
+        });
+      } else if (!this.#directReads(dataset, chunk, shape, chunkBytes, block, sel, from, to, direct)) {
+        decoded.push({ chunk, from, to, origin });
+      }
       let d = rank - 1;
       while (d >= 0) {
         pick[d]!++;
@@ -174,15 +210,81 @@ export class SlabReader {
       }
       if (d < 0) break;
     }
+    const alone = decoded.length === 1;
+    for (const { chunk, from, to, origin } of decoded) {
+      tasks.push(async () => {
+        const bytes = await this.#chunkBytes(dataset, chunk, shape, chunkBytes, alone);
+        copyBlock({ bytes, base: 0, origin, strides: chunkStrides }, sel, from, to, out, elementSize);
+      });
+    }
+    for (const read of mergeReads(direct)) tasks.push(() => this.#readStraight(read, out));
     await runLimited(tasks, CONCURRENCY);
   }
 
-  /** A chunk's decoded bytes, from the cache of decoded chunks when it holds them. */
+  /**
+   * For a chunk stored without filters (by the pipeline or its filter mask), when the source reads
+   * into given buffers: adds the reads of its runs of the selection to `direct` and answers true.
+   * False when the chunk is read and decoded whole instead: it is filtered, or its size is not
+   * that of a chunk, or the selection makes many small runs in it (a strided read).
+   */
+  #directReads(
+    dataset: DatasetStructure,
+    chunk: ChunkLocation,
+    shape: readonly number[],
+    chunkBytes: number,
+    block: { origin: readonly number[]; strides: readonly number[] },
+    sel: Selection,
+    from: readonly number[],
+    to: readonly number[],
+    direct: DirectRead[],
+  ): boolean {
+    if (this.#readInto === undefined || chunk.size !== chunkBytes) return false;
+    if (this.#filtersOf(dataset, chunk, shape).some((_, i) => !(chunk.filterMask & (1 << i)))) return false;
+    const runs: DirectRead[] = [];
+    let small = 0;
+    const base = this.#structure.fileOffset(chunk.address);
+    blockRuns(block, sel, from, to, dataset.datatype.size, (src, dst, bytes) => {
+      if (bytes < BIG_RUN && ++small > MAX_DIRECT_RUNS) return false;
+      runs.push({ file: base + src, dst, bytes });
+      return true;
+    });
+    if (small > MAX_DIRECT_RUNS) return false;
+    for (const run of runs) direct.push(run);
+    return true;
+  }
+
+  /** Reads `read.bytes` bytes of the file straight into `out`. */
+  async #readStraight(read: DirectRead, out: Uint8Array): Promise<void> {
+    const done = await this.#readInto!(read.file, out.subarray(read.dst, read.dst + read.bytes));
+    if (done !== read.bytes)
+      corrupt(`data at offset ${read.file} (${read.bytes} bytes) lies past the end of the file`);
+  }
+
+  /** The filters applied to `chunk` as stored (none for edge chunks stored unfiltered). */
+  #filtersOf(
+    dataset: DatasetStructure,
+    chunk: ChunkLocation,
+    shape: readonly number[],
+  ): DatasetStructure['filters'] {
+    const layout = dataset.layout;
+    if (layout.kind === 'chunked' && layout.unfilteredEdges) {
+      // Edge chunks that stick out of the dataset were stored without filters.
+      const partial = chunk.offset.some((o, d) => o + layout.chunkShape[d]! > shape[d]!);
+      if (partial) return [];
+    }
+    return dataset.filters;
+  }
+
+  /**
+   * A chunk's decoded bytes, from the cache of decoded chunks when it holds them; `alone`: the
+   * only chunk the read decodes (see {@link Inflate}).
+   */
   #chunkBytes(
     dataset: DatasetStructure,
     chunk: ChunkLocation,
     shape: readonly number[],
     expected: number,
+    alone: boolean,
   ): Promise<Uint8Array> {
     const known = this.#decoded.get(chunk.address);
     if (known !== undefined) {
@@ -190,7 +292,7 @@ export class SlabReader {
       this.#decoded.set(chunk.address, known);
       return known.bytes;
     }
-    const bytes = this.#decodeChunk(dataset, chunk, shape, expected);
+    const bytes = this.#decodeChunk(dataset, chunk, shape, expected, alone);
     if (expected > MAX_CACHED_CHUNK) return bytes;
     const entry = { bytes, size: expected };
     this.#decoded.set(chunk.address, entry);
@@ -214,17 +316,13 @@ export class SlabReader {
     chunk: ChunkLocation,
     shape: readonly number[],
     expected: number,
+    alone: boolean,
   ): Promise<Uint8Array> {
-    const layout = dataset.layout;
     const stored = await this.#readExactly(chunk.address, chunk.size);
-    let filters = dataset.filters;
-    if (layout.kind === 'chunked' && layout.unfilteredEdges) {
-      // Edge chunks that stick out of the dataset were stored without filters.
-      const partial = chunk.offset.some((o, d) => o + layout.chunkShape[d]! > shape[d]!);
-      if (partial) filters = [];
-    }
+    const filters = this.#filtersOf(dataset, chunk, shape);
     const { size } = dataset.datatype;
-    return decodeChunk(stored, filters, chunk.filterMask, size, expected, this.#inflate, this.#decoders);
+    const inflate: Inflate = alone ? (bytes, max) => this.#inflate(bytes, max, { alone }) : this.#inflate;
+    return decodeChunk(stored, filters, chunk.filterMask, size, expected, inflate, this.#decoders);
   }
 
   /** At least `bytes` bytes of fill values (kept per dataset, grown on need). */
@@ -304,6 +402,29 @@ function linear(coords: readonly number[], extent: readonly number[]): number {
   let index = 0;
   for (let d = 0; d < coords.length; d++) index = index * extent[d]! + coords[d]!;
   return index;
+}
+
+/**
+ * The reads, those that continue the one before them in the file and in the result merged (up to
+ * {@link MAX_DIRECT_READ} bytes): chunks written one after the other are read in big pieces.
+ */
+function mergeReads(reads: readonly DirectRead[]): DirectRead[] {
+  const merged: DirectRead[] = [];
+  let last: DirectRead | undefined;
+  for (const read of reads) {
+    if (
+      last !== undefined &&
+      last.file + last.bytes === read.file &&
+      last.dst + last.bytes === read.dst &&
+      last.bytes + read.bytes <= MAX_DIRECT_READ
+    ) {
+      last.bytes += read.bytes;
+    } else {
+      last = { ...read };
+      merged.push(last);
+    }
+  }
+  return merged;
 }
 
 /** Runs `tasks` with at most `limit` at a time; the first failure rejects. */

@@ -13,6 +13,13 @@ import { lookup3 } from './lookup3.js';
  */
 export type ByteSource = (offset: number, length: number) => Promise<Uint8Array>;
 
+/**
+ * Reads `target.length` bytes at absolute `offset` of the file into `target` (where the bytes can
+ * land in the caller's buffer directly, as with a local file); resolves to the number of bytes
+ * read, fewer only at the end of the file.
+ */
+export type ByteSourceInto = (offset: number, target: Uint8Array) => Promise<number>;
+
 /** Size of the pages metadata is read in. */
 const PAGE = 64 * 1024;
 /** Past this many cached bytes the cache starts over (metadata of a huge index is read once anyway). */

@@ -6,7 +6,7 @@
  * `./platform/node.js` otherwise, so a browser bundle never contains Node built-ins.
  */
 import type { Inflate } from '../fast-read/decode-chunk.js';
-import type { ByteSource } from '../format/byte-source.js';
+import type { ByteSource, ByteSourceInto } from '../format/byte-source.js';
 import type { H5Module, H5Runtime } from '../module.js';
 
 /** The environment this build of the package runs in. */
@@ -32,10 +32,14 @@ export interface Platform {
 
 /** Files opened for positioned reads, and zlib's inflate. */
 export interface FastReadFiles {
-  /** Opens the file at `path` for positioned reads. */
-  open(path: string): Promise<{ source: ByteSource; size: number; close(): Promise<void> }>;
+  /** Opens the file at `path` for positioned reads (`readInto`: the same, into the caller's buffer). */
+  open(
+    path: string,
+  ): Promise<{ source: ByteSource; readInto: ByteSourceInto; size: number; close(): Promise<void> }>;
   /** Inflates zlib-wrapped deflate data. */
   inflate: Inflate;
+  /** Memory for read results, not zeroed (the fast path writes every byte before handing it out). */
+  allocate(bytes: number): ArrayBuffer;
 }
 
 /** Real files: checks before opening, and the temporary-sibling dance that makes writes atomic. */

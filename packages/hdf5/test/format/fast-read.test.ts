@@ -1,6 +1,6 @@
 /**
  * Reads without h5wasm: for datasets of every layout and index kind, with filters, fill values,
- * filter masks and edge chunks, slabs read by the fast path (positioned reads + native decoding)
+ * filter masks and edge chunks, unfiltered chunks (read straight into the result), slabs read by the fast path (positioned reads + native decoding)
  * equal what h5wasm reads from the same bytes, and the fast path really ran; for datasets it does
  * not understand (big-endian, bool, text) it steps aside and h5wasm reads them.
  */
@@ -48,6 +48,12 @@ for libver, name in ((None, 'earliest.h5'), ('latest', 'latest.h5')):
             else:
                 masked.id.write_direct_chunk((i * 10, 0), zlib.compress(raw), filter_mask=0)
         f.create_dataset('movie', data=fill((9, 16, 12), '<u1'), chunks=(1, 16, 12), compression='gzip')
+        f.create_dataset('raw_movie', data=fill((9, 16, 12), '<u1'), chunks=(1, 16, 12))
+        f.create_dataset('raw_blocks', data=fill((22, 8, 6), '<f4'), chunks=(4, 8, 6))
+        f.create_dataset('raw_edges', data=fill((23, 9, 5), '<i2'), chunks=(4, 4, 5))
+        masked_raw = f.create_dataset('masked_unfiltered', shape=(8, 5), chunks=(2, 5), dtype='<u2', compression='gzip', fillvalue=3)
+        masked_raw.id.write_direct_chunk((2, 0), fill((2, 5), '<u2').tobytes(), filter_mask=1)
+        masked_raw.id.write_direct_chunk((4, 0), fill((2, 5), '<u2').tobytes(), filter_mask=1)
         f.create_dataset('big_endian', data=fill((10, 4), '>i4'), chunks=(5, 4))
         f.create_dataset('bools', data=np.array([True, False, True]))
         if libver == 'latest':
@@ -74,6 +80,10 @@ const FAST = [
   'bt2',
   'masked',
   'movie',
+  'raw_movie',
+  'raw_blocks',
+  'raw_edges',
+  'masked_unfiltered',
   'link_to_edges',
 ];
 
@@ -97,7 +107,18 @@ function slabs(shape: readonly number[]): Hyperslab[] {
     dropped: shape.map(() => false),
   };
   const corner = { ...whole, start: shape.map((n) => n - 1), count: shape.map(() => 1) };
-  return [whole, first, strided, corner];
+  // Inner boxes: cut on every axis, and rows along the first axis with the trailing axes whole.
+  const box = {
+    ...whole,
+    start: shape.map((n) => Math.min(n - 1, 1)),
+    count: shape.map((n) => Math.max(1, n - 3)),
+  };
+  const rows = {
+    ...whole,
+    start: [Math.min(shape[0]! - 1, 2), ...shape.slice(1).map(() => 0)],
+    count: [Math.max(1, Math.min(5, shape[0]! - 2)), ...shape.slice(1)],
+  };
+  return [whole, first, strided, corner, box, rows];
 }
 
 describe.skipIf(!hasH5py)('reading data without h5wasm', () => {
