@@ -97,28 +97,45 @@ export function encodingMetadata(
   return { compressor, filters: filters.length > 0 ? filters : null };
 }
 
+/** Where an array's chunk keys live and how they are spelled, for listing its chunks. */
+export interface ChunkKeys {
+  /** The array's path. */
+  readonly path: string;
+  readonly shape: readonly number[];
+  readonly chunks: readonly number[];
+  /** Between the indices of a key: `.` or `/`. */
+  readonly separator: string;
+  /** A first key part before the indices (format 3's default keys: `c`), if any. */
+  readonly lead?: string;
+}
+
 /**
  * The grid index of every chunk of the array that exists. A store that lists its files is listed
  * (one directory per array for `.`-separated keys, one level per axis for `/`); of any other
  * store the whole grid is yielded, and reading tells which chunks exist.
  */
-export async function* storedChunkIndices(store: ZarrStore, record: ArrayRecord): AsyncGenerator<number[]> {
-  const grid = record.shape.map((n, axis) => Math.ceil(n / record.chunks[axis]!));
+export async function* storedChunkIndices(store: ZarrStore, keys: ChunkKeys): AsyncGenerator<number[]> {
+  const grid = keys.shape.map((n, axis) => Math.ceil(n / keys.chunks[axis]!));
   if (grid.some((n) => n === 0)) return;
   if (!canListFiles(store) || !isListable(store)) {
     yield* wholeGrid(grid);
     return;
   }
-  const prefix = prefixOf(record.path);
-  if (record.separator === '.') {
+  const prefix = prefixOf(keys.path);
+  const lead = keys.lead;
+  if (keys.separator === '.') {
     for (const name of await store.listFiles(prefix)) {
-      const index = parseIndex(name.split('.'), grid);
+      const parts = name.split('.');
+      if (lead !== undefined && parts.shift() !== lead) continue;
+      const index = parseIndex(parts, grid);
       if (index !== undefined) yield index;
     }
     return;
   }
   // `/`-separated keys: a directory per axis but the last, whose entries are files.
-  let level: { key: string; index: number[] }[] = [{ key: prefix, index: [] }];
+  let level: { key: string; index: number[] }[] = [
+    { key: lead === undefined ? prefix : `${prefix}${lead}/`, index: [] },
+  ];
   for (let axis = 0; axis < grid.length - 1; axis++) {
     const next: { key: string; index: number[] }[] = [];
     for (const { key, index } of level) {
@@ -143,12 +160,20 @@ export async function readStoredChunk(
   record: ArrayRecord,
   index: readonly number[],
 ): Promise<Uint8Array | undefined> {
-  const key = chunkKey(record, index);
+  return readStoredKey(store, record.path, chunkKey(record, index));
+}
+
+/** The stored bytes at `key` (a chunk of the array at `path`); undefined when there are none. */
+export async function readStoredKey(
+  store: ZarrStore,
+  path: string,
+  key: AbsolutePath,
+): Promise<Uint8Array | undefined> {
   try {
     return (await store.get(key)) ?? undefined;
   } catch (cause) {
     throw new BackendError(`could not read chunk ${key.slice(1)}${causeDetail(cause)}`, {
-      path: record.path,
+      path,
       backend: 'zarr',
       cause,
     });
@@ -156,9 +181,12 @@ export async function readStoredChunk(
 }
 
 /** Throws unless `index` is a chunk index on the array's grid. */
-export function checkChunkIndex(record: ArrayRecord, index: readonly number[]): void {
+export function checkChunkIndex(
+  record: Pick<ArrayRecord, 'path' | 'shape' | 'chunks'> & { readonly scalar?: boolean },
+  index: readonly number[],
+): void {
   const ok =
-    !record.scalar &&
+    record.scalar !== true &&
     index.length === record.shape.length &&
     index.every(
       (c, axis) =>
@@ -182,18 +210,26 @@ export function encodedArrayRecord(
   encoding: ChunkEncoding,
 ): ArrayRecord | undefined {
   const codecs = encodingMetadata(encoding);
-  if (
-    codecs === undefined ||
-    !isNumericDType(definition.dtype) ||
-    !sameDType(definition.dtype, encoding.dtype) ||
-    definition.shape.length === 0
-  )
-    return undefined;
+  if (codecs === undefined || !encodingFits(definition, encoding)) return undefined;
   const plain = newArrayRecord(path, { ...definition, compression: undefined });
   const sameChunks =
     plain.chunks.length === encoding.chunks.length && plain.chunks.every((n, i) => n === encoding.chunks[i]);
   if (!sameChunks) return undefined;
   return { ...plain, compressor: toJsonValue(codecs.compressor), filters: toJsonValue(codecs.filters) };
+}
+
+/**
+ * Whether chunks encoded as `encoding` can make the dataset `definition` describes: numbers of the
+ * same dtype, not a scalar, and the definition's chunk shape (where it gives one) the encoding's.
+ */
+export function encodingFits(definition: DatasetDefinition, encoding: ChunkEncoding): boolean {
+  return (
+    isNumericDType(definition.dtype) &&
+    sameDType(definition.dtype, encoding.dtype) &&
+    definition.shape.length > 0 &&
+    encoding.chunks.length === definition.shape.length &&
+    (definition.chunks === undefined || definition.chunks.every((n, i) => n === encoding.chunks[i]))
+  );
 }
 
 /** A store that can list the files (not only the directories) under a prefix. */
@@ -234,7 +270,8 @@ function parseIndex(parts: readonly string[], grid: readonly number[]): number[]
   return index;
 }
 
-function numberIn(config: Map<string, JsonValue>, key: string): number | undefined {
+/** A safe integer setting of a codec's configuration. */
+export function numberIn(config: Map<string, JsonValue>, key: string): number | undefined {
   const v = config.get(key);
   return v instanceof JsonNumber && Number.isSafeInteger(v.value) ? v.value : undefined;
 }

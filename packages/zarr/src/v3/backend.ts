@@ -15,7 +15,7 @@
 import type { AbsolutePath, Readable } from '@zarrita/storage';
 import * as zarr from 'zarrita';
 import type { Attributes, NdArray, NumericArray, ObjectRef, StorageCapabilities } from '@nwbjs/core';
-import type { DatasetInfo, Hyperslab, NodeInfo, ReadOptions } from '@nwbjs/core/backend';
+import type { ChunkEncoding, DatasetInfo, Hyperslab, NodeInfo, ReadOptions } from '@nwbjs/core/backend';
 import {
   BackendError,
   InvalidFileError,
@@ -44,6 +44,7 @@ import { referenceFromStored } from '../conventions/references.js';
 import { parseMetadataBytes } from '../metadata.js';
 import type { WriteLayout } from '../staged-backend.js';
 import { StagedZarrBackend } from '../staged-backend.js';
+import { checkChunkIndex, readStoredKey, storedChunkIndices } from '../stored-chunks.js';
 import { checkStorePath, isSafeName, keyOf } from '../stores/keys.js';
 import type { StagingStore, ZarrStore } from '../stores/store.js';
 import { isListable, prefixOf } from '../stores/store.js';
@@ -58,8 +59,9 @@ import type { V3Element } from './element-type.js';
 import { elementOf } from './element-type.js';
 import { numericFill } from './fill-value.js';
 import type { V3Array, V3Group, V3Node } from './node-document.js';
-import { parseNodeDocument } from './node-document.js';
+import { chunkKeyOf, parseNodeDocument } from './node-document.js';
 import { readPackedSelection } from './packed-chunks.js';
+import { v3EncodedArrayRecord, v3EncodingOf } from './stored-chunks.js';
 import { registerV3Codecs } from './vlen-utf8.js';
 
 /**
@@ -86,6 +88,8 @@ function v3Layout(staging: StagingStore): WriteLayout {
     attributeJson: (value, name, path, isRoot) => v3AttributeToJson(value, name, path, isRoot),
     readChunk: (record, index, count, use) => sink.readChunk(record as V3ArrayRecord, index, count, use),
     writeChunk: (record, index, chunk) => sink.writeChunk(record as V3ArrayRecord, index, chunk),
+    encodedArrayRecord: (path, definition, encoding) => v3EncodedArrayRecord(path, definition, encoding),
+    storeChunk: (record, index, bytes) => sink.storeChunk(record as V3ArrayRecord, index, bytes),
     writeMetadata: writeV3Documents,
   };
 }
@@ -259,7 +263,44 @@ export class ZarrV3Backend extends StagedZarrBackend {
     return { dtype: element.dtype, shape, data };
   }
 
+  /**
+   * How the chunks of the array at `path` are stored, when they can be handed out as they are
+   * (unsharded numbers whose codecs have an exact neutral name: see `v3/stored-chunks.ts`).
+   */
+  async chunkEncoding(path: string): Promise<ChunkEncoding | undefined> {
+    this.checkOpen(path);
+    const state = await this.#requireArray(path);
+    return state.scalarOne ? undefined : v3EncodingOf(state.node);
+  }
+
+  async *storedChunks(path: string): AsyncGenerator<readonly number[]> {
+    this.checkOpen(path);
+    const { node } = await this.#requireArray(path);
+    await this.queue?.settle();
+    yield* storedChunkIndices(this.#store, {
+      path: node.path,
+      shape: node.shape,
+      chunks: node.chunkShape,
+      separator: node.separator,
+      ...(node.keyEncoding === 'default' ? { lead: 'c' } : {}),
+    });
+  }
+
+  async readStoredChunk(path: string, index: readonly number[]): Promise<Uint8Array | undefined> {
+    this.checkOpen(path);
+    const { node } = await this.#requireArray(path);
+    checkChunkIndex({ path: node.path, shape: node.shape, chunks: node.chunkShape }, index);
+    await this.queue?.settle();
+    return readStoredKey(this.#store, node.path, keyOf(node.path, chunkKeyOf(node, index)));
+  }
+
   // ---------------------------------------------------------------- internals
+
+  async #requireArray(path: string): Promise<ArrayState> {
+    const state = await this.#require(path);
+    if (isGroup(state)) throw new NotFoundError('not a dataset', { path });
+    return state;
+  }
 
   async #require(path: string): Promise<State> {
     checkStorePath(path, path);

@@ -113,6 +113,13 @@ export class V3ChunkSink {
     }
   }
 
+  /** Stages a chunk's stored bytes as they are (conversion by copying chunks). */
+  async storeChunk(record: V3ArrayRecord, index: readonly number[], bytes: Uint8Array): Promise<void> {
+    const key = v3ChunkKey(record, index);
+    await this.staging.set(key, bytes);
+    this.#stored.add(key);
+  }
+
   async writeChunk(record: V3ArrayRecord, index: readonly number[], chunk: ChunkValues): Promise<void> {
     const key = v3ChunkKey(record, index);
     if (!this.#stored.has(key) && isAllFill(record, chunk)) return;

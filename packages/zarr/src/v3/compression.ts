@@ -7,12 +7,19 @@
 import type { Compression } from '@nwbjs/core';
 import { compressionFromMetadata } from '../codecs.js';
 import type { JsonObject, JsonValue } from '../conventions/json.js';
+import { JsonNumber } from '../conventions/json.js';
 
 function asV2(codec: JsonObject): JsonObject {
   const name = (codec.get('name') as string).replace(/^numcodecs\./, '');
   const config = codec.get('configuration');
   const out = new Map<string, JsonValue>([['id', name]]);
   if (config instanceof Map) for (const [k, v] of config) out.set(k, v);
+  // v3's Blosc names its shuffle; format 2 (which the reading below knows) numbers it.
+  const shuffle = out.get('shuffle');
+  if (name === 'blosc' && typeof shuffle === 'string') {
+    const number = ['noshuffle', 'shuffle', 'bitshuffle'].indexOf(shuffle);
+    if (number >= 0) out.set('shuffle', new JsonNumber(String(number), false));
+  }
   return out;
 }
 
