@@ -6,6 +6,8 @@
  * reads back equal. Format 2's zlib (HDF5's deflate) has no standard v3 codec and is decoded.
  */
 import { readFile, readdir } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import type { StorageReader, StorageWriter } from '@nwbjs/core';
@@ -121,6 +123,30 @@ async function encodings(store: string): Promise<Map<string, unknown>> {
   }
 }
 
+/** Serves the files of `dir` over HTTP on 127.0.0.1 (404 for anything else); `failures` = non-404 errors. */
+async function serveDirectory(
+  dir: string,
+): Promise<{ url: string; failures: string[]; close: () => Promise<void> }> {
+  const failures: string[] = [];
+  const server = createServer((req, res) => {
+    const rel = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname).replace(/^\/+/, '');
+    if (rel.split('/').some((p) => p === '..')) return void res.writeHead(400).end();
+    readFile(path.join(dir, rel)).then(
+      (body) => res.writeHead(200, { 'content-length': body.length }).end(body),
+      (error: NodeJS.ErrnoException) => {
+        if (error.code !== 'ENOENT' && error.code !== 'EISDIR') failures.push(`${rel}: ${error.message}`);
+        res.writeHead(404).end();
+      },
+    );
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
+    failures,
+    close: () => new Promise<void>((done) => server.close(() => done())),
+  };
+}
+
 describe('Zarr format 3 stored chunks', () => {
   it.each(['static_images.nwb.zarr', 'compressed_imageseries.nwb.zarr'])(
     '%s: v2 -> v3 -> v2 copies every chunk as it is stored, reads back equal',
@@ -149,6 +175,27 @@ describe('Zarr format 3 stored chunks', () => {
       expect(diff.out.trim(), diff.out).toBe('no differences');
     },
   );
+
+  it('a v3 store over HTTP (no listing: every grid index asked for) copies its chunks to v2 as they are', async () => {
+    const source = path.join(fixturesDir, 'static_images.nwb.zarr');
+    const v3 = await convert(source, 3);
+    const served = await serveDirectory(v3.dir);
+    try {
+      const back = await convert(served.url, 2);
+      const copyable = await encodings(source);
+      for (const [array] of copyable) {
+        const original = await chunkFiles(source, array, 2);
+        expect(back.decoded.has(array), `${array} decoded`).toBe(false);
+        expect(back.stored.get(array) ?? 0, array).toBe(original.size);
+        expect(await chunkFiles(back.dir, array, 2), array).toEqual(original);
+      }
+      expect(served.failures).toEqual([]);
+      const diff = await runValidate(['diff', source, back.dir]);
+      expect(diff.out.trim(), diff.out).toBe('no differences');
+    } finally {
+      await served.close();
+    }
+  });
 
   it("v3 -> v3 of zarrita's store: unsharded little-endian numbers copy, the rest decodes, all reads back equal", async () => {
     const copied = new Set([
