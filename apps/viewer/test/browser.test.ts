@@ -18,9 +18,11 @@ import { launchChromium } from '../scripts/chromium.mjs';
 import type { MadeData } from './test-data.js';
 import {
   FIXTURES,
+  LINDI_FRAMES,
   MANY_FRAMES,
   TEST_DATA,
   libraryRead,
+  makeLindiIndex,
   makeTestData,
   manyFramesValue,
   numbers,
@@ -58,6 +60,7 @@ beforeAll(async () => {
   ];
   app = await startStaticServer({ mounts: [{ prefix: '/', dir: DIST, cors: false, app: true }] });
   data = await startStaticServer({ mounts: dataMounts, onRequest: (r) => served.push(r) });
+  await makeLindiIndex(made, `${data.url}made/frames.nwb`);
   slow = await startStaticServer({
     mounts: dataMounts,
     latencyMs: SLOW_LATENCY_MS,
@@ -351,6 +354,22 @@ describe('viewer in Chromium: frames', () => {
     await page.close();
   });
 
+  it('a LINDI index over HTTP: the index, then Range requests to the HDF5 file it points at', async () => {
+    const mark = served.length;
+    const page = await viewer(openQuery(data, 'made/frames.lindi.json', LINDI_FRAMES.path, 7));
+    await waitDrawn(page, 7);
+    expect(await text(page, 'access')).toMatch(/Streamed through a LINDI index/);
+    const asked = served.slice(mark).filter((r) => r.path === '/made/frames.nwb' && r.method === 'GET');
+    expect(asked.length).toBeGreaterThan(0);
+    expect(asked.every((r) => r.range !== undefined && r.status === 206)).toBe(true);
+    await expectFrameDrawn(
+      page,
+      await libraryRead(join(made.dir, 'frames.nwb'), `${LINDI_FRAMES.path}/data`, [7]),
+    );
+    await screenshot(page, 'frames.lindi.json');
+    await page.close();
+  });
+
   it('drops frames scrolled past: queued reads never fetch', async () => {
     const store = 'made/many_frames.nwb.zarr';
     const page = await viewer(openQuery(slow, store));
@@ -411,6 +430,20 @@ describe('viewer in Chromium: local files', () => {
       await libraryRead(join(FIXTURES, 'irregular_timestamps.nwb'), '/acquisition/IrregularSeries/data', [1]),
     );
     expect(new URL(page.url()).searchParams.get('url')).toBeNull();
+    await page.close();
+  });
+
+  it('a .lindi.json from the file picker: chunks from the URLs it names', async () => {
+    const page = await viewer();
+    await page.getByTestId('file-input').setInputFiles(join(made.dir, 'frames.lindi.json'));
+    await waitDrawn(page, 0);
+    expect(await text(page, 'access')).toMatch(/Streamed through a LINDI index/);
+    await page.keyboard.press('End');
+    await waitDrawn(page, LINDI_FRAMES.frames - 1);
+    await expectFrameDrawn(
+      page,
+      await libraryRead(join(made.dir, 'frames.nwb'), `${LINDI_FRAMES.path}/data`, [LINDI_FRAMES.frames - 1]),
+    );
     await page.close();
   });
 
@@ -485,7 +518,7 @@ describe('viewer in Chromium: problems are messages on the page', () => {
     ['cors', () => openQuery(noCors, 'fixtures/tutorial_images.nwb.zarr'), /^Could not read /],
     ['not-nwb', () => openQuery(data, 'made/not_nwb.zarr'), /^Not an NWB file$/],
     ['not-hdf5', () => openQuery(data, 'made/not_hdf5.nwb'), /^Not an NWB file the viewer can read$/],
-    ['lindi', () => openQuery(data, 'made/session.lindi.json'), /^LINDI files cannot be read yet$/],
+    ['lindi', () => openQuery(data, 'made/broken.lindi.json'), /^Not an NWB file the viewer can read$/],
     ['bad-url', () => 'url=ftp://example.org/x.nwb', /^This is not a URL the viewer can open$/],
   ];
   for (const [name, query, title] of cases) {

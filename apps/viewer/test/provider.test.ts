@@ -9,7 +9,16 @@ import type { Frame, ImageObject, NWBView } from '../src/provider/index.js';
 import { startStaticServer } from '../scripts/static-server.mjs';
 import type { ServedRequest } from '../scripts/static-server.mjs';
 import type { MadeData } from './test-data.js';
-import { FIXTURES, MANY_FRAMES, TEST_DATA, libraryRead, makeTestData, numbers } from './test-data.js';
+import {
+  FIXTURES,
+  LINDI_FRAMES,
+  MANY_FRAMES,
+  TEST_DATA,
+  libraryRead,
+  makeLindiIndex,
+  makeTestData,
+  numbers,
+} from './test-data.js';
 
 let made: MadeData;
 let server: Awaited<ReturnType<typeof startStaticServer>>;
@@ -26,6 +35,7 @@ beforeAll(async () => {
     ],
     onRequest: (r) => served.push(r),
   });
+  await makeLindiIndex(made, `${server.url}made/frames.nwb`);
 });
 
 afterAll(async () => {
@@ -242,6 +252,28 @@ describe('provider: requests', () => {
     ).toEqual([]);
   });
 
+  it('streams through a LINDI index: the index in one request, then one Range request per frame', async () => {
+    const opening = await requestsDuring('/made/frames', () => open('made/frames.lindi.json'));
+    expect(opening.map((r) => [r.path, r.range])).toEqual([['/made/frames.lindi.json', undefined]]);
+    const view = opened.at(-1)!;
+    expect(view.access.streamed).toBe(true);
+    expect(view.access.message).toMatch(/LINDI index/);
+    const { frames, rows, cols, path } = LINDI_FRAMES;
+    expect(object(view, path).frames!.count).toBe(frames);
+    for (const index of [0, 7, frames - 1]) {
+      let shown: Frame | undefined;
+      const asked = await requestsDuring(
+        '/made/frames',
+        async () => (shown = await frame(view, path, index)),
+      );
+      expect(asked.map((r) => [r.path, r.status])).toEqual([['/made/frames.nwb', 206]]);
+      expect([shown!.rows, shown!.cols]).toEqual([rows, cols]);
+      expect(Array.from(shown!.values)).toEqual(
+        numbers(await libraryRead(join(made.dir, 'frames.nwb'), `${path}/data`, [index])),
+      );
+    }
+  });
+
   it('tells HDF5 from Zarr by the first bytes when the name does not say', async () => {
     const opening = await requestsDuring('/made/tutorial-copy', () => open('made/tutorial-copy'));
     expect(opening.map((r) => [r.path, r.range])).toEqual([
@@ -263,12 +295,15 @@ describe('provider: problems in words', () => {
     throw new Error(`${path} opened`);
   };
 
-  it('404, not NWB, not HDF5, LINDI', async () => {
+  it('404, not NWB, not HDF5, not a LINDI index', async () => {
     expect((await problem('fixtures/missing.nwb.zarr')).title).toBe('Nothing at this URL (404 Not Found)');
     expect((await problem('fixtures/missing.nwb')).title).toBe('Nothing at this URL (404 Not Found)');
     expect((await problem('made/not_nwb.zarr')).title).toBe('Not an NWB file');
     expect((await problem('made/not_hdf5.nwb')).title).toBe('Not an NWB file the viewer can read');
-    expect((await problem('made/session.lindi.json')).title).toBe('LINDI files cannot be read yet');
+    expect((await problem('made/session.lindi.json')).title).toBe('Not an NWB file');
+    const broken = await problem('made/broken.lindi.json');
+    expect(broken.title).toBe('Not an NWB file the viewer can read');
+    expect(broken.detail).toMatch(/broken\.lindi\.json: not a LINDI file: not valid JSON/);
   });
 
   it('an unknown codec fails the frame, not the file', async () => {

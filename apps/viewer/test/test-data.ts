@@ -12,7 +12,8 @@ import type { NdArray, Selection } from '@nwbjs/core';
 import type { DatasetInfo } from '@nwbjs/core/backend';
 import { ImageSeries, NWBFile, ndarray } from '@nwbjs/core';
 import { toHyperslab } from '@nwbjs/core/backend';
-import { openHdf5 } from '@nwbjs/hdf5';
+import { NWBHDF5IO, openHdf5 } from '@nwbjs/hdf5';
+import { writeLindi } from '@nwbjs/lindi';
 import { NWBZarrIO, openZarr } from '@nwbjs/zarr';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -23,6 +24,9 @@ export const TEST_DATA = resolve(here, 'data');
 
 /** The many-frames series: 40 frames of 32 x 48, one frame per chunk. */
 export const MANY_FRAMES = { frames: 40, rows: 32, cols: 48, path: '/acquisition/frames' } as const;
+
+/** The HDF5 movie a LINDI index points at: 20 frames of 64 x 96, one frame per chunk (deflate). */
+export const LINDI_FRAMES = { frames: 20, rows: 64, cols: 96, path: '/acquisition/frames' } as const;
 
 /** A pixel pattern that differs from frame to frame. */
 export function manyFramesValue(frame: number, row: number, col: number): number {
@@ -98,13 +102,47 @@ export async function makeTestData(): Promise<MadeData> {
   metadata.metadata['acquisition/CompressedSeries/data/.zarray']!.compressor.id = 'lzma';
   await writeFile(consolidated, JSON.stringify(metadata));
 
+  const movie = LINDI_FRAMES;
+  const moviePixels = new Uint8Array(movie.frames * movie.rows * movie.cols).map((_, i) =>
+    manyFramesValue(
+      Math.floor(i / (movie.rows * movie.cols)),
+      Math.floor(i / movie.cols) % movie.rows,
+      i % movie.cols,
+    ),
+  );
+  const hdf5 = new NWBHDF5IO(join(dir, 'frames.nwb'), 'w');
+  await hdf5.write(
+    session(
+      'viewer-lindi-frames',
+      new ImageSeries({
+        name: 'frames',
+        data: ndarray('uint8', [movie.frames, movie.rows, movie.cols], moviePixels),
+        unit: 'n.a.',
+        rate: 10,
+        dataLayout: { chunks: [1, movie.rows, movie.cols], compression: { codec: 'gzip', level: 1 } },
+      }),
+    ),
+  );
+  await hdf5.close();
+
   await cp(join(FIXTURES, 'tutorial_images.nwb'), join(dir, 'tutorial-copy'));
   await writeFile(join(dir, 'not_hdf5.nwb'), 'this is text, not HDF5\n'.repeat(10));
   await writeFile(
     join(dir, 'session.lindi.json'),
     JSON.stringify({ refs: { '.zgroup': { zarr_format: 2 } } }),
   );
+  await writeFile(join(dir, 'broken.lindi.json'), '{"refs": {"');
   return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * Writes `frames.lindi.json` in `made.dir`: the LINDI index of the made `frames.nwb`, its chunk
+ * references naming `url` (where a test server serves that file). Returns the index's path.
+ */
+export async function makeLindiIndex(made: MadeData, url: string): Promise<string> {
+  const target = join(made.dir, 'frames.lindi.json');
+  await writeLindi(join(made.dir, 'frames.nwb'), target, { url });
+  return target;
 }
 
 /** What the library itself reads at `path` of a file or store, for `selection`. */

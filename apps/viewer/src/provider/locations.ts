@@ -5,6 +5,7 @@
  * downloads the HDF5 backend's WASM.
  */
 import type { StorageReader } from '@nwbjs/core';
+import type { LindiJson } from '@nwbjs/lindi';
 import { FolderStore, storeEntries } from './folder-store.js';
 import { ViewerError } from './problems.js';
 import type { RequestLog } from './request-log.js';
@@ -42,7 +43,7 @@ export async function openStore(input: SourceInput, options: OpenStoreOptions): 
     case 'url':
       return openUrl(input.url, options);
     case 'file':
-      return openFile(input.file);
+      return openFile(input.file, options);
     case 'folder':
       return openFolder(input.name, input.files);
   }
@@ -71,7 +72,7 @@ async function openUrl(text: string, options: OpenStoreOptions): Promise<OpenedS
     throw new ViewerError('bad-url', `only http(s) URLs can be opened, not ${url.protocol}`);
   const kind = kindByName(url.pathname) ?? (await sniff(url, options));
   const location = url.href;
-  if (kind === 'lindi') throw new ViewerError('lindi', 'LINDI files cannot be read yet', { location });
+  if (kind === 'lindi') return openLindiIndex(location, location, options);
   if (kind === 'hdf5') return openRemoteHdf5(url, options);
   const { openZarr } = await import('@nwbjs/zarr');
   const reader = await openZarr(location, 'r', { fetch: options.log.fetch });
@@ -112,10 +113,52 @@ async function openRemoteHdf5(url: URL, options: OpenStoreOptions): Promise<Open
   return { reader, access: STREAMED, location: url.href, baseUrl: url.href };
 }
 
-async function openFile(file: File): Promise<OpenedStore> {
+/**
+ * A LINDI index (`.lindi.json`, or a `.lindi.tar` at a URL): the tree and attributes come with the
+ * index, and each frame fetches only its chunks, by Range requests, from the HDF5 file the index
+ * points at (as Neurosift reads DANDI's LINDI files). `source` is the index's URL or its parsed JSON.
+ */
+async function openLindiIndex(
+  source: string | LindiJson,
+  location: string,
+  options: OpenStoreOptions,
+): Promise<OpenedStore> {
+  const { openLindi } = await import('@nwbjs/lindi');
+  const reader = await openLindi(source, { fetch: options.log.fetch });
+  return {
+    reader,
+    access: {
+      streamed: true,
+      message:
+        'Streamed through a LINDI index: opening read the index; each frame fetches only the chunks it needs from the HDF5 file.',
+    },
+    location,
+    baseUrl: typeof source === 'string' ? source : undefined,
+  };
+}
+
+/** A local `.lindi.json`: its text is the index (its references are URLs, or relative to nothing). */
+async function openLocalLindi(file: File, options: OpenStoreOptions): Promise<OpenedStore> {
+  if (!file.name.toLowerCase().endsWith('.json'))
+    throw new ViewerError('lindi', 'a LINDI archive (.lindi.tar) opens from its URL', {
+      location: file.name,
+    });
+  let json: LindiJson;
+  try {
+    json = JSON.parse(await file.text()) as LindiJson;
+  } catch (cause) {
+    throw new ViewerError('lindi', 'this .lindi.json is not JSON', { location: file.name, cause });
+  }
+  if (typeof json !== 'object' || json === null || typeof json.refs !== 'object' || json.refs === null)
+    throw new ViewerError('lindi', 'this .lindi.json has no "refs": it is not a LINDI index', {
+      location: file.name,
+    });
+  return openLindiIndex(json, file.name, options);
+}
+
+async function openFile(file: File, options: OpenStoreOptions): Promise<OpenedStore> {
   const kind = kindByName(file.name);
-  if (kind === 'lindi')
-    throw new ViewerError('lindi', 'LINDI files cannot be read yet', { location: file.name });
+  if (kind === 'lindi') return openLocalLindi(file, options);
   if (kind === 'zarr')
     throw new ViewerError('zarr-file', 'a Zarr store is a folder: open it with "Open folder"', {
       location: file.name,

@@ -103,10 +103,10 @@ export function describeProblem(
         });
       case 'lindi':
         return withTechnical({
-          title: 'LINDI files cannot be read yet',
+          title: 'Not a LINDI index the viewer can read',
           detail:
-            `${where} is a LINDI index of an HDF5 file. The library is gaining LINDI support; until it ` +
-            'lands, open the .nwb file it indexes, or a Zarr copy made with nwb-convert.',
+            `${where}: ${error.message}. A .lindi.json file is JSON with "refs"; a .lindi.tar archive is ` +
+            'opened from its URL (it can hold large blobs, read by Range requests).',
           technical: undefined,
         });
       case 'zarr-file':
@@ -182,7 +182,7 @@ export function describeProblem(
       return withTechnical({
         title: 'Not an NWB file the viewer can read',
         detail:
-          'The location was read, but it is neither an NWB HDF5 file nor an NWB Zarr store ' +
+          'The location was read, but it is neither an NWB HDF5 file, a LINDI index of one, nor an NWB Zarr store ' +
           `(${message}).`,
         technical: undefined,
       });

@@ -201,8 +201,9 @@ function Welcome({ onOpen }: { readonly onOpen: (input: SourceInput) => void }) 
     <div className="welcome">
       <p>
         Look at the images of an NWB file: give the URL of a Zarr NWB store (<code>.nwb.zarr</code>, streamed)
-        or of an HDF5 <code>.nwb</code> file, open a local <code>.nwb</code> file or <code>.nwb.zarr</code>{' '}
-        folder, or drop one on this page. Nothing leaves your computer: local files are read in the page.
+        or of an HDF5 <code>.nwb</code> file or its LINDI index (<code>.lindi.json</code>), open a local{' '}
+        <code>.nwb</code> or <code>.lindi.json</code> file or <code>.nwb.zarr</code> folder, or drop one on
+        this page. Nothing leaves your computer: local files are read in the page.
       </p>
       {examples.length > 0 && (
         <>

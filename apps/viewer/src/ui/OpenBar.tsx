@@ -39,7 +39,7 @@ export function OpenBar({ initialUrl, onOpen }: OpenBarProps) {
         Open file
         <input
           type="file"
-          accept=".nwb,.h5,.hdf5,.hdf"
+          accept=".nwb,.h5,.hdf5,.hdf,.json"
           data-testid="file-input"
           onChange={(e) => {
             const file = e.target.files?.[0];
