@@ -225,6 +225,24 @@ describe('provider: requests', () => {
     expect(await requestsDuring('/made/many_frames', () => series.read(17))).toEqual([]);
   });
 
+  it('opens a Zarr format 3 store from its root zarr.json and reads a frame with one request', async () => {
+    const opening = await requestsDuring('/made/many_frames_v3', () => open('made/many_frames_v3.nwb.zarr'));
+    expect(opening.map((r) => [r.path, r.status])).toContainEqual([
+      '/made/many_frames_v3.nwb.zarr/zarr.json',
+      200,
+    ]);
+    const series = object(opened.at(-1)!, MANY_FRAMES.path).frames!;
+    expect(series.count).toBe(MANY_FRAMES.frames);
+    let shown: Frame | undefined;
+    const asked = await requestsDuring('/made/many_frames_v3', async () => (shown = await series.read(17)));
+    expect(asked.map((r) => r.path)).toEqual([
+      '/made/many_frames_v3.nwb.zarr/acquisition/frames/data/c/17/0/0',
+    ]);
+    expect(Array.from(shown!.values)).toEqual(
+      numbers(await libraryRead(join(made.dir, 'many_frames_v3.nwb.zarr'), `${MANY_FRAMES.path}/data`, [17])),
+    );
+  });
+
   it('reads the chunks a frame shares with its neighbours once', async () => {
     const view = await open('fixtures/compressed_imageseries.nwb.zarr');
     const series = object(view, '/acquisition/CompressedSeries').frames!;

@@ -70,6 +70,21 @@ export async function makeTestData(): Promise<MadeData> {
     ),
   );
   await many.close();
+  // The same movie in hdmf-zarr 0.14's Zarr format 3 layout (bytes + zstd, chunk keys c/i/j/k).
+  const manyV3 = new NWBZarrIO(join(dir, 'many_frames_v3.nwb.zarr'), 'w', { zarrFormat: 3 });
+  await manyV3.write(
+    session(
+      'viewer-many-frames-v3',
+      new ImageSeries({
+        name: 'frames',
+        data: ndarray('uint8', [frames, rows, cols], pixels),
+        unit: 'n.a.',
+        rate: 10,
+        dataLayout: { chunks: [1, rows, cols] },
+      }),
+    ),
+  );
+  await manyV3.close();
 
   const video = new NWBZarrIO(join(dir, 'external_video.nwb.zarr'), 'w');
   await video.write(
