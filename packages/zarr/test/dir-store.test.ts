@@ -66,4 +66,21 @@ describe('DirStore.get', () => {
     await expect(store.get('/linked-dir/secret')).rejects.toThrow(/under a symbolic link that leads outside/);
     expect(await store.listChildren('/')).toEqual(expect.arrayContaining(['a', 'inner-dir', 'linked-dir']));
   });
+
+  it('finds a link several levels down under directories it has already read', async () => {
+    const root = `${temp.dir}/deep-links`;
+    await mkdir(`${root}/store/a/b/c`, { recursive: true });
+    await mkdir(`${root}/outside`, { recursive: true });
+    await writeFile(`${root}/outside/secret`, 'secret');
+    await writeFile(`${root}/store/a/b/c/real`, 'inside');
+    await symlink(`${root}/outside`, `${root}/store/a/b/escape`);
+    await symlink('c', `${root}/store/a/b/alias`);
+    const store = new DirStore(`${root}/store`);
+    // Reading down the tree resolves each directory from its parent.
+    for (const key of ['/.zgroup', '/a/.zgroup', '/a/b/.zgroup', '/a/b/c/.zgroup'] as const)
+      expect(await store.get(key)).toBeUndefined();
+    expect(new TextDecoder().decode(await store.get('/a/b/c/real'))).toBe('inside');
+    expect(new TextDecoder().decode(await store.get('/a/b/alias/real'))).toBe('inside');
+    await expect(store.get('/a/b/escape/secret')).rejects.toThrow(/under a symbolic link that leads outside/);
+  });
 });

@@ -712,7 +712,6 @@ export const CASES: HostileCase[] = [
   ),
   {
     name: 'Zarr groups nested 1 100 deep',
-    timeLimit: 60_000,
     expect: { code: 1, message: /\/analysis(\/g){1000}: groups nest deeper than 1000 levels/ },
     build: async (dir) => {
       const input = await fixture(dir, 'static_images.nwb.zarr', 'in.nwb.zarr');

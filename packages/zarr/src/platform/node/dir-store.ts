@@ -11,6 +11,7 @@ import {
   closeSync,
   constants,
   fstatSync,
+  lstatSync,
   openSync,
   readFileSync,
   readSync,
@@ -49,17 +50,29 @@ export class DirStore implements ListableStore {
   readonly freshValues = true;
   /** The store directory with every symbolic link resolved; set on the first read. */
   #root: string | undefined;
-  /** Directories already found to be inside the root (after resolving links). */
-  readonly #insideDirs = new Set<string>();
+  /** Directories already found to be inside the root, each with its path after resolving links. */
+  readonly #insideDirs = new Map<string, string>();
   constructor(readonly location: string) {}
 
   /** True when `real` (a resolved path) is the root or under it. */
   #isInside(real: string): boolean {
-    this.#root ??= realpathSync(this.location);
+    this.#root ??= realpathSync.native(this.location);
     return (
       real === this.#root ||
       real.startsWith(this.#root.endsWith(nodePath.sep) ? this.#root : this.#root + nodePath.sep)
     );
+  }
+
+  /**
+   * `dir` with every symbolic link resolved. Below a directory already resolved, only the last
+   * name needs a look (one lstat): a `realpath` of the whole path costs a system call per level,
+   * which made a walk down a deeply nested store quadratic in its depth.
+   */
+  #resolveDir(dir: string): string {
+    const parent = this.#insideDirs.get(nodePath.dirname(dir));
+    if (parent !== undefined && !lstatSync(dir).isSymbolicLink())
+      return nodePath.join(parent, nodePath.basename(dir));
+    return realpathSync.native(dir);
   }
 
   /**
@@ -73,9 +86,10 @@ export class DirStore implements ListableStore {
     const file = this.fileOf(key);
     const dir = nodePath.dirname(file);
     if (!this.#insideDirs.has(dir)) {
-      if (!this.#isInside(realpathSync(dir)))
+      const real = this.#resolveDir(dir);
+      if (!this.#isInside(real))
         throw new OutsideStoreError(key, 'under a symbolic link that leads outside the store');
-      this.#insideDirs.add(dir);
+      this.#insideDirs.set(dir, real);
     }
     try {
       return openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW);
@@ -83,7 +97,7 @@ export class DirStore implements ListableStore {
       if ((error as NodeJS.ErrnoException).code !== 'ELOOP') throw error;
     }
     // A symbolic link (O_NOFOLLOW refused it): followed only to a file inside the store.
-    const real = realpathSync(file);
+    const real = realpathSync.native(file);
     if (!this.#isInside(real))
       throw new OutsideStoreError(key, 'a symbolic link to a file outside the store');
     return openSync(real, constants.O_RDONLY);
