@@ -102,7 +102,14 @@ export async function fetchChecked(request: Request, options: CheckedFetchOption
   }
 }
 
-/** One request with a timeout on the answer's start, failures in words. */
+/**
+ * One request with a timeout on the answer's start, failures in words. The answer is raced against
+ * the abort itself, so a fetch that lets the abort slip by cannot hold the caller: Node's fetch
+ * (undici) follows a Request's signal through a weak reference to the AbortController of the
+ * Request it was copied from, and once the garbage collector has taken that copy, aborting no
+ * longer reaches the request on the wire (a timed-out request then hung forever under memory
+ * pressure). Keeping `sent` alive until the end fixes that path; the race covers custom fetches too.
+ */
 async function fetchOnce(
   base: (request: Request) => Promise<Response>,
   request: Request,
@@ -111,14 +118,31 @@ async function fetchOnce(
   const timer = new AbortController();
   const timeout = setTimeout(() => timer.abort(new TimedOut(timeoutMs)), timeoutMs);
   const signal = request.signal ? AbortSignal.any([request.signal, timer.signal]) : timer.signal;
+  const sent = new Request(request, { signal });
+  let onAbort: (() => void) | undefined;
+  const abandoned = new Promise<never>((_, reject) => {
+    onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  const answer = base(sent);
   try {
-    return await base(new Request(request, { signal }));
+    return await Promise.race([answer, abandoned]);
   } catch (cause) {
+    // An answer that comes after all is nobody's: close it, and keep its failure quiet.
+    answer
+      .then(
+        (late) => late.body?.cancel(),
+        () => undefined,
+      )
+      .catch(() => undefined);
     // The caller's own abort is theirs to recognise: pass it on as it is.
     if (request.signal?.aborted) throw cause;
     throw new HttpRequestError(request.url, describeFetchFailure(cause, request.url), { cause });
   } finally {
     clearTimeout(timeout);
+    signal.removeEventListener('abort', onAbort!);
+    // Read after the answer so that `sent` (and the AbortController its copies follow) outlives it.
+    void sent.signal;
   }
 }
 
