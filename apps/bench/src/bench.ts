@@ -141,6 +141,19 @@ async function benchIn(
           },
           () => ({ kind: 'read-frames', format, path: file, frames: picks }),
         );
+        if (format === 'hdf5') {
+          // The same frames into one buffer: no fresh memory per frame on either side.
+          await compare(
+            {
+              id: `${format}-frames-${gzip ? 'gzip' : 'raw'}-into`,
+              group: 'read',
+              format,
+              title: `${name} ${picks.length} random frames into one buffer, ${label}`,
+              work: { frames: picks.length },
+            },
+            () => ({ kind: 'read-frames', format, path: file, frames: picks, into: true }),
+          );
+        }
         if (movieBytes > options.wholeReadLimit) {
           log(
             `${format}-whole: skipped (${movieBytes} bytes is above the ${options.wholeReadLimit}-byte limit of a whole read)`,

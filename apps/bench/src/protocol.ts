@@ -17,7 +17,11 @@ export type Job =
       /** Deflate level (HDF5 gzip filter, Zarr GZip compressor), or null for none. */
       gzipLevel: number | null;
     }
-  | { kind: 'read-frames'; format: Format; path: string; frames: number[] }
+  /**
+   * `into`: every frame is read into one buffer made before the clock starts (ours
+   * `read([f], { out })`, h5py `read_direct`), instead of a fresh array per frame.
+   */
+  | { kind: 'read-frames'; format: Format; path: string; frames: number[]; into?: boolean }
   | { kind: 'read-whole'; format: Format; path: string }
   | { kind: 'convert'; from: Format; to: Format; input: string; output: string }
   /** A plain `cp` of a file (the floor conversion is compared with). */

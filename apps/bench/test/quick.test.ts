@@ -74,6 +74,7 @@ describe('npm run bench -- --quick', () => {
         expect(ids).toContain(`${format}-whole-${variant}`);
       }
     }
+    expect(ids).toEqual(expect.arrayContaining(['hdf5-frames-raw-into', 'hdf5-frames-gzip-into']));
     expect(ids).toEqual(
       expect.arrayContaining([
         'convert-to-zarr',
@@ -148,7 +149,7 @@ describe('npm run bench -- --quick', () => {
   it('measures streamed writes at two sizes in both formats, and judges every target', () => {
     expect(report.stream.map((s) => s.format)).toEqual(['hdf5', 'zarr', 'hdf5', 'zarr']);
     expect(report.stream[2]!.bytes).toBe(4 * report.stream[0]!.bytes);
-    expect(report.targets.map((t) => t.name)).toHaveLength(9);
+    expect(report.targets.map((t) => t.name)).toHaveLength(10);
     for (const t of report.targets) expect([true, false, null]).toContain(t.met);
   });
 
