@@ -10,6 +10,7 @@ import { unsupported } from './errors.js';
 import type { H5Module, Metadata } from './module.js';
 import { decodeRef } from './refs.js';
 import { fixedString } from './stored-text.js';
+import type { ReferencePaths } from './reference-paths.js';
 import type { RegionDecoder } from './region-refs.js';
 
 /** Where decoded elements come from: `count` elements of `meta` at heap address `ptr`. */
@@ -23,6 +24,8 @@ export interface HeapElements {
   readonly path: string;
   /** Decodes region references (they keep their selections in the file's bytes). */
   readonly regions?: RegionDecoder;
+  /** Finds the paths references point at (without it, HDF5 walks the file for each one). */
+  readonly paths?: ReferencePaths;
 }
 
 /**
@@ -78,11 +81,11 @@ function decodeStrings(src: HeapElements): string[] {
 }
 
 function decodeRefs(src: HeapElements) {
-  const { module, fileId, ptr, meta, count, path } = src;
+  const { module, fileId, ptr, meta, count, path, paths } = src;
   const refs = [];
   for (let i = 0; i < count; i++) {
     const bytes = module.HEAPU8.slice(ptr + i * meta.size, ptr + (i + 1) * meta.size);
-    refs.push(decodeRef(module, fileId, bytes, path));
+    refs.push(decodeRef(module, fileId, bytes, path, paths));
   }
   return refs;
 }
@@ -99,7 +102,7 @@ function decodeRegionRefs(src: HeapElements): RegionRef[] {
   const refs: RegionRef[] = [];
   for (let i = 0; i < count; i++) {
     const bytes = module.HEAPU8.slice(ptr + i * meta.size, ptr + (i + 1) * meta.size);
-    refs.push(regions.decode(bytes, path));
+    refs.push(regions.decode(bytes, path, src.paths));
   }
   return refs;
 }

@@ -5,17 +5,27 @@
  * exist (each HDF5 error thrown through the WASM stack costs stack space that is never given back).
  */
 import type { DType } from '@nwbjs/core';
+import { InvalidFileError } from '@nwbjs/core';
 import { baseName, normalizePath, parentPath } from '@nwbjs/core/backend';
 import type { BoolStandIn } from './bool-enum.js';
 import { backendError, guard } from './errors.js';
 import { ScratchBuffer } from './heap.js';
 import type { H5Module, Metadata } from './module.js';
+import { ReferencePaths, addressKey } from './reference-paths.js';
 import { RegionDecoder } from './region-refs.js';
 import type { Hdf5DatasetInfo } from './read.js';
 
 /** H5G object types that h5wasm's `get_type` reports. */
 const H5G_GROUP = 0;
 const H5G_DATASET = 1;
+
+/**
+ * How many levels below the root a link may be for this package to ask HDF5 what it is. h5wasm
+ * checks every prefix of a path from the root before answering, so that asking about each group of
+ * a chain costs the cube of its depth: 100 levels take about a second, 200 five, 1000 ten minutes.
+ * NWB files nest fewer than ten.
+ */
+export const MAX_LINK_DEPTH = 100;
 
 /** What a link in a group is, without following it. */
 export type LinkKind =
@@ -54,6 +64,8 @@ export class Hdf5File {
   /** Paths as callers spell them, resolved; links are never removed, so a found target stays valid. */
   readonly #targets = new Map<string, { path: string; kind: 'group' | 'dataset' }>();
 
+  /** Paths of the objects references point at. */
+  readonly referencePaths = new ReferencePaths(this);
   /** Decodes region references (from the file's bytes); absent when the file's path is unknown. */
   readonly regions: RegionDecoder | undefined;
   /** Where HDF5 has the file, in h5wasm's file system. */
@@ -84,6 +96,11 @@ export class Hdf5File {
     const parent = parentPath(path);
     if (this.kindOf(parent)?.kind !== 'group') return undefined;
     if (!this.childNames(parent).has(baseName(path))) return undefined;
+    if (depthOf(path) > MAX_LINK_DEPTH)
+      throw new InvalidFileError(
+        `groups nest deeper than ${MAX_LINK_DEPTH} levels, more than nwbjs reads from an HDF5 file`,
+        { path },
+      );
     const kind = guard(path, 'inspecting the link', () => this.#inspect(path));
     this.#kinds.set(path, kind);
     return kind;
@@ -103,6 +120,17 @@ export class Hdf5File {
     if (type === H5G_GROUP) return { kind: 'group' };
     if (type === H5G_DATASET) return { kind: 'dataset' };
     return { kind: 'other' };
+  }
+
+  /**
+   * The object header address of the group or dataset at `path`, as the hex of the object
+   * reference HDF5 makes to it: the same through every hard link.
+   */
+  addressOf(path: string): string {
+    const bytes = guard(path, "finding the object's address", () =>
+      this.module.create_object_reference(this.fileId, path),
+    );
+    return addressKey(bytes as ArrayLike<number>);
   }
 
   /** Names of the links in the group at `path` (which must be a group). */
@@ -180,4 +208,11 @@ export class Hdf5File {
     if (typeof status === 'number' && status < 0)
       throw backendError(path, `${what} failed (HDF5 status ${status})`);
   }
+}
+
+/** How many names a normalized path has (`/` has none). */
+function depthOf(path: string): number {
+  let depth = 0;
+  for (let at = path.indexOf('/'); at >= 0; at = path.indexOf('/', at + 1)) depth++;
+  return path === '/' ? 0 : depth;
 }

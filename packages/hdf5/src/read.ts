@@ -58,10 +58,7 @@ export function statPath(file: Hdf5File, rawPath: string): NodeInfo | undefined 
  * holds it. Hard links can put one group at several paths, even inside itself (a cycle).
  */
 export function groupIdentity(file: Hdf5File, path: string): string {
-  const bytes = guard(path, "finding the group's address", () =>
-    file.module.create_object_reference(file.fileId, path),
-  );
-  return Array.from(bytes as ArrayLike<number>, (b) => b.toString(16).padStart(2, '0')).join('');
+  return file.addressOf(path);
 }
 
 /** The description of the dataset at `path` (a fresh copy: callers may keep or change it). */
@@ -160,7 +157,7 @@ export function readAttribute(file: Hdf5File, path: string, name: string): NdArr
     guard(where, 'reading the attribute', () => module.get_attribute_data(fileId, path, name, BigInt(ptr)));
     try {
       const data = decodeElements(
-        { module, fileId, ptr, meta, count, path: where, regions: file.regions },
+        { module, fileId, ptr, meta, count, path: where, regions: file.regions, paths: file.referencePaths },
         dtype,
       );
       return { dtype, shape: [...shape], data, ...fixedLength(meta) };
@@ -307,7 +304,10 @@ function readVariable(
       readInto(file, path, slab.start, slab.count, slab.step, ptr);
     }
     try {
-      return decodeElements({ module, fileId, ptr, meta, count: total, path, regions: file.regions }, dtype);
+      return decodeElements(
+        { module, fileId, ptr, meta, count: total, path, regions: file.regions, paths: file.referencePaths },
+        dtype,
+      );
     } finally {
       if (holdsVlen(meta)) {
         if (scalar) module.reclaim_vlen_memory(fileId, path, '', BigInt(ptr));

@@ -7,15 +7,25 @@ import { InvalidFileError, objectRef } from '@nwbjs/core';
 import { OBJ_REF_SIZE } from './dtypes.js';
 import { guard } from './errors.js';
 import type { H5Module } from './module.js';
+import { type ReferencePaths, addressKey } from './reference-paths.js';
 
-/** The path an object reference points at (`bytes` holds one 8-byte reference). */
-export function decodeRef(module: H5Module, fileId: bigint, bytes: Uint8Array, path: string): ObjectRef {
+/**
+ * The path an object reference points at (`bytes` holds one 8-byte reference: the target's header
+ * address). Found by `paths` where given; HDF5 is asked only for an object no hard link reaches.
+ */
+export function decodeRef(
+  module: H5Module,
+  fileId: bigint,
+  bytes: Uint8Array,
+  path: string,
+  paths?: ReferencePaths,
+): ObjectRef {
   if (bytes.every((b) => b === 0)) {
     throw new InvalidFileError('holds a null object reference', { path });
   }
-  const target = guard(path, 'dereferencing an object reference', () =>
-    module.get_referenced_name(fileId, bytes, true),
-  );
+  const target =
+    guard(path, 'dereferencing an object reference', () => paths?.pathOf(addressKey(bytes))) ??
+    guard(path, 'dereferencing an object reference', () => module.get_referenced_name(fileId, bytes, true));
   if (typeof target !== 'string' || target === '') {
     throw new InvalidFileError('holds an object reference to an object without a name', { path });
   }

@@ -13,6 +13,7 @@ import type { RegionRef, RegionSelection } from '@nwbjs/core';
 import { InvalidFileError, UnsupportedError, regionRef } from '@nwbjs/core';
 import { guard } from './errors.js';
 import type { H5Module } from './module.js';
+import { type ReferencePaths, addressKey } from './reference-paths.js';
 
 /** Size of an H5T_STD_REF_DSETREG reference. */
 export const REGION_REF_SIZE = 12;
@@ -65,8 +66,8 @@ export class RegionDecoder {
   }
 
   /** Decodes one region reference (`bytes` holds its 12 bytes). */
-  decode(bytes: Uint8Array, path: string): RegionRef {
-    return decodeRegionRef(this.#module, this.#fileId, this, bytes, path);
+  decode(bytes: Uint8Array, path: string, paths?: ReferencePaths): RegionRef {
+    return decodeRegionRef(this.#module, this.#fileId, this, bytes, path, paths);
   }
 
   /** The data of heap object `index` of the collection at `address`. */
@@ -92,20 +93,17 @@ function decodeRegionRef(
   decoder: RegionDecoder,
   bytes: Uint8Array,
   path: string,
+  paths: ReferencePaths | undefined,
 ): RegionRef {
   if (bytes.every((b) => b === 0)) throw new InvalidFileError('holds a null region reference', { path });
-  const target = guard(path, 'dereferencing a region reference', () =>
-    module.get_referenced_name(fileId, bytes, false),
-  );
-  if (typeof target !== 'string' || target === '') {
-    throw new InvalidFileError('holds a region reference to a dataset without a name', { path });
-  }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const collection = Number(view.getBigUint64(0, true));
   const index = view.getUint32(8, true);
+  let object: { data: Uint8Array; offsetSize: number };
+  let selection: RegionSelection;
   try {
-    const object = decoder.heapObject(collection, index);
-    return regionRef(target, parseSelection(object.data.subarray(object.offsetSize)));
+    object = decoder.heapObject(collection, index);
+    selection = parseSelection(object.data.subarray(object.offsetSize));
   } catch (error) {
     if (error instanceof InvalidFileError) throw new InvalidFileError(error.message, { path, cause: error });
     throw new InvalidFileError(
@@ -116,6 +114,15 @@ function decodeRegionRef(
       },
     );
   }
+  // The heap object starts with the dataset's header address.
+  const address = addressKey(object.data.subarray(0, object.offsetSize));
+  const target =
+    guard(path, 'dereferencing a region reference', () => paths?.pathOf(address)) ??
+    guard(path, 'dereferencing a region reference', () => module.get_referenced_name(fileId, bytes, false));
+  if (typeof target !== 'string' || target === '') {
+    throw new InvalidFileError('holds a region reference to a dataset without a name', { path });
+  }
+  return regionRef(target, selection);
 }
 
 const SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
