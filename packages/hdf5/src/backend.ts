@@ -21,11 +21,13 @@ import { FORMAT, backendError, hdf5Reason, unsupported, wrapError } from './erro
 import { Hdf5File } from './file-handle.js';
 import type { H5Module } from './module.js';
 import type { PathFiles } from './platform/types.js';
-import { DecodeLimitError } from './fast-read/decode-chunk.js';
+import { DecodeLimitError, type Inflate } from './fast-read/decode-chunk.js';
 import { FastReader } from './fast-read/fast-reader.js';
 import { StoredChunks } from './fast-read/stored-chunks.js';
 import { assertFiltersAvailable } from './filter-plugins.js';
+import type { ByteSource, ByteSourceInto } from './format/byte-source.js';
 import { Hdf5Structure } from './format/hdf5-structure.js';
+import { streamInflate } from './format-reader/inflate.js';
 import {
   type Hdf5DatasetInfo,
   groupIdentity,
@@ -84,8 +86,11 @@ export class Hdf5Backend implements StorageWriter {
   readonly #file: Hdf5File;
   readonly #storage: FileStorage | undefined;
   #state: State = 'open';
-  /** A file opened read-only on a real file system: numeric data may be read without h5wasm. */
-  readonly #fastPath: string | undefined;
+  /**
+   * A file opened read-only by path on a real file system, or given as bytes: numeric data may be
+   * read without h5wasm (which also bounds what a chunk may inflate to).
+   */
+  readonly #fastPath: FastSource | undefined;
   #fast:
     Promise<{ reader: FastReader; chunks: StoredChunks; close(): Promise<void> } | undefined> | undefined;
   /** Per dataset path: its chunks as stored, where they can be handed out. */
@@ -93,14 +98,14 @@ export class Hdf5Backend implements StorageWriter {
 
   /**
    * @internal Use {@link openHdf5}, `openHdf5Bytes` or `createHdf5InMemory`. `fastPath`: the file's
-   * path, for reading data directly (read-only files only).
+   * path or bytes, for reading data directly (read-only files only).
    */
   constructor(
     file: Hdf5File,
     location: string,
     mode: OpenMode,
     storage: FileStorage | undefined,
-    fastPath?: string,
+    fastPath?: FastSource,
   ) {
     this.#file = file;
     this.location = location;
@@ -165,7 +170,7 @@ export class Hdf5Backend implements StorageWriter {
     }
   }
 
-  /** How the dataset's chunks are stored, when they can be handed out as they are (files opened by path). */
+  /** How the dataset's chunks are stored, when they can be handed out as they are (read-only files). */
   async chunkEncoding(path: string): Promise<ChunkEncoding | undefined> {
     return (await this.#chunkSource(path))?.encoding;
   }
@@ -212,20 +217,20 @@ export class Hdf5Backend implements StorageWriter {
   }
 
   #fastReader(): Promise<{ reader: FastReader; chunks: StoredChunks; close(): Promise<void> } | undefined> {
-    const files = platform.fastReads;
-    const fsPath = this.#fastPath;
+    const from = this.#fastPath;
     if (this.#fast === undefined) {
       this.#fast =
-        files === undefined || fsPath === undefined
+        from === undefined
           ? Promise.resolve(undefined)
           : (async () => {
-              const file = await files.open(fsPath);
+              const file = await openFastSource(from);
+              if (file === undefined) return undefined;
               try {
                 const structure = await Hdf5Structure.open(file.source, file.size);
                 return {
-                  reader: new FastReader(structure, file.source, files.inflate, {
-                    readInto: file.readInto,
-                    allocate: files.allocate,
+                  reader: new FastReader(structure, file.source, file.inflate, {
+                    ...(file.readInto === undefined ? {} : { readInto: file.readInto }),
+                    ...(file.allocate === undefined ? {} : { allocate: file.allocate }),
                   }),
                   chunks: new StoredChunks(structure, file.source),
                   close: file.close,
@@ -343,6 +348,40 @@ export class Hdf5Backend implements StorageWriter {
     if (this.mode === 'r') throw backendError(path, `${what}: the file is open for reading only`);
     this.#read(path, what, fn);
   }
+}
+
+/** Where the fast path reads a read-only file: its path on the real file system, or its bytes. */
+export type FastSource = string | Uint8Array;
+
+/** Positioned reads of `from` and the inflate to use on its chunks; undefined where there are none. */
+async function openFastSource(from: FastSource): Promise<
+  | {
+      source: ByteSource;
+      readInto?: ByteSourceInto;
+      allocate?: (bytes: number) => ArrayBuffer;
+      size: number;
+      inflate: Inflate;
+      close(): Promise<void>;
+    }
+  | undefined
+> {
+  const files = platform.fastReads;
+  if (typeof from === 'string') {
+    if (files === undefined) return undefined;
+    return { ...(await files.open(from)), inflate: files.inflate, allocate: files.allocate };
+  }
+  return {
+    // A copy: what readers do with the bytes they get must not reach the caller's buffer.
+    source: async (offset, length) => from.slice(offset, offset + length),
+    readInto: async (offset, target) => {
+      const part = from.subarray(offset, offset + target.length);
+      target.set(part);
+      return part.length;
+    },
+    size: from.length,
+    inflate: files?.inflate ?? streamInflate,
+    close: async () => undefined,
+  };
 }
 
 /**

@@ -56,10 +56,15 @@ export async function openHdf5Bytes(bytes: Hdf5Bytes, name?: string): Promise<Hd
     remove();
     throw error;
   }
-  return new Hdf5Backend(new Hdf5File(module, fileId, staged), name, 'r', {
-    finish: remove,
-    discard: remove,
-  });
+  // The bytes also serve numeric reads without h5wasm, which bounds what a chunk inflates to (a
+  // gzip bomb read through h5wasm runs its heap out of memory).
+  return new Hdf5Backend(
+    new Hdf5File(module, fileId, staged),
+    name,
+    'r',
+    { finish: remove, discard: remove },
+    data,
+  );
 }
 
 /**

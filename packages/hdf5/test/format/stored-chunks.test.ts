@@ -3,15 +3,16 @@
  * get_chunk_info on the same files: the neutral encoding of each pipeline, the chunks that exist
  * and their bytes; pipelines that cannot be handed out (fletcher32, a filter mask, a non-zero fill,
  * big-endian elements) are not. And the memory budget: a chunk that inflates past its declared
- * size is an InvalidFileError naming the dataset, found without inflating the rest.
+ * size is an InvalidFileError naming the dataset, found without inflating the rest, also in a file
+ * opened from bytes.
  */
 import { spawnSync } from 'node:child_process';
-import { openSync, readSync, closeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isNWBError } from '@nwbjs/core';
 import { wholeHyperslab } from '@nwbjs/core/backend';
-import { Hdf5FormatReader, openHdf5 } from '../../src/index.js';
+import { Hdf5FormatReader, openHdf5, openHdf5Bytes } from '../../src/index.js';
 import { fileSource } from './file-source.js';
 import { tempDir } from '../helpers.js';
 
@@ -137,6 +138,23 @@ describe.skipIf(!hasH5py)('HDF5 stored chunks', () => {
       await backend.close();
       await reader.close();
       await close();
+    }
+  });
+
+  it('refuses the bomb the same way in a file opened from bytes, where h5wasm would run out of memory', async () => {
+    const bytes = new Uint8Array(readFileSync(file));
+    const reader = await openHdf5Bytes(bytes, 'chunks.h5');
+    try {
+      const error = await reader.readData('/bomb', wholeHyperslab([10, 10, 10])).catch((e: unknown) => e);
+      expect(isNWBError(error, 'InvalidFileError'), String(error)).toBe(true);
+      expect(String(error)).toMatch(/a chunk decodes to more than its 1000 bytes/);
+      expect((error as { path?: string }).path).toBe('/bomb');
+      // The same reads serve the rest: values, and chunks handed out as stored.
+      const plain = await reader.readData('/plain', wholeHyperslab([10, 10]));
+      expect(plain.data[11]).toBe((11 * 7919) % 60000);
+      expect((await reader.chunkEncoding('/plain'))?.chunks).toEqual([3, 10]);
+    } finally {
+      await reader.close();
     }
   });
 });
