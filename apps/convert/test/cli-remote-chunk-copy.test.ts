@@ -5,12 +5,11 @@
  * no part of the file holding a chunk is requested twice (one Range request per chunk at most,
  * neighbours merged into one), and nwb-validate finds the store sound and equal to the source.
  */
-import { open } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyFixtures, nwbValidate, runCli, tempDir } from './helpers.js';
+import { answerRange, copyFixtures, nwbValidate, runCli, tempDir } from './helpers.js';
 import { expectChunksCopied, h5py } from './stored-chunks.js';
 
 const temp = await tempDir('nwb-remote-chunk-copy-');
@@ -43,26 +42,9 @@ t.attrs['rate'] = 30.0
 t.attrs['unit'] = 'seconds'`,
   );
   server = createServer((req, res) => {
-    void (async () => {
-      const handle = await open(SOURCE, 'r');
-      try {
-        const size = (await handle.stat()).size;
-        const match = /^bytes=(\d+)-(\d+)$/.exec(req.headers.range ?? '');
-        if (match === null) return void res.writeHead(416).end();
-        const start = Number(match[1]);
-        const end = Math.min(Number(match[2]), size - 1);
-        ranges.push([start, end]);
-        const bytes = Buffer.alloc(end - start + 1);
-        await handle.read(bytes, 0, bytes.length, start);
-        res.writeHead(206, {
-          'content-length': bytes.length,
-          'content-range': `bytes ${start}-${end}/${size}`,
-        });
-        res.end(bytes);
-      } finally {
-        await handle.close();
-      }
-    })().catch(() => res.destroy());
+    answerRange(res, SOURCE, req.headers.range, false)
+      .then((served) => void (served && ranges.push(served)))
+      .catch(() => res.destroy());
   });
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/movie.nwb`;

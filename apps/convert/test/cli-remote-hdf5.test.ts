@@ -3,12 +3,11 @@
  * test starts on 127.0.0.1 (it serves the fixtures under /named/NAME and, to stand for DANDI's blob
  * URLs, under /blob/NAME-without-extension). A server ignoring Range gets one clear line.
  */
-import { open } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FIXTURES, REPO_ROOT, nwbValidate, runCli, tempDir } from './helpers.js';
+import { FIXTURES, REPO_ROOT, answerRange, nwbValidate, runCli, tempDir } from './helpers.js';
 
 const NAME = 'compressed_imageseries.nwb';
 /** A file larger than the first request's 1 MiB. */
@@ -24,29 +23,10 @@ beforeAll(async () => {
     const [, top = '', name = ''] = url.split('/');
     const file = top === 'blob' ? `${name}.nwb` : name === 'big.nwb' ? BIG : name;
     if (!/^[a-z_]+\.nwb$/.test(name) && top !== 'blob') return void res.writeHead(404).end();
-    void (async () => {
-      const handle = await open(file === BIG ? BIG : join(FIXTURES, file), 'r');
-      try {
-        const size = (await handle.stat()).size;
-        const match = /^bytes=(\d+)-(\d+)$/.exec(req.headers.range ?? '');
-        if (top === 'norange' || match === null) {
-          const bytes = Buffer.alloc(size);
-          await handle.read(bytes, 0, size, 0);
-          return void res.writeHead(200, { 'content-length': size }).end(bytes);
-        }
-        const start = Number(match[1]);
-        const end = Math.min(Number(match[2]), size - 1);
-        const bytes = Buffer.alloc(end - start + 1);
-        await handle.read(bytes, 0, bytes.length, start);
-        res.writeHead(206, {
-          'content-length': bytes.length,
-          'content-range': `bytes ${start}-${end}/${size}`,
-        });
-        res.end(bytes);
-      } finally {
-        await handle.close();
-      }
-    })().catch(() => res.writeHead(404).end());
+    const path = file === BIG ? BIG : join(FIXTURES, file);
+    answerRange(res, path, top === 'norange' ? undefined : req.headers.range, true).catch(() =>
+      res.writeHead(404).end(),
+    );
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

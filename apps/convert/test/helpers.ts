@@ -3,7 +3,8 @@
  * process, so several can run at once), and the CLI run in-process with captured output.
  */
 import { execFile } from 'node:child_process';
-import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, open, rm } from 'node:fs/promises';
+import type { ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
@@ -79,4 +80,37 @@ export async function runCli(
   const err = new CapturedStream(options.tty ?? false);
   const code = await main(argv, { out, err });
   return { code, out: out.text, err: err.text };
+}
+
+/**
+ * Answers a request for `file` as a static server that honours Range does: 206 with the bytes of
+ * `range` (`bytes=FIRST-LAST`); without a Range header, the whole file (200) if `whole`, else 416.
+ * Returns the range served as `[first, last]`, if any.
+ */
+export async function answerRange(
+  res: ServerResponse,
+  file: string,
+  range: string | undefined,
+  whole: boolean,
+): Promise<[number, number] | undefined> {
+  const handle = await open(file, 'r');
+  try {
+    const size = (await handle.stat()).size;
+    const match = /^bytes=(\d+)-(\d+)$/.exec(range ?? '');
+    if (match === null) {
+      if (!whole) return void res.writeHead(416).end();
+      const bytes = Buffer.alloc(size);
+      await handle.read(bytes, 0, size, 0);
+      return void res.writeHead(200, { 'content-length': size }).end(bytes);
+    }
+    const start = Number(match[1]);
+    const end = Math.min(Number(match[2]), size - 1);
+    const bytes = Buffer.alloc(end - start + 1);
+    await handle.read(bytes, 0, bytes.length, start);
+    res.writeHead(206, { 'content-length': bytes.length, 'content-range': `bytes ${start}-${end}/${size}` });
+    res.end(bytes);
+    return [start, end];
+  } finally {
+    await handle.close();
+  }
 }

@@ -48,43 +48,53 @@ function session(identifier: string, series: ImageSeries): NWBFile {
   });
 }
 
-/** Writes the made stores (see the module comment) into a new temporary folder. */
-export async function makeTestData(): Promise<MadeData> {
-  const dir = await mkdtemp(join(tmpdir(), 'nwb-viewer-test-'));
-  const { frames, rows, cols } = MANY_FRAMES;
+/**
+ * A session whose ImageSeries `frames` holds `shape.frames` frames of {@link manyFramesValue}, one
+ * frame per chunk, compressed as `compression` says (not at all by default).
+ */
+function movie(
+  identifier: string,
+  shape: { readonly frames: number; readonly rows: number; readonly cols: number },
+  compression?: { readonly codec: 'gzip'; readonly level: number },
+): NWBFile {
+  const { frames, rows, cols } = shape;
   const pixels = new Uint8Array(frames * rows * cols);
   for (let f = 0; f < frames; f++)
     for (let r = 0; r < rows; r++)
       for (let c = 0; c < cols; c++) pixels[(f * rows + r) * cols + c] = manyFramesValue(f, r, c);
-  const many = new NWBZarrIO(join(dir, 'many_frames.nwb.zarr'), 'w');
-  await many.write(
-    session(
-      'viewer-many-frames',
-      new ImageSeries({
-        name: 'frames',
-        data: ndarray('uint8', [frames, rows, cols], pixels),
-        unit: 'n.a.',
-        rate: 10,
-        dataLayout: { chunks: [1, rows, cols], compression: { codec: 'gzip', level: 1 } },
-      }),
-    ),
+  return session(
+    identifier,
+    new ImageSeries({
+      name: 'frames',
+      data: ndarray('uint8', [frames, rows, cols], pixels),
+      unit: 'n.a.',
+      rate: 10,
+      dataLayout: { chunks: [1, rows, cols], ...(compression === undefined ? {} : { compression }) },
+    }),
   );
-  await many.close();
+}
+
+/** Writes `file` with `io` and closes it. */
+async function write(io: NWBZarrIO | NWBHDF5IO, file: NWBFile): Promise<void> {
+  await io.write(file);
+  await io.close();
+}
+
+/** Writes the made stores (see the module comment) into a new temporary folder. */
+export async function makeTestData(): Promise<MadeData> {
+  const dir = await mkdtemp(join(tmpdir(), 'nwb-viewer-test-'));
+  const gzip = { codec: 'gzip', level: 1 } as const;
+  await write(
+    new NWBZarrIO(join(dir, 'many_frames.nwb.zarr'), 'w'),
+    movie('viewer-many-frames', MANY_FRAMES, gzip),
+  );
   // The same movie in hdmf-zarr 0.14's Zarr format 3 layout (bytes + zstd, chunk keys c/i/j/k).
-  const manyV3 = new NWBZarrIO(join(dir, 'many_frames_v3.nwb.zarr'), 'w', { zarrFormat: 3 });
-  await manyV3.write(
-    session(
-      'viewer-many-frames-v3',
-      new ImageSeries({
-        name: 'frames',
-        data: ndarray('uint8', [frames, rows, cols], pixels),
-        unit: 'n.a.',
-        rate: 10,
-        dataLayout: { chunks: [1, rows, cols] },
-      }),
-    ),
+  await write(
+    new NWBZarrIO(join(dir, 'many_frames_v3.nwb.zarr'), 'w', { zarrFormat: 3 }),
+    movie('viewer-many-frames-v3', MANY_FRAMES),
   );
-  await manyV3.close();
+  // The HDF5 file that the LINDI index of makeLindiIndex points at.
+  await write(new NWBHDF5IO(join(dir, 'frames.nwb'), 'w'), movie('viewer-lindi-frames', LINDI_FRAMES, gzip));
 
   const video = new NWBZarrIO(join(dir, 'external_video.nwb.zarr'), 'w');
   await video.write(
@@ -116,29 +126,6 @@ export async function makeTestData(): Promise<MadeData> {
   };
   metadata.metadata['acquisition/CompressedSeries/data/.zarray']!.compressor.id = 'lzma';
   await writeFile(consolidated, JSON.stringify(metadata));
-
-  const movie = LINDI_FRAMES;
-  const moviePixels = new Uint8Array(movie.frames * movie.rows * movie.cols).map((_, i) =>
-    manyFramesValue(
-      Math.floor(i / (movie.rows * movie.cols)),
-      Math.floor(i / movie.cols) % movie.rows,
-      i % movie.cols,
-    ),
-  );
-  const hdf5 = new NWBHDF5IO(join(dir, 'frames.nwb'), 'w');
-  await hdf5.write(
-    session(
-      'viewer-lindi-frames',
-      new ImageSeries({
-        name: 'frames',
-        data: ndarray('uint8', [movie.frames, movie.rows, movie.cols], moviePixels),
-        unit: 'n.a.',
-        rate: 10,
-        dataLayout: { chunks: [1, movie.rows, movie.cols], compression: { codec: 'gzip', level: 1 } },
-      }),
-    ),
-  );
-  await hdf5.close();
 
   await cp(join(FIXTURES, 'tutorial_images.nwb'), join(dir, 'tutorial-copy'));
   await writeFile(join(dir, 'not_hdf5.nwb'), 'this is text, not HDF5\n'.repeat(10));
