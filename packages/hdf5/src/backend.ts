@@ -185,6 +185,16 @@ export class Hdf5Backend implements StorageWriter {
     return source.chunks.read(source.path, source.dtype, source.shape, index);
   }
 
+  /** Several chunks' stored bytes; chunks next to each other in the file are read at once (into `into` where they fit). */
+  async readStoredChunks(
+    path: string,
+    indices: readonly (readonly number[])[],
+    into?: Uint8Array,
+  ): Promise<(Uint8Array | undefined)[]> {
+    const source = await this.#requireChunkSource(path);
+    return source.chunks.readMany(source.path, source.dtype, source.shape, indices, into);
+  }
+
   /** The dataset's stored chunks, where they can be handed out; found once per path (the file does not change). */
   #chunkSource(path: string): Promise<ChunkSource | undefined> {
     return this.#read(path, 'reading stored chunks', () => {
@@ -232,7 +242,7 @@ export class Hdf5Backend implements StorageWriter {
                     ...(file.readInto === undefined ? {} : { readInto: file.readInto }),
                     ...(file.allocate === undefined ? {} : { allocate: file.allocate }),
                   }),
-                  chunks: new StoredChunks(structure, file.source),
+                  chunks: new StoredChunks(structure, file.source, file.readInto),
                   close: file.close,
                 };
               } catch {

@@ -217,7 +217,11 @@ export abstract class StagedZarrBackend implements StorageWriter {
     return true;
   }
 
-  /** Stages one chunk's stored bytes as they are, behind the call like `writeData`'s chunks. */
+  /**
+   * Stages one chunk's stored bytes as they are. Unlike `writeData`'s chunks, the call resolves
+   * only once the chunk is stored, so that the caller may reuse `bytes`; the queue still bounds how
+   * many are stored at once.
+   */
   async writeStoredChunk(path: string, index: readonly number[], bytes: Uint8Array): Promise<void> {
     const record = this.#array(this.#writer(path), path);
     const store = this.#layout!.storeChunk;
@@ -230,7 +234,9 @@ export abstract class StagedZarrBackend implements StorageWriter {
     checkChunkIndex(record, index);
     const key = chunkKey(record, index);
     try {
-      await this.queue!.add(key, bytes.length, () => store(record, index, bytes));
+      let stored: Promise<void> | undefined;
+      await this.queue!.add(key, bytes.length, () => (stored = store(record, index, bytes)));
+      await stored;
     } catch (error) {
       this.#failed = true;
       throw isNWBError(error)

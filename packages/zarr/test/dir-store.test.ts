@@ -41,6 +41,21 @@ describe('DirStore.get', () => {
     expect(await store.getRange('/a/missing', { offset: 0, length: 1 })).toBeUndefined();
   });
 
+  it('writes a value as the whole file: a shorter value replaces a longer one, views and empty values too', async () => {
+    const target = `${temp.dir}/rewritten`;
+    const staging = await DirStagingStore.create(target, false);
+    const shared = Uint8Array.from({ length: 300_000 }, (_, i) => i % 253);
+    await staging.set('/a/0', shared);
+    await staging.set('/a/0', shared.subarray(1000, 1010)); // a view into a bigger buffer
+    await staging.set('/a/1', new Uint8Array(0));
+    await staging.set('/a/2', shared.subarray(5, 200_005));
+    await staging.commit();
+    const store = new DirStore(target);
+    expect(await store.get('/a/0')).toEqual(shared.slice(1000, 1010));
+    expect(await store.get('/a/1')).toEqual(new Uint8Array(0));
+    expect(await store.get('/a/2')).toEqual(shared.slice(5, 200_005));
+  });
+
   it('refuses keys that would leave the store', async () => {
     const store = new DirStore(temp.dir);
     for (const key of ['/../x', '/a/./b', '/a//b', 'relative', '/a\\b']) {

@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { StorageReader } from '@nwbjs/core';
 import { copyTree, ndarray } from '@nwbjs/core';
 import { wholeHyperslab } from '@nwbjs/core/backend';
+import type { StagingStore } from '../src/index.js';
 import { openZarr } from '../src/index.js';
 import { tempDir } from './helpers.js';
 
@@ -142,6 +143,35 @@ describe('Zarr to Zarr by copying chunks', () => {
       await expect(reader.readData('/huge', slab)).rejects.toThrow(/more than a chunk may take \(1 GiB\)/);
     } finally {
       await reader.close();
+    }
+  });
+
+  it('writeStoredChunk settles only once the chunk is stored, so its bytes may be reused', async () => {
+    const staged = new Map<string, number[]>();
+    const slow: StagingStore = {
+      get: async () => undefined,
+      async set(key, value) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        staged.set(key, Array.from(value));
+      },
+      commit: async () => undefined,
+      abort: async () => undefined,
+    };
+    const writer = await openZarr(slow, 'w');
+    try {
+      const definition = { dtype: 'uint8', shape: [4, 2], chunks: [1, 2] } as const;
+      expect(await writer.createEncodedDataset('/a', definition, { ...definition, codecs: [] })).toBe(true);
+      const bytes = Uint8Array.of(1, 2);
+      await Promise.all([
+        writer.writeStoredChunk('/a', [0, 0], bytes),
+        writer.writeStoredChunk('/a', [3, 0], bytes),
+      ]);
+      expect(staged.get('/a/0.0')).toEqual([1, 2]);
+      expect(staged.get('/a/3.0')).toEqual([1, 2]);
+      bytes.fill(9); // reused: what was stored stays as it was
+      expect(staged.get('/a/0.0')).toEqual([1, 2]);
+    } finally {
+      await writer.abort();
     }
   });
 });

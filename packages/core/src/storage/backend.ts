@@ -266,6 +266,20 @@ export interface StorageReader {
    * when the chunk was never written. Several calls may be in flight at once.
    */
   readStoredChunk?(path: string, index: readonly number[]): Promise<Uint8Array | undefined>;
+  /**
+   * Optional (see {@link chunkEncoding}): the stored bytes of several chunks at once, in the order
+   * of `indices`, each what {@link readStoredChunk} would answer for it (undefined for a chunk
+   * never written). A reader implements it where chunks that lie next to each other in storage
+   * can be read with one request; the results may then be views of one shared buffer. Conversion
+   * by copying chunks uses it, when present, to read many chunks per request. `into` is memory
+   * the caller lends for the results: a reader may read chunks into it and hand them out as views
+   * of it (so the caller lends it again only once done with them), or ignore it.
+   */
+  readStoredChunks?(
+    path: string,
+    indices: readonly (readonly number[])[],
+    into?: Uint8Array,
+  ): Promise<(Uint8Array | undefined)[]>;
   /** Releases the store. Further calls fail. For a writer, commits what was written. */
   close(): Promise<void>;
 }
@@ -307,7 +321,8 @@ export interface StorageWriter extends StorageReader {
   /**
    * Optional (see {@link createEncodedDataset}): stores the encoded bytes of the chunk at grid
    * index `index` of a dataset made with `createEncodedDataset`, as they are. Chunks never stored
-   * stay unwritten (they read as the fill value). Several calls may be in flight at once.
+   * stay unwritten (they read as the fill value). Several calls may be in flight at once. Settles
+   * once the writer is done with `bytes` (the caller may then reuse that memory).
    */
   writeStoredChunk?(path: string, index: readonly number[], bytes: Uint8Array): Promise<void>;
   /** Changes a chunked dataset's shape, within its `maxShape`. */

@@ -1018,6 +1018,19 @@ export function describeStorageConformance(name: string, target: ConformanceTarg
           }
           expect(written.sort()).toEqual(['0,0', '0,1', '2,0', '2,1', '3,0', '3,1']);
           expect(await reader.readStoredChunk('/sparse', [1, 0])).toBeUndefined();
+          if (reader.readStoredChunks !== undefined) {
+            // Several at once, as one by one: the whole grid, never-written chunks included.
+            const grid = [3, 2, 1, 0].flatMap((row) => [
+              [row, 1],
+              [row, 0],
+            ]);
+            const many = await reader.readStoredChunks('/sparse', grid);
+            expect(many.length).toBe(grid.length);
+            for (const [k, index] of grid.entries()) {
+              const one = await reader.readStoredChunk('/sparse', index);
+              expect(many[k] && Array.from(many[k]), index.join(',')).toEqual(one && Array.from(one));
+            }
+          }
           if (copy.createEncodedDataset === undefined || copy.writeStoredChunk === undefined) {
             skip();
             return;

@@ -12,6 +12,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isNWBError } from '@nwbjs/core';
 import { wholeHyperslab } from '@nwbjs/core/backend';
+import type { ChunkLocation } from '../../src/format/chunk-index/chunk.js';
+import { MERGED_READ_BYTES, adjacentRuns } from '../../src/fast-read/stored-chunks.js';
 import { Hdf5FormatReader, openHdf5, openHdf5Bytes } from '../../src/index.js';
 import { fileSource } from './file-source.js';
 import { tempDir } from '../helpers.js';
@@ -30,6 +32,12 @@ with h5py.File(sys.argv[1], 'w') as f:
     d[0:8] = fill((8, 9))
     d[16:20] = fill((4, 9))
     f.create_dataset('plain', data=fill((10, 10), '<f4'), chunks=(3, 10))
+    # chunks of two datasets written in turn: neither's chunks lie next to each other
+    for name in ('turns_a', 'turns_b'):
+        f.create_dataset(name, shape=(12, 4), dtype='<u2', chunks=(3, 4))
+    for r in range(0, 12, 3):
+        f['turns_a'][r:r + 3] = fill((3, 4)) + r
+        f['turns_b'][r:r + 3] = fill((3, 4)) + 100 + r
     f.create_dataset('fletcher', data=fill((8, 3)), chunks=(4, 3), fletcher32=True)
     m = f.create_dataset('masked', shape=(8, 3), dtype='<u2', chunks=(4, 3), compression='gzip')
     m.id.write_direct_chunk((0, 0), fill((4, 3)).tobytes(), filter_mask=1)
@@ -39,7 +47,7 @@ with h5py.File(sys.argv[1], 'w') as f:
     c = zlib.compressobj(9)
     b.id.write_direct_chunk((0, 0, 0), b''.join(c.compress(bytes(1 << 24)) for _ in range(8)) + c.flush())
     info = {}
-    for name in ('gzip_shuffle', 'plain'):
+    for name in ('gzip_shuffle', 'plain', 'turns_a'):
         ds = f[name]
         info[name] = [[[o // c for o, c in zip(i.chunk_offset, ds.chunks)], i.byte_offset, i.size] for i in (ds.id.get_chunk_info(k) for k in range(ds.id.get_num_chunks()))]
     print(json.dumps(info))
@@ -88,6 +96,57 @@ describe.skipIf(!hasH5py)('HDF5 stored chunks', () => {
         }
       }
       expect(await reader.readStoredChunk('/gzip_shuffle', [2, 0])).toBeUndefined();
+    } finally {
+      await reader.close();
+    }
+  });
+
+  it('reads several chunks at once as readStoredChunk reads each: adjacent, apart, at the edge, never written', async () => {
+    const reader = await openHdf5(file, 'r');
+    try {
+      const adjacent = (name: string): boolean =>
+        chunkInfo[name]!.some(([, offset, size]) =>
+          chunkInfo[name]!.some(([, next]) => next === offset + size),
+        );
+      expect(adjacent('plain')).toBe(true); // so some of its chunks are read with one read
+      expect(adjacent('turns_a')).toBe(false);
+      const grids: Record<string, [number, number]> = {
+        gzip_shuffle: [5, 2],
+        plain: [4, 1],
+        turns_a: [4, 1],
+      };
+      for (const [name, [rows, columns]] of Object.entries(grids)) {
+        const indices: number[][] = [];
+        for (let r = rows - 1; r >= 0; r--) for (let c = 0; c < columns; c++) indices.push([r, c]);
+        indices.push([0, 0]); // asked twice
+        const many = await reader.readStoredChunks(`/${name}`, indices);
+        expect(many.length).toBe(indices.length);
+        for (const [k, index] of indices.entries()) {
+          const info = chunkInfo[name]!.find(([at]) => at.join(',') === index.join(','));
+          const got = many[k];
+          if (info === undefined) expect(got, `${name} ${index.join(',')}`).toBeUndefined();
+          else expect(Array.from(got!), `${name} ${index.join(',')}`).toEqual(bytesAt(info[1], info[2]));
+        }
+      }
+      await expect(reader.readStoredChunks('/masked', [[0, 0]])).rejects.toThrow(/cannot be handed out/);
+
+      // Lent memory: the runs that fit are read into it (views of it), the rest into new memory.
+      const plain = [0, 1, 2, 3].map((r) => [r, 0]);
+      const expectPlain = (got: (Uint8Array | undefined)[]) =>
+        plain.forEach((index, k) => {
+          const [, offset, size] = chunkInfo['plain']!.find(([at]) => at.join(',') === index.join(','))!;
+          expect(Array.from(got[k]!), index.join(',')).toEqual(bytesAt(offset, size));
+        });
+      const whole = chunkInfo['plain']!.reduce((n, [, , size]) => n + size, 0);
+      const roomy = new Uint8Array(whole + 10).fill(0xee);
+      const intoRoomy = await reader.readStoredChunks('/plain', plain, roomy);
+      expectPlain(intoRoomy);
+      expect(intoRoomy.every((bytes) => bytes!.buffer === roomy.buffer)).toBe(true);
+      const tight = new Uint8Array(5);
+      const intoTight = await reader.readStoredChunks('/plain', plain, tight);
+      expectPlain(intoTight);
+      expect(intoTight.some((bytes) => bytes!.buffer === tight.buffer)).toBe(false);
+      expectPlain(await reader.readStoredChunks('/plain', plain)); // no memory lent
     } finally {
       await reader.close();
     }
@@ -156,5 +215,35 @@ describe.skipIf(!hasH5py)('HDF5 stored chunks', () => {
     } finally {
       await reader.close();
     }
+  });
+});
+
+describe('adjacentRuns', () => {
+  const at = (address: number, size: number, offset = address) => ({
+    chunk: { offset: [offset], address, size, filterMask: 0 } satisfies ChunkLocation,
+  });
+  const runs = (wanted: ReturnType<typeof at>[]): number[][] =>
+    adjacentRuns(wanted).map((run) => run.map((w) => w.chunk.address));
+
+  it('joins chunks that follow one another in the file, whatever order they were asked in', () => {
+    expect(runs([at(300, 100), at(100, 100), at(200, 100), at(500, 50), at(550, 10)])).toEqual([
+      [100, 200, 300],
+      [500, 550],
+    ]);
+  });
+
+  it('keeps apart chunks with a gap, overlapping chunks and one chunk asked twice', () => {
+    expect(runs([at(0, 100), at(101, 10)])).toEqual([[0], [101]]);
+    expect(runs([at(0, 100), at(50, 100)])).toEqual([[0], [50]]);
+    const twice = at(0, 100);
+    expect(runs([twice, twice, at(100, 5)])).toEqual([[0], [0, 100]]);
+    expect(runs([at(0, 100), at(100, 0), at(100, 7)])).toEqual([[0, 100, 100]]); // an empty one costs nothing
+  });
+
+  it('reads no more than MERGED_READ_BYTES at once; a bigger chunk alone', () => {
+    const half = MERGED_READ_BYTES / 2;
+    expect(runs([at(0, half), at(half, half), at(2 * half, 1)])).toEqual([[0, half], [2 * half]]);
+    const big = MERGED_READ_BYTES + 1;
+    expect(runs([at(0, 10), at(10, big), at(10 + big, 10)])).toEqual([[0], [10], [10 + big]]);
   });
 });
