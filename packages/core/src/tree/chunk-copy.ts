@@ -115,7 +115,14 @@ export async function copyStoredChunks(
       const index = indices[0]!;
       return copyOne(index, await reader.readStoredChunk(source.path, index));
     }
-    const lent = lend ? (spare.pop() ?? new Uint8Array(LENT_BYTES)) : undefined;
+    // As much as the batch may need (a small dataset takes little), up to LENT_BYTES.
+    const wanted = Math.min(LENT_BYTES, Math.ceil((indices.length * chunkBytes * 5) / 4));
+    const reused = spare.pop();
+    const lent = !lend
+      ? undefined
+      : reused !== undefined && reused.length >= wanted
+        ? reused
+        : new Uint8Array(wanted);
     const chunks = await readMany(source.path, indices, lent);
     // One after another; the memory is lent again only once every write is done with it.
     for (let k = 0; k < indices.length; k++) await copyOne(indices[k]!, chunks[k]);
