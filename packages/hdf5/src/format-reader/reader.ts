@@ -271,6 +271,20 @@ export class Hdf5FormatReader implements StorageReader {
     );
   }
 
+  /**
+   * Several chunks' stored bytes; chunks next to each other in the file are read with one read of
+   * the source (over HTTP: one Range request). `into` is not used: the source returns new memory.
+   */
+  async readStoredChunks(
+    rawPath: string,
+    indices: readonly (readonly number[])[],
+  ): Promise<(Uint8Array | undefined)[]> {
+    const source = await this.#requireChunkSource(rawPath);
+    return this.#guard(rawPath, 'reading stored chunks', () =>
+      this.#storedChunks.readMany(source.path, source.dtype, source.shape, indices),
+    );
+  }
+
   /** Marks the reader closed; further calls fail. The byte source is left to its owner. */
   async close(): Promise<void> {
     this.#closed = true;

@@ -83,6 +83,13 @@ export class RemoteHdf5File implements StorageWriter {
     return this.#reader.readStoredChunk(path, index);
   }
 
+  readStoredChunks(
+    path: string,
+    indices: readonly (readonly number[])[],
+  ): Promise<(Uint8Array | undefined)[]> {
+    return this.#reader.readStoredChunks(path, indices);
+  }
+
   close(): Promise<void> {
     return this.#reader.close();
   }

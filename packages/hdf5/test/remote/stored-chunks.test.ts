@@ -1,7 +1,7 @@
 /**
  * Remote HDF5 files (over HTTP, and read from a Blob) hand out their chunks as stored: the same
  * encoding as the file opened by path, the chunks h5py's get_chunk_info lists, their bytes as
- * stored, one Range request per chunk at most. A structure that cannot be copied (fletcher32) is
+ * stored, one Range request per chunk at most, adjacent chunks asked for together in one. A structure that cannot be copied (fletcher32) is
  * "cannot copy" (undefined); a failed read of the file (HTTP error, timeout, abort) or a corrupt
  * chunk index is not: it rejects naming the dataset, so that conversion never falls back to reading
  * everything again.
@@ -87,6 +87,17 @@ async function expectChunksAsStored(remote: RemoteHdf5File, requests: () => numb
   const listed: string[] = [];
   for await (const index of remote.storedChunks('/gzip_shuffle')) listed.push(index.join(','));
   expect(listed.sort()).toEqual(chunkInfo.map(([index]) => index.join(',')).sort());
+  // Several at once, the never-written ones included: adjacent chunks come with one request.
+  const all = Array.from({ length: 40 }, (_, f) => [f, 0, 0]);
+  const before = requests();
+  const many = await remote.readStoredChunks('/gzip_shuffle', all);
+  expect(requests() - before).toBeGreaterThan(0);
+  expect(requests() - before).toBeLessThan(chunkInfo.length);
+  all.forEach((index, k) => {
+    const info = chunkInfo.find(([at]) => at.join(',') === index.join(','));
+    if (info === undefined) expect(many[k], index.join(',')).toBeUndefined();
+    else expect(Buffer.compare(Buffer.from(many[k]!), stored(info[1], info[2])), index.join(',')).toBe(0);
+  });
   for (const [index, offset, size] of chunkInfo) {
     const before = requests();
     const bytes = await remote.readStoredChunk('/gzip_shuffle', index);
