@@ -41,6 +41,15 @@ describe('fetchChecked timeouts', () => {
     },
   );
 
+  it('turns a custom fetch that throws instead of rejecting into an HttpRequestError', async () => {
+    const throwing = (): Promise<Response> => {
+      throw new TypeError('no network here');
+    };
+    await expect(
+      fetchChecked(new Request('http://127.0.0.1:9/x'), { fetch: throwing, timeoutMs: 100 }),
+    ).rejects.toThrow('http://127.0.0.1:9/x: no network here');
+  });
+
   it('times out a silent server while the garbage collector runs', { timeout: 10_000 }, async () => {
     // Node's fetch lost the abort of a copied Request once the collector had taken the copy.
     setFlagsFromString('--expose-gc');

@@ -124,13 +124,15 @@ async function fetchOnce(
     onAbort = () => reject(signal.reason);
     signal.addEventListener('abort', onAbort, { once: true });
   });
-  const answer = base(sent);
+  let answer: Promise<Response> | undefined;
   try {
+    // Inside the try: a custom fetch that throws instead of rejecting fails in words too.
+    answer = base(sent);
     return await Promise.race([answer, abandoned]);
   } catch (cause) {
     // An answer that comes after all is nobody's: close it, and keep its failure quiet.
     answer
-      .then(
+      ?.then(
         (late) => late.body?.cancel(),
         () => undefined,
       )
