@@ -2,10 +2,10 @@
  * An HDF5 file read over HTTP with Range requests only. Reads that arrive together (within one turn
  * of the event loop) are sorted and those close to each other are merged into one request; separate
  * groups go out in parallel. What came back is kept in a byte-bounded cache of spans, so the many
- * small reads of a file's metadata become few requests. Every answer is checked: 206 with a
- * Content-Range for exactly what was asked, a body of that length, the same file size each time. A
- * server that ignores Range (200 with the whole file) is an error unless the caller allowed
- * downloading the whole file.
+ * small reads of a file's metadata become few requests, and bytes already on their way are waited
+ * for, not asked again. Every answer is checked: 206 with a Content-Range for exactly what was
+ * asked, a body of that length, the same file size each time. A server that ignores Range (200 with
+ * the whole file) is an error unless the caller allowed downloading the whole file.
  */
 import { DEFAULT_HTTP_TIMEOUT_MS, HttpRequestError } from '@nwbjs/core';
 import { describeFetchFailure, fetchChecked } from '@nwbjs/core/backend';
@@ -79,12 +79,11 @@ interface Span {
   readonly bytes: Uint8Array;
 }
 
-/** A read waiting for the next batch. */
+/** A read waiting for the next batch: it settles from the requests that batch (and earlier ones) send. */
 interface PendingRead {
   readonly start: number;
   readonly end: number;
-  readonly resolve: (bytes: Uint8Array) => void;
-  readonly reject: (error: unknown) => void;
+  readonly resolve: (bytes: Promise<Uint8Array>) => void;
 }
 
 /** A request on its way: the range it covers, and the span it will give. */
@@ -92,6 +91,13 @@ interface InFlight {
   readonly start: number;
   readonly end: number;
   readonly span: Promise<Span>;
+}
+
+/** A range of the file, and the request in flight that covers it (undefined: none does). */
+interface Piece {
+  readonly start: number;
+  readonly end: number;
+  readonly flight: InFlight | undefined;
 }
 
 /**
@@ -158,8 +164,7 @@ export class HttpRangeSource {
         // The file's tail goes out at once, alongside the first metadata reads: what HDF5 writes
         // last (object headers and indexes finished on close) lies there in files larger than the head.
         const tail = Math.min(this.#options.tailBytes ?? DEFAULT_TAIL_BYTES, size - span.bytes.length);
-        if (tail > 0 && this.#fromCache(size - tail, size) === undefined)
-          this.#request(size - tail, size, []);
+        if (tail > 0 && this.#fromCache(size - tail, size) === undefined) this.#request(size - tail, size);
         return size;
       },
     );
@@ -196,16 +201,40 @@ export class HttpRangeSource {
     });
   };
 
-  /** `[start, end)` from the request in flight that covers it, or in the next batch; empty if `end <= start`. */
+  /**
+   * `[start, end)` from the requests in flight that cover it, or in the next batch (which asks only
+   * for the parts no request in flight covers); empty if `end <= start`.
+   */
   #fetch(start: number, end: number): Promise<Uint8Array> {
     if (end <= start) return Promise.resolve(new Uint8Array(0));
-    const flying = this.#inFlight.find((f) => f.start <= start && end <= f.end);
-    if (flying !== undefined)
-      return flying.span.then((span) => span.bytes.slice(start - span.start, end - span.start));
-    return new Promise<Uint8Array>((resolve, reject) => {
-      this.#pending.push({ start, end, resolve, reject });
+    const pieces = this.#pieces(start, end);
+    if (pieces.every((p) => p.flight !== undefined)) return fromFlights(pieces);
+    return new Promise<Uint8Array>((resolve) => {
+      this.#pending.push({ start, end, resolve });
       this.#scheduleFlush();
     });
+  }
+
+  /**
+   * `[start, end)` cut where requests in flight begin and end: each piece lies in one request (the
+   * one reaching furthest) or in none.
+   */
+  #pieces(start: number, end: number): Piece[] {
+    const flights = this.#inFlight.filter((f) => f.start < end && start < f.end);
+    const pieces: Piece[] = [];
+    for (let at = start; at < end;) {
+      let flight: InFlight | undefined;
+      let next = end;
+      for (const f of flights) {
+        if (f.start <= at && at < f.end) {
+          if (flight === undefined || f.end > flight.end) flight = f;
+        } else if (f.start > at) next = Math.min(next, f.start);
+      }
+      const to = flight === undefined ? next : Math.min(end, flight.end);
+      pieces.push({ start: at, end: to, flight });
+      at = to;
+    }
+    return pieces;
   }
 
   /**
@@ -226,56 +255,68 @@ export class HttpRangeSource {
     }, 0);
   }
 
-  /** Sends the pending reads: sorted, nearby ones merged, groups in parallel. */
+  /**
+   * Sends the pending reads: what no request in flight covers is sorted, nearby ranges are merged
+   * (not across bytes cached or on their way: they would arrive a second time), groups go out in
+   * parallel; then every pending read waits for the requests that cover it.
+   */
   #flush(): void {
-    const reads = this.#pending.sort((a, b) => a.start - b.start);
+    const reads = this.#pending;
     this.#pending = [];
-    let group: PendingRead[] = [];
+    const missing = reads
+      .flatMap((read) => this.#pieces(read.start, read.end).filter((p) => p.flight === undefined))
+      .sort((a, b) => a.start - b.start);
     let groupStart = 0;
     let groupEnd = 0;
-    const send = () => {
-      if (group.length > 0) this.#request(groupStart, groupEnd, group);
-    };
-    for (const read of reads) {
-      // A read that an earlier group of this batch already covers joins it.
-      // Not across cached bytes, though: they would arrive a second time.
+    let grouped = false;
+    for (const piece of missing) {
+      // Overlapping pieces (two reads of the same bytes) are asked for once.
+      const start = grouped ? Math.max(piece.start, groupEnd) : piece.start;
+      if (piece.end <= start) continue;
       const joins =
-        group.length > 0 &&
-        read.start <= groupEnd + this.#mergeGap &&
-        !this.#holdsCached(groupEnd, read.start) &&
-        Math.max(groupEnd, read.end) - groupStart <= Math.max(MAX_MERGED_REQUEST, read.end - read.start);
+        grouped &&
+        start <= groupEnd + this.#mergeGap &&
+        !this.#holdsCached(groupEnd, start) &&
+        !this.#holdsInFlight(groupEnd, start) &&
+        Math.max(groupEnd, piece.end) - groupStart <= Math.max(MAX_MERGED_REQUEST, piece.end - start);
       if (joins) {
-        group.push(read);
-        groupEnd = Math.max(groupEnd, read.end);
-      } else {
-        send();
-        group = [read];
-        groupStart = read.start;
-        groupEnd = read.end;
+        groupEnd = Math.max(groupEnd, piece.end);
+        continue;
       }
+      if (grouped) this.#request(groupStart, groupEnd);
+      grouped = true;
+      groupStart = start;
+      groupEnd = piece.end;
     }
-    send();
+    if (grouped) this.#request(groupStart, groupEnd);
+    for (const read of reads) {
+      const cached = this.#fromCache(read.start, read.end);
+      read.resolve(
+        cached !== undefined ? Promise.resolve(cached) : fromFlights(this.#pieces(read.start, read.end)),
+      );
+    }
   }
 
-  /** Requests `[start, end)` for `members` (none for a prefetch); later reads inside it join it. */
-  #request(start: number, end: number, members: readonly PendingRead[]): void {
+  /**
+   * Requests `[start, end)`; reads of bytes inside it wait for it. It leaves the list of requests in
+   * flight as soon as it settles, so a failed request is not waited for again: later reads ask anew.
+   */
+  #request(start: number, end: number): void {
     const span = this.#fetchSpan(start, end - start);
     const flight: InFlight = { start, end, span };
     this.#inFlight.push(flight);
-    span.then(
-      (got) => {
-        this.#keep(got);
-        for (const r of members) r.resolve(got.bytes.slice(r.start - got.start, r.end - got.start));
-      },
-      (error: unknown) => {
-        for (const r of members) r.reject(error);
-      },
-    );
-    void span
-      .catch(() => undefined)
-      .finally(() => {
-        this.#inFlight = this.#inFlight.filter((f) => f !== flight);
-      });
+    const landed = () => {
+      this.#inFlight = this.#inFlight.filter((f) => f !== flight);
+    };
+    span.then((got) => {
+      this.#keep(got);
+      landed();
+    }, landed);
+  }
+
+  /** Whether any byte of `[start, end)` is on its way. */
+  #holdsInFlight(start: number, end: number): boolean {
+    return end > start && this.#inFlight.some((f) => f.start < end && start < f.end);
   }
 
   /** The bytes `[start, end)` if one cached span holds them all. */
@@ -504,6 +545,19 @@ function parseContentRange(header: string | null): { start: number; end: number;
   const [start, end, total] = [Number(match[1]), Number(match[2]), Number(match[3])];
   if (!(start <= end && end < total && Number.isSafeInteger(total))) return undefined;
   return { start, end, total };
+}
+
+/**
+ * The bytes of `pieces` (one after another, each covered by its request in flight), once their
+ * requests have answered; rejects with the first request's failure (an {@link HttpRequestError}
+ * naming the URL, or the file's abort reason).
+ */
+function fromFlights(pieces: readonly Piece[]): Promise<Uint8Array> {
+  const parts = pieces.map(({ start, end, flight }) =>
+    flight!.span.then((span) => span.bytes.subarray(start - span.start, end - span.start)),
+  );
+  if (parts.length === 1) return parts[0]!.then((bytes) => bytes.slice());
+  return Promise.all(parts).then((got) => joined(...got));
 }
 
 /** The pieces one after the other, in one new array. */
