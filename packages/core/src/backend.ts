@@ -56,6 +56,9 @@ export { hyperslabShape, toHyperslab, wholeHyperslab } from './storage/selection
 export type { Hyperslab } from './storage/selection.js';
 export { canonicalSelection, decodeText, encodeText } from './storage/values.js';
 
+// Work started once per key, shared by every ask (a failure forgotten)
+export { PromiseCache } from './async/promise-cache.js';
+
 // Tree helpers every backend shares
 export { baseName, isValidChildName, joinPath, normalizePath, parentPath, pathNames } from './tree/paths.js';
 export { arrayBytes, elementBytes, isFixedWidth } from './tree/sizes.js';

@@ -14,7 +14,7 @@ import type {
   ReadOptions,
 } from '@nwbjs/core/backend';
 import { InvalidFileError, UnsupportedError, isNWBError, isNumericDType, shapeSize } from '@nwbjs/core';
-import { hyperslabShape } from '@nwbjs/core/backend';
+import { PromiseCache, hyperslabShape } from '@nwbjs/core/backend';
 import { platform } from '#platform';
 import { HDF5_CAPABILITIES } from './capabilities.js';
 import { FORMAT, backendError, hdf5Reason, unsupported, wrapError } from './errors.js';
@@ -94,7 +94,7 @@ export class Hdf5Backend implements StorageWriter {
   #fast:
     Promise<{ reader: FastReader; chunks: StoredChunks; close(): Promise<void> } | undefined> | undefined;
   /** Per dataset path: its chunks as stored, where they can be handed out. */
-  readonly #chunkSources = new Map<string, Promise<ChunkSource | undefined>>();
+  readonly #chunkSources = new PromiseCache<string, ChunkSource | undefined>();
 
   /**
    * @internal Use {@link openHdf5}, `openHdf5Bytes` or `createHdf5InMemory`. `fastPath`: the file's
@@ -195,16 +195,11 @@ export class Hdf5Backend implements StorageWriter {
     return source.chunks.readMany(source.path, source.dtype, source.shape, indices, into);
   }
 
-  /** The dataset's stored chunks, where they can be handed out; found once per path (the file does not change). */
+  /** The dataset's stored chunks, where they can be handed out; found once per path (the file does not change; a failure is not kept). */
   #chunkSource(path: string): Promise<ChunkSource | undefined> {
-    return this.#read(path, 'reading stored chunks', () => {
-      let source = this.#chunkSources.get(path);
-      if (source === undefined) {
-        source = this.#findChunkSource(path);
-        this.#chunkSources.set(path, source);
-      }
-      return source;
-    });
+    return this.#read(path, 'reading stored chunks', () =>
+      this.#chunkSources.get(path, () => this.#findChunkSource(path)),
+    );
   }
 
   async #findChunkSource(path: string): Promise<ChunkSource | undefined> {

@@ -7,7 +7,7 @@
  */
 import type { NumericArray, NumericDType } from '@nwbjs/core';
 import { shapeSize } from '@nwbjs/core';
-import { byteSize, typedArrayFor } from '@nwbjs/core/backend';
+import { PromiseCache, byteSize, typedArrayFor } from '@nwbjs/core/backend';
 import type { ByteSource, ByteSourceInto } from '../format/byte-source.js';
 import type { DatasetStructure } from '../format/dataset.js';
 import type { Hdf5Structure } from '../format/hdf5-structure.js';
@@ -19,7 +19,7 @@ import { SlabReader } from './slab-reader.js';
 export class FastReader {
   readonly #structure: Hdf5Structure;
   readonly #slabs: SlabReader;
-  readonly #plans = new Map<string, Promise<DatasetStructure | undefined>>();
+  readonly #plans = new PromiseCache<string, DatasetStructure | undefined>();
   readonly #allocate: (bytes: number) => ArrayBuffer;
 
   /**
@@ -63,13 +63,12 @@ export class FastReader {
     return target;
   }
 
+  /**
+   * The dataset at `path` when the fast path reads it, found once: whatever fails here (a structure
+   * it does not read, a corrupt one, a failed read) is h5wasm's to read or report, for good.
+   */
   #plan(path: string, dtype: NumericDType, shape: readonly number[]): Promise<DatasetStructure | undefined> {
-    let plan = this.#plans.get(path);
-    if (plan === undefined) {
-      plan = this.#understood(path, dtype, shape).catch(() => undefined);
-      this.#plans.set(path, plan);
-    }
-    return plan;
+    return this.#plans.get(path, () => this.#understood(path, dtype, shape).catch(() => undefined));
   }
 
   /** The dataset, when its stored elements are `dtype`'s typed array as is. */

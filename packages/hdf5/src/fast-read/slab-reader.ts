@@ -10,6 +10,7 @@
  * result, runs of neighbouring chunks that neighbour in the file and in the result as one read.
  */
 import { shapeSize } from '@nwbjs/core';
+import { PromiseCache } from '@nwbjs/core/backend';
 import type { ByteSource, ByteSourceInto } from '../format/byte-source.js';
 import type { ChunkLocation } from '../format/chunk-index/chunk.js';
 import type { DatasetStructure } from '../format/dataset.js';
@@ -61,7 +62,8 @@ export class SlabReader {
   readonly #inflate: Inflate;
   readonly #decoders: FilterDecoders;
   readonly #readInto: ByteSourceInto | undefined;
-  readonly #grids = new Map<number, Promise<ChunkGrid>>();
+  /** Chunk grids by dataset address; a failed read is read again when asked again. */
+  readonly #grids = new PromiseCache<number, ChunkGrid>();
   readonly #fills = new Map<number, Uint8Array>();
   /** Decoded chunks by their file address, least recently used first. */
   readonly #decoded = new Map<number, { bytes: Promise<Uint8Array>; size: number }>();
@@ -127,13 +129,7 @@ export class SlabReader {
   }
 
   #grid(path: string, dataset: DatasetStructure, shape: readonly number[]): Promise<ChunkGrid> {
-    let known = this.#grids.get(dataset.address);
-    if (known === undefined) {
-      known = this.#makeGrid(path, dataset, shape);
-      this.#grids.set(dataset.address, known);
-      known.catch(() => this.#grids.delete(dataset.address));
-    }
-    return known;
+    return this.#grids.get(dataset.address, () => this.#makeGrid(path, dataset, shape));
   }
 
   async #makeGrid(path: string, dataset: DatasetStructure, shape: readonly number[]): Promise<ChunkGrid> {

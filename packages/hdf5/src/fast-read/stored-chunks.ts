@@ -10,7 +10,7 @@
 import type { NumericDType } from '@nwbjs/core';
 import { InvalidFileError, isNWBError } from '@nwbjs/core';
 import type { ChunkCodec, ChunkEncoding } from '@nwbjs/core/backend';
-import { MAX_CHUNK_BYTES, byteSize } from '@nwbjs/core/backend';
+import { MAX_CHUNK_BYTES, PromiseCache, byteSize } from '@nwbjs/core/backend';
 import type { ByteSource, ByteSourceInto } from '../format/byte-source.js';
 import type { ChunkLocation } from '../format/chunk-index/chunk.js';
 import type { DatasetStructure } from '../format/dataset.js';
@@ -34,7 +34,7 @@ export class StoredChunks {
   readonly #structure: Hdf5Structure;
   readonly #source: ByteSource;
   readonly #readInto: ByteSourceInto | undefined;
-  readonly #tables = new Map<string, Promise<ChunkTable | undefined>>();
+  readonly #tables = new PromiseCache<string, ChunkTable | undefined>();
 
   /** `readInto`, where given, reads into memory a caller of {@link readMany} lends. */
   constructor(structure: Hdf5Structure, source: ByteSource, readInto?: ByteSourceInto) {
@@ -137,16 +137,12 @@ export class StoredChunks {
    * again reads again.
    */
   #table(path: string, dtype: NumericDType, shape: readonly number[]): Promise<ChunkTable | undefined> {
-    let table = this.#tables.get(path);
-    if (table === undefined) {
-      table = this.#makeTable(path, dtype, shape).catch((error: unknown) => {
+    return this.#tables.get(path, () =>
+      this.#makeTable(path, dtype, shape).catch((error: unknown) => {
         if (cannotHandOut(error)) return undefined;
-        this.#tables.delete(path);
         throw error;
-      });
-      this.#tables.set(path, table);
-    }
-    return table;
+      }),
+    );
   }
 
   async #makeTable(

@@ -9,6 +9,7 @@ import type { ArrayData, Attributes, DType, NdArray, NumericDType, StorageReader
 import type { ChunkEncoding, Hyperslab, NodeInfo, ReadOptions } from '@nwbjs/core/backend';
 import { UnsupportedError, isNWBError, isNumericDType, shapeSize } from '@nwbjs/core';
 import {
+  PromiseCache,
   baseName,
   checkSelection,
   emptyAttributes,
@@ -107,13 +108,14 @@ export class Hdf5FormatReader implements StorageReader {
   readonly location: string;
   readonly #structure: Hdf5Structure;
   readonly #slabs: SlabReader;
-  readonly #entries = new Map<string, Promise<Entry | undefined>>();
-  readonly #linkNames = new Map<number, Promise<Map<string, Link>>>();
-  readonly #dtypes = new Map<number, Promise<DType>>();
+  // Found once; a failure is not kept, so asking again reads again.
+  readonly #entries = new PromiseCache<string, Entry | undefined>();
+  readonly #linkNames = new PromiseCache<number, Map<string, Link>>();
+  readonly #dtypes = new PromiseCache<number, DType>();
   readonly #objectPaths: ObjectPaths;
   readonly #storedChunks: StoredChunks;
   /** Per dataset path: its chunks as stored, where they can be handed out. */
-  readonly #chunkSources = new Map<string, Promise<ChunkSource | undefined>>();
+  readonly #chunkSources = new PromiseCache<string, ChunkSource | undefined>();
   #closed = false;
 
   private constructor(
@@ -295,9 +297,8 @@ export class Hdf5FormatReader implements StorageReader {
    * not kept, so asking again reads again).
    */
   #chunkSource(rawPath: string): Promise<ChunkSource | undefined> {
-    let source = this.#chunkSources.get(rawPath);
-    if (source === undefined) {
-      source = this.#guard(rawPath, 'finding stored chunks', async () => {
+    return this.#chunkSources.get(rawPath, () =>
+      this.#guard(rawPath, 'finding stored chunks', async () => {
         const info = await this.stat(rawPath);
         if (info?.kind !== 'dataset' || !isNumericDType(info.dtype) || info.shape.length === 0)
           return undefined;
@@ -305,11 +306,8 @@ export class Hdf5FormatReader implements StorageReader {
         return encoding === undefined
           ? undefined
           : { encoding, path: info.path, dtype: info.dtype, shape: info.shape };
-      });
-      this.#chunkSources.set(rawPath, source);
-      source.catch(() => this.#chunkSources.delete(rawPath));
-    }
-    return source;
+      }),
+    );
   }
 
   async #requireChunkSource(rawPath: string): Promise<ChunkSource> {
@@ -349,22 +347,16 @@ export class Hdf5FormatReader implements StorageReader {
 
   /** A dataset's dtype; uint8 datasets this package wrote for bools (marked so) read as bool. */
   #datasetDType(path: string, dataset: DatasetStructure): Promise<DType> {
-    let known = this.#dtypes.get(dataset.address);
-    if (known === undefined) {
-      known = (async () => {
-        const dtype = dtypeOfDatatype(dataset.datatype, path);
-        if (dtype !== 'uint8') return dtype;
-        const marker = (await this.#structure.attributesAt(dataset.address)).find(
-          (a) => a.name === DTYPE_MARKER,
-        );
-        if (marker === undefined) return dtype;
-        const value = await this.#attributeValue(path, marker);
-        return (value.data as string[])[0] === 'bool' ? 'bool' : dtype;
-      })();
-      this.#dtypes.set(dataset.address, known);
-      known.catch(() => this.#dtypes.delete(dataset.address));
-    }
-    return known;
+    return this.#dtypes.get(dataset.address, async () => {
+      const dtype = dtypeOfDatatype(dataset.datatype, path);
+      if (dtype !== 'uint8') return dtype;
+      const marker = (await this.#structure.attributesAt(dataset.address)).find(
+        (a) => a.name === DTYPE_MARKER,
+      );
+      if (marker === undefined) return dtype;
+      const value = await this.#attributeValue(path, marker);
+      return (value.data as string[])[0] === 'bool' ? 'bool' : dtype;
+    });
   }
 
   async #attributeValue(path: string, attribute: AttributeStructure): Promise<NdArray> {
@@ -391,13 +383,10 @@ export class Hdf5FormatReader implements StorageReader {
 
   /** The links of a group by name (read once). */
   #links(address: number): Promise<Map<string, Link>> {
-    let known = this.#linkNames.get(address);
-    if (known === undefined) {
-      known = this.#structure.linksAt(address).then((links) => new Map(links.map((l) => [l.name, l])));
-      this.#linkNames.set(address, known);
-      known.catch(() => this.#linkNames.delete(address));
-    }
-    return known;
+    return this.#linkNames.get(address, async () => {
+      const links = await this.#structure.linksAt(address);
+      return new Map(links.map((l) => [l.name, l]));
+    });
   }
 
   /**
@@ -405,13 +394,7 @@ export class Hdf5FormatReader implements StorageReader {
    * must be a group reached by hard links: soft links are followed only at the end of a path.
    */
   #entry(path: string): Promise<Entry | undefined> {
-    let known = this.#entries.get(path);
-    if (known === undefined) {
-      known = this.#findEntry(path);
-      this.#entries.set(path, known);
-      known.catch(() => this.#entries.delete(path));
-    }
-    return known;
+    return this.#entries.get(path, () => this.#findEntry(path));
   }
 
   async #findEntry(path: string): Promise<Entry | undefined> {

@@ -3,6 +3,7 @@
  * server with Range requests can do. Metadata goes through a page cache on top, so the many small
  * reads of headers and index nodes become few reads of the source.
  */
+import { PromiseCache } from '@nwbjs/core/backend';
 import { Cursor, type FieldSizes } from './cursor.js';
 import { corrupt, hex } from './errors.js';
 import { lookup3 } from './lookup3.js';
@@ -35,7 +36,8 @@ export class MetadataReader {
   /** End of the file in addresses, once the superblock said it (every structure must lie before). */
   end = Number.POSITIVE_INFINITY;
   sizes: FieldSizes = { offsetSize: 8, lengthSize: 8 };
-  readonly #pages = new Map<number, Promise<Uint8Array>>();
+  /** Pages read, by index; a failed read is read again when asked again. */
+  readonly #pages = new PromiseCache<number, Uint8Array>();
   #cached = 0;
 
   constructor(source: ByteSource) {
@@ -97,18 +99,14 @@ export class MetadataReader {
   }
 
   #page(index: number): Promise<Uint8Array> {
-    let page = this.#pages.get(index);
-    if (page === undefined) {
+    return this.#pages.get(index, () => {
       if (this.#cached >= CACHE_LIMIT) {
         this.#pages.clear();
         this.#cached = 0;
       }
-      page = this.source(index * PAGE, PAGE);
-      this.#pages.set(index, page);
       this.#cached += PAGE;
-      page.catch(() => this.#pages.delete(index));
-    }
-    return page;
+      return this.source(index * PAGE, PAGE);
+    });
   }
 }
 

@@ -3,6 +3,7 @@
  * selections of region references live. A heap ID names a collection's address and an object's
  * index in it; each collection is read and split into its objects once.
  */
+import { PromiseCache } from '@nwbjs/core/backend';
 import type { MetadataReader } from './byte-source.js';
 import { corrupt, hex } from './errors.js';
 
@@ -12,7 +13,8 @@ const MAX_COLLECTION = 1 << 30;
 /** The global heap of one file. */
 export class GlobalHeap {
   readonly #reader: MetadataReader;
-  readonly #collections = new Map<number, Promise<Map<number, Uint8Array>>>();
+  /** Collections read, by address; a failed read is read again when asked again. */
+  readonly #collections = new PromiseCache<number, Map<number, Uint8Array>>();
 
   constructor(reader: MetadataReader) {
     this.#reader = reader;
@@ -20,20 +22,10 @@ export class GlobalHeap {
 
   /** The bytes of object `index` of the collection at `address`. */
   async object(address: number, index: number): Promise<Uint8Array> {
-    const objects = await this.#collection(address);
+    const objects = await this.#collections.get(address, () => this.#read(address));
     const found = objects.get(index);
     if (found === undefined) corrupt(`global heap collection at ${hex(address)} has no object ${index}`);
     return found;
-  }
-
-  #collection(address: number): Promise<Map<number, Uint8Array>> {
-    let collection = this.#collections.get(address);
-    if (collection === undefined) {
-      collection = this.#read(address);
-      this.#collections.set(address, collection);
-      collection.catch(() => this.#collections.delete(address));
-    }
-    return collection;
   }
 
   async #read(address: number): Promise<Map<number, Uint8Array>> {

@@ -6,7 +6,7 @@
  * structures this reader does not read (whose callers then use h5wasm).
  */
 import { InvalidFileError } from '@nwbjs/core';
-import { joinPath, normalizePath, pathNames } from '@nwbjs/core/backend';
+import { PromiseCache, joinPath, normalizePath, pathNames } from '@nwbjs/core/backend';
 import { unsupported } from '../errors.js';
 import { type ByteSource, MetadataReader } from './byte-source.js';
 import { type ChunkLocation, readChunkIndex } from './chunk-index/index.js';
@@ -34,11 +34,12 @@ export class Hdf5Structure {
   readonly #reader: MetadataReader;
   /** The file's superblock. */
   readonly superblock: Superblock;
-  readonly #headers = new Map<number, Promise<HeaderMessage[]>>();
-  readonly #links = new Map<number, Promise<Link[]>>();
-  readonly #datasets = new Map<string, Promise<DatasetStructure>>();
-  readonly #datasetsAt = new Map<number, Promise<DatasetStructure>>();
-  readonly #attributes = new Map<number, Promise<AttributeStructure[]>>();
+  // Read once; a failed read is read again when asked again.
+  readonly #headers = new PromiseCache<number, HeaderMessage[]>();
+  readonly #links = new PromiseCache<number, Link[]>();
+  readonly #datasets = new PromiseCache<string, DatasetStructure>();
+  readonly #datasetsAt = new PromiseCache<number, DatasetStructure>();
+  readonly #attributes = new PromiseCache<number, AttributeStructure[]>();
   /** Variable-length elements and region selections. */
   readonly globalHeap: GlobalHeap;
 
@@ -73,27 +74,18 @@ export class Hdf5Structure {
 
   /** The dataset whose header is at `address` (read once). */
   datasetAt(address: number): Promise<DatasetStructure> {
-    let known = this.#datasetsAt.get(address);
-    if (known === undefined) {
-      known = this.#header(address).then((messages) => {
-        if (!isDataset(messages)) corrupt('not a dataset');
-        return readDataset(this.#reader, address, messages);
-      });
-      this.#datasetsAt.set(address, known);
-      known.catch(() => this.#datasetsAt.delete(address));
-    }
-    return known;
+    return this.#datasetsAt.get(address, async () => {
+      const messages = await this.#header(address);
+      if (!isDataset(messages)) corrupt('not a dataset');
+      return readDataset(this.#reader, address, messages);
+    });
   }
 
   /** The attributes of the object whose header is at `address` (read once). */
   attributesAt(address: number): Promise<AttributeStructure[]> {
-    let known = this.#attributes.get(address);
-    if (known === undefined) {
-      known = this.#header(address).then((messages) => readAttributeMessages(this.#reader, messages));
-      this.#attributes.set(address, known);
-      known.catch(() => this.#attributes.delete(address));
-    }
-    return known;
+    return this.#attributes.get(address, async () =>
+      readAttributeMessages(this.#reader, await this.#header(address)),
+    );
   }
 
   /** Reads the superblock of the file `source` reads; `size` (bytes), when known, bounds the search for it. */
@@ -119,16 +111,12 @@ export class Hdf5Structure {
 
   /** What the format says of the dataset at `path`. */
   dataset(path: string): Promise<DatasetStructure> {
-    let known = this.#datasets.get(path);
-    if (known === undefined) {
-      known = guardFormat(path, 'reading the dataset header', async () => {
+    return this.#datasets.get(path, () =>
+      guardFormat(path, 'reading the dataset header', async () => {
         const found = await this.#resolve(path);
         return this.datasetAt(found.address);
-      });
-      this.#datasets.set(path, known);
-      known.catch(() => this.#datasets.delete(path));
-    }
-    return known;
+      }),
+    );
   }
 
   /**
@@ -167,23 +155,11 @@ export class Hdf5Structure {
   }
 
   #header(address: number): Promise<HeaderMessage[]> {
-    let header = this.#headers.get(address);
-    if (header === undefined) {
-      header = readObjectHeader(this.#reader, address);
-      this.#headers.set(address, header);
-      header.catch(() => this.#headers.delete(address));
-    }
-    return header;
+    return this.#headers.get(address, () => readObjectHeader(this.#reader, address));
   }
 
   #groupLinks(group: FoundObject): Promise<Link[]> {
-    let links = this.#links.get(group.address);
-    if (links === undefined) {
-      links = readLinks(this.#reader, group.messages);
-      this.#links.set(group.address, links);
-      links.catch(() => this.#links.delete(group.address));
-    }
-    return links;
+    return this.#links.get(group.address, () => readLinks(this.#reader, group.messages));
   }
 
   /** The object at `path`, following hard and soft links. */
