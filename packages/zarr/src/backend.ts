@@ -35,7 +35,7 @@ import {
 import { StoredRecords } from './stored-records.js';
 import { checkStorePath } from './stores/keys.js';
 import type { StagingStore, ZarrStore } from './stores/store.js';
-import { storeName } from './stores/store.js';
+import { isSpanReadable, storeName } from './stores/store.js';
 
 export { DEFAULT_CHUNK_CONCURRENCY } from './staged-backend.js';
 
@@ -144,6 +144,7 @@ export class ZarrBackend extends StagedZarrBackend {
         concurrency: this.concurrency,
         readChunk: (r, index, count, use) => this.#readChunk(r, index, count, use),
         exists: async (target) => (await this.stat(target)) !== undefined,
+        ...(this.writable || !isSpanReadable(this.#store) ? {} : { spans: this.#store }),
       },
       record,
       slab,

@@ -89,12 +89,75 @@ export function chunkRun(
 type Indexable = { [i: number]: unknown; length: number };
 
 /**
- * Copies a block of `count` elements per axis from `src` (shape `srcShape`, starting at
- * `srcStart`, stepping `srcStep`) to `dst` (shape `dstShape`, starting at `dstStart`, step 1).
+ * Walks a block of `count` elements per axis of `src` (shape `srcShape`, starting at `srcStart`,
+ * stepping `srcStep`) that goes to `dst` (shape `dstShape`, starting at `dstStart`, step 1) as runs:
+ * `run(src, dst, length, step)` for each run of `length` elements, `src` and `dst` the element
+ * offsets of its first element, `step` the elements between neighbours in `src` (1 when the run is
+ * contiguous there; always 1 in `dst`). Runs come in increasing `dst` order. `run` returning false
+ * stops the walk.
  *
  * Trailing axes that the block covers completely in both arrays are merged with the axis before
- * them into one contiguous run, so a whole chunk, or whole frames, move with a single `set()`
- * instead of one call per row (a (1, 512, 512) chunk was 512 calls of 512 bytes).
+ * them into one run, so a whole chunk, or whole frames, are one run instead of one per row (a
+ * (1, 512, 512) chunk was 512 runs of 512 elements).
+ */
+export function blockRuns(
+  srcShape: readonly number[],
+  srcStart: readonly number[],
+  srcStep: readonly number[],
+  dstShape: readonly number[],
+  dstStart: readonly number[],
+  count: readonly number[],
+  run: (src: number, dst: number, length: number, step: number) => boolean | void,
+): void {
+  const rank = count.length;
+  if (count.some((c) => c <= 0)) return;
+  if (rank === 0) {
+    run(0, 0, 1, 1);
+    return;
+  }
+  const ss = strides(srcShape);
+  const ds = strides(dstShape);
+  const last = rank - 1;
+  // An axis of one selected element has no step to speak of.
+  const unitStep = (a: number): boolean => srcStep[a] === 1 || count[a] === 1;
+  // `inner` is the first axis of the run: every axis after it is complete in source and
+  // destination (so starts at 0 with step 1), which makes the run contiguous in both.
+  let inner = last;
+  let length = count[last]!;
+  while (
+    inner > 0 &&
+    count[inner] === srcShape[inner] &&
+    count[inner] === dstShape[inner] &&
+    unitStep(inner - 1)
+  ) {
+    inner--;
+    length *= count[inner]!;
+  }
+  const step = inner === last && !unitStep(last) ? srcStep[last]! : 1;
+  const idx = new Array<number>(inner).fill(0);
+  for (;;) {
+    let so = srcStart[inner]! * ss[inner]!;
+    let doff = dstStart[inner]! * ds[inner]!;
+    for (let a = 0; a < inner; a++) {
+      so += (srcStart[a]! + idx[a]! * srcStep[a]!) * ss[a]!;
+      doff += (dstStart[a]! + idx[a]!) * ds[a]!;
+    }
+    if (run(so, doff, length, step) === false) return;
+    let a = inner - 1;
+    while (a >= 0) {
+      idx[a]!++;
+      if (idx[a]! < count[a]!) break;
+      idx[a] = 0;
+      a--;
+    }
+    if (a < 0) return;
+  }
+}
+
+/**
+ * Copies a block of `count` elements per axis from `src` (shape `srcShape`, starting at
+ * `srcStart`, stepping `srcStep`) to `dst` (shape `dstShape`, starting at `dstStart`, step 1),
+ * run by run (see {@link blockRuns}): a contiguous run of typed arrays moves with one `set()`.
  */
 export function copyBlock(
   src: Indexable,
@@ -106,59 +169,19 @@ export function copyBlock(
   dstStart: readonly number[],
   count: readonly number[],
 ): void {
-  const rank = count.length;
-  if (count.some((c) => c <= 0)) return;
-  if (rank === 0) {
-    dst[0] = src[0];
-    return;
-  }
-  const ss = strides(srcShape);
-  const ds = strides(dstShape);
-  const last = rank - 1;
-  // An axis of one selected element has no step to speak of.
-  const unitStep = (a: number): boolean => srcStep[a] === 1 || count[a] === 1;
-  // `inner` is the first axis of the run: every axis after it is complete in source and
-  // destination (so starts at 0 with step 1), which makes the run contiguous in both.
-  let inner = last;
-  let run = count[last]!;
-  while (
-    inner > 0 &&
-    count[inner] === srcShape[inner] &&
-    count[inner] === dstShape[inner] &&
-    unitStep(inner - 1)
-  ) {
-    inner--;
-    run *= count[inner]!;
-  }
-  const runStep = inner === last && !unitStep(last) ? srcStep[last]! : 1;
-  const typed = ArrayBuffer.isView(src) && ArrayBuffer.isView(dst) && runStep === 1;
-  const whole = typed && run === src.length;
-  const idx = new Array<number>(inner).fill(0);
-  for (;;) {
-    let so = srcStart[inner]! * ss[inner]!;
-    let doff = dstStart[inner]! * ds[inner]!;
-    for (let a = 0; a < inner; a++) {
-      so += (srcStart[a]! + idx[a]! * srcStep[a]!) * ss[a]!;
-      doff += (dstStart[a]! + idx[a]!) * ds[a]!;
-    }
-    if (typed) {
-      const s = src as unknown as { subarray(a: number, b: number): ArrayLike<number> };
-      (dst as unknown as { set(a: ArrayLike<number>, o: number): void }).set(
-        whole ? (src as unknown as ArrayLike<number>) : s.subarray(so, so + run),
+  const typed = ArrayBuffer.isView(src) && ArrayBuffer.isView(dst);
+  const setter = dst as unknown as { set(a: ArrayLike<unknown>, o: number): void };
+  const slicer = src as unknown as { subarray(a: number, b: number): ArrayLike<unknown> };
+  blockRuns(srcShape, srcStart, srcStep, dstShape, dstStart, count, (so, doff, length, step) => {
+    if (typed && step === 1) {
+      setter.set(
+        length === src.length ? (src as ArrayLike<unknown>) : slicer.subarray(so, so + length),
         doff,
       );
     } else {
-      for (let i = 0; i < run; i++) dst[doff + i] = src[so + i * runStep];
+      for (let i = 0; i < length; i++) dst[doff + i] = src[so + i * step];
     }
-    let a = inner - 1;
-    while (a >= 0) {
-      idx[a]!++;
-      if (idx[a]! < count[a]!) break;
-      idx[a] = 0;
-      a--;
-    }
-    if (a < 0) return;
-  }
+  });
 }
 
 /** Runs `fn` over `items` with at most `limit` running at once; stops at the first failure. */

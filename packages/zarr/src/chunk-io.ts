@@ -122,18 +122,22 @@ export async function writeChunk(
   }
 }
 
-/**
- * Refuses chunks whose elements would take more than the memory budget of one chunk
- * (`MAX_CHUNK_BYTES`, 1 GiB): a `.zarray` asking for such chunks is broken or hostile.
- */
+/** Refuses chunks whose elements would take more than the memory budget of one chunk (see {@link checkChunkBytes}). */
 function checkChunkBudget(record: ArrayRecord, count: number): void {
   const itemSize =
     record.element.kind === 'numeric' || record.element.kind === 'structured' ? record.element.itemSize : 8;
-  if (count * itemSize > MAX_CHUNK_BYTES)
-    throw new InvalidFileError(
-      `its chunks of ${count * itemSize} bytes are more than a chunk may take (1 GiB)`,
-      { path: record.path },
-    );
+  checkChunkBytes(record.path, count * itemSize);
+}
+
+/**
+ * Refuses chunks of more than the memory budget of one chunk (`MAX_CHUNK_BYTES`, 1 GiB): array
+ * metadata asking for such chunks is broken or hostile.
+ */
+export function checkChunkBytes(path: string, bytes: number): void {
+  if (bytes > MAX_CHUNK_BYTES)
+    throw new InvalidFileError(`its chunks of ${bytes} bytes are more than a chunk may take (1 GiB)`, {
+      path,
+    });
 }
 
 /** What a chunk never written holds: the fill value, empty text, or missing objects. */

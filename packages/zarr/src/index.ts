@@ -11,7 +11,7 @@ export { ZarrV3Backend } from './v3/backend.js';
 /** Core's HTTP failure and default timeout, re-exported where Zarr users have always found them. */
 export { DEFAULT_HTTP_TIMEOUT_MS, HttpRequestError } from '@nwbjs/core';
 export type { HttpStoreOptions } from './stores/fetch-store.js';
-export type { ListableStore, StagingStore, ZarrStore } from './stores/store.js';
+export type { ListableStore, SpanReadableStore, StagingStore, ValueSpan, ZarrStore } from './stores/store.js';
 export { decodePickledArray, PickleError } from './pickle.js';
 export type { PickledArray, PickledElement } from './pickle.js';
 export { registerZarritaCodecs } from './zarrita-codecs.js';

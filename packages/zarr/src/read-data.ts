@@ -16,11 +16,15 @@ import {
 import { holdsRegionReferences, hyperslabShape, isCompoundDType, typedArrayFor } from '@nwbjs/core/backend';
 import { axisParts, combinations, copyBlock, forEachLimit } from './chunk-grid.js';
 import type { ChunkReader } from './chunk-io.js';
-import { fillChunk } from './chunk-io.js';
+import { chunkKey, fillChunk } from './chunk-io.js';
 import { rowsFromStored } from './conventions/compound.js';
 import type { ChunkValues } from './conventions/elements.js';
 import { referenceFromStored } from './conventions/references.js';
+import { fillNumber } from './fill-values.js';
 import type { ArrayRecord } from './metadata.js';
+import { codecsOf } from './metadata.js';
+import { readRawChunks } from './raw-chunks.js';
+import type { SpanReadableStore } from './stores/store.js';
 
 /** Where a read gets its chunks, and how it learns whether a reference's target exists. */
 export interface ChunkSource {
@@ -30,6 +34,11 @@ export interface ChunkSource {
   readonly readChunk: ChunkReader;
   /** Whether an object exists at `path`. */
   exists(path: string): Promise<boolean>;
+  /**
+   * Present when chunks may be read in parts straight into a read's result (a store that reads
+   * parts of values, and no write under way): used for arrays whose chunks are plain element bytes.
+   */
+  readonly spans?: SpanReadableStore;
 }
 
 /** The elements of `slab` (already checked against the array's shape), into `out` when given. */
@@ -48,6 +57,25 @@ export async function readArray(
   const chunkCount = shapeSize(record.chunks);
   const shape = record.scalar ? [] : hyperslabShape(slab);
   const touched = perAxis.reduce((n, p) => n * p.length, 1);
+  if (source.spans !== undefined && (await storedAsElements(record))) {
+    const element = record.element as Extract<ArrayRecord['element'], { kind: 'numeric' }>;
+    const data = await readRawChunks(
+      source.spans,
+      {
+        path,
+        chunks: record.chunks,
+        dtype: element.dtype,
+        fill: fillNumber(record.fill),
+        keyOf: (index) => chunkKey(record, index),
+      },
+      start,
+      count,
+      step,
+      out === undefined ? undefined : (output(record, size, out, path) as NumericArray),
+      source.concurrency,
+    );
+    return { dtype: record.dtype, shape, data };
+  }
   // A selection of exactly one whole chunk (a frame of a one-frame-per-chunk movie) is the
   // decoded chunk itself when nobody else holds its bytes: no output buffer, no copy.
   if (touched === 1 && out === undefined && record.element.kind === 'numeric' && size === chunkCount) {
@@ -80,6 +108,17 @@ export async function readArray(
   return record.element.kind === 'fixed-text' && record.dtype === 'ascii'
     ? { dtype: record.dtype, shape, data, textLength: record.element.length }
     : { dtype: record.dtype, shape, data };
+}
+
+/**
+ * True when the array's chunks are stored as their element bytes in this platform's order: numbers
+ * with no compressor and no filters, little-endian (or one byte each).
+ */
+async function storedAsElements(record: ArrayRecord): Promise<boolean> {
+  const element = record.element;
+  if (element.kind !== 'numeric' || (element.bigEndian && element.itemSize > 1)) return false;
+  const { filters, compressor } = await codecsOf(record);
+  return compressor === undefined && filters.length === 0;
 }
 
 /** Where a read's elements go: `out` (checked) or a new array. */

@@ -45,3 +45,9 @@ export type DirectoryWriterOpener = (
   location: string,
   mode: Exclude<OpenMode, 'r'>,
 ) => Promise<StagingStore & ListableStore>;
+
+/**
+ * Memory of `bytes` bytes whose content is not set (Node: not zeroed); for a result whose every
+ * byte is written before anyone sees it.
+ */
+export type UnfilledMemory = (bytes: number) => ArrayBuffer;

@@ -5,7 +5,7 @@
  * Uint8Array>` and zarrita's store extensions (`withByteCaching`, ...) are all stores here, and
  * the stores of this package are zarrita stores.
  *
- * Two optional additions, each a plain method a store may have:
+ * Optional additions, each a plain method a store may have:
  * - `listChildren(prefix)`: the store can list itself (a directory, a Map). Such a store is read
  *   directly and is the authority on what it holds; any other is opened through its consolidated
  *   metadata, which is also what lists it (see `consolidated.ts`).
@@ -14,6 +14,9 @@
  * - `listFiles(prefix)`: the values directly under a prefix (an array's chunks), which is how
  *   conversion by copying chunks finds the chunks that exist (`stored-chunks.ts`); without it,
  *   every chunk of the grid is asked for.
+ * - `readSpans(key, size, spans, concurrent)`: parts of a value read into memory the caller gives
+ *   (see {@link SpanReadableStore}), which is how chunks stored as plain element bytes are read
+ *   straight into a read's result (`raw-chunks.ts`); without it, each chunk is got whole and copied.
  */
 import type { AbsolutePath, AsyncReadable, AsyncWritable, Readable } from '@zarrita/storage';
 
@@ -41,9 +44,38 @@ export interface StagingStore extends AsyncReadable, AsyncWritable {
   abort(): Promise<void>;
 }
 
+/** One part of a stored value to read: `into.length` bytes from byte `offset` of the value. */
+export interface ValueSpan {
+  readonly offset: number;
+  readonly into: Uint8Array;
+}
+
+/** A store that reads parts of a value into memory the caller gives (a directory on disk). */
+export interface SpanReadableStore extends AsyncReadable {
+  /**
+   * Reads each of `spans` of the value at `key` when the value is `size` bytes long, and answers
+   * the value's size: `size` once every span is read, another size (and nothing read) when the
+   * value is not `size` bytes long, undefined when there is no value. Rejects when a span cannot be
+   * read whole. `concurrent`: the caller reads other values at the same time, so a big read may go
+   * to a worker thread and run next to them; otherwise reads may block the calling thread (from a
+   * page cache, that is quicker than a hand-over to another thread).
+   */
+  readSpans(
+    key: AbsolutePath,
+    size: number,
+    spans: readonly ValueSpan[],
+    concurrent: boolean,
+  ): Promise<number | undefined>;
+}
+
 /** True when `store` can list its entries. */
 export function isListable(store: Readable): store is ListableStore {
   return typeof (store as Partial<ListableStore>).listChildren === 'function';
+}
+
+/** True when `store` reads parts of values into given memory. */
+export function isSpanReadable(store: Readable): store is SpanReadableStore {
+  return typeof (store as Partial<SpanReadableStore>).readSpans === 'function';
 }
 
 /** True when `store` can be written with staged writes. */
