@@ -107,7 +107,11 @@ interface LindiArray extends ArrayRecord {
   readonly external: { url: string; name: string } | undefined;
 }
 
-/** Opens a LINDI reference file (path, URL, or the parsed JSON) as NWB storage. */
+/**
+ * Opens a LINDI reference file (path, URL, or the parsed JSON) as NWB storage. Parsed JSON is named
+ * in errors by `options.name` (default `memory`). Chunks read together that lie next to each other
+ * in one file are fetched with one Range request (see {@link LindiBackend.stats}).
+ */
 export async function openLindi(source: LindiSource, options: OpenLindiOptions = {}): Promise<LindiBackend> {
   return LindiBackend.open(source, options);
 }
@@ -140,7 +144,10 @@ export class LindiBackend implements StorageWriter {
     return new LindiBackend(file, indexNodes(file), options);
   }
 
-  /** Range requests made for chunks so far, and the bytes they fetched. */
+  /**
+   * Range requests made for chunks so far, and the bytes they asked for; neighbouring chunks read
+   * together (at most 64 KiB apart, up to 16 MiB) share one request.
+   */
   get stats(): Readonly<RangeStats> {
     return { ...this.#file.stats };
   }

@@ -11,6 +11,7 @@ import { JsonNumber, parseJson, toJsonValue } from '@nwbjs/zarr/parts';
 import { fetchChecked } from '@nwbjs/core/backend';
 import type { JsonOut } from '@nwbjs/zarr/parts';
 import { platform } from '#lindi-platform';
+import { MergedRanges } from './merged-ranges.js';
 import { FORMAT } from './names.js';
 import { type TarFile, readTarIndex } from './tar.js';
 
@@ -31,9 +32,17 @@ export interface ReferenceOptions {
   fetch?: (request: Request) => Promise<Response>;
   /** How long each request may wait for the server to start answering, in ms (default 30 000). */
   timeoutMs?: number;
+  /**
+   * What errors call a reference file given as parsed JSON (such as the name of the file it was
+   * read from); default `memory`. A path or URL names itself.
+   */
+  name?: string;
 }
 
-/** Requests made and bytes fetched for chunk ranges (inline values cost nothing). */
+/**
+ * Requests made and bytes fetched for chunk ranges (inline values cost nothing). Neighbouring
+ * ranges read together go out as one request, counted once with the bytes it asked for.
+ */
 export interface RangeStats {
   requests: number;
   bytes: number;
@@ -43,7 +52,10 @@ const encoder = new TextEncoder();
 
 /** A loaded reference file: its refs, templates, and a way to get the bytes of any key. */
 export class ReferenceFile {
-  /** Where the reference file is, for messages (`memory` for one given as an object). */
+  /**
+   * Where the reference file is, for messages (for one given as an object, its
+   * {@link ReferenceOptions.name}, by default `memory`).
+   */
   readonly location: string;
   readonly refs: ReadonlyMap<string, JsonValue>;
   readonly templates: ReadonlyMap<string, string>;
@@ -52,31 +64,44 @@ export class ReferenceFile {
   readonly #fetch: (request: Request) => Promise<Response>;
   /** For a `.lindi.tar`: its files, which `./` references name. */
   readonly #tar: TarFile | undefined;
+  /** Whether the file was given as parsed JSON (its `./` references then lead nowhere). */
+  readonly #inMemory: boolean;
+  readonly #ranges = new MergedRanges((url, offset, length, what) =>
+    this.#request(url, offset, length, what),
+  );
 
   private constructor(
     location: string,
     refs: Map<string, JsonValue>,
     templates: Map<string, string>,
     options: ReferenceOptions,
-    tar: TarFile | undefined,
+    where: { tar?: TarFile; inMemory?: boolean } = {},
   ) {
     this.location = location;
     this.refs = refs;
     this.templates = templates;
     this.#fetch = (request) => fetchChecked(request, options);
-    this.#tar = tar;
+    this.#tar = where.tar;
+    this.#inMemory = where.inMemory === true;
   }
 
   /** Loads the reference file at `source`. */
   static async load(source: LindiSource, options: ReferenceOptions = {}): Promise<ReferenceFile> {
     if (typeof source === 'object' && !(source instanceof URL)) {
-      return ReferenceFile.#fromJson('memory', toJsonValue(source as unknown as JsonOut), options, undefined);
+      return ReferenceFile.#fromJson(
+        options.name ?? 'memory',
+        toJsonValue(source as unknown as JsonOut),
+        options,
+        {
+          inMemory: true,
+        },
+      );
     }
     let location = source instanceof URL ? source.href : source;
     // A `.lindi.d` directory: its lindi.json, whose `./` references are files of the directory.
     if (!isHttp(location) && (await localFiles(location).isDirectory(location)))
       location = localFiles(location).sibling(`${location}/lindi.json`, './lindi.json');
-    const probe = new ReferenceFile(location, new Map(), new Map(), options, undefined);
+    const probe = new ReferenceFile(location, new Map(), new Map(), options);
     // A remote .lindi.json is one GET; a .lindi.tar (which may hold big blobs) is read by ranges.
     const remoteJson = isHttp(location) && !/\.tar([?#].*)?$/i.test(location);
     const head = remoteJson
@@ -94,17 +119,17 @@ export class ReferenceFile {
       const bytes = remoteJson
         ? head.subarray(entry.data, entry.data + entry.size)
         : await probe.#range(location, entry.data, entry.size, 'lindi.json');
-      return ReferenceFile.#fromJson(location, parseText(bytes, location), options, tar);
+      return ReferenceFile.#fromJson(location, parseText(bytes, location), options, { tar });
     }
     const bytes = remoteJson ? head : await localFiles(location).read(location);
-    return ReferenceFile.#fromJson(location, parseText(bytes, location), options, undefined);
+    return ReferenceFile.#fromJson(location, parseText(bytes, location), options);
   }
 
   static #fromJson(
     location: string,
     json: JsonValue,
     options: ReferenceOptions,
-    tar: TarFile | undefined,
+    where: { tar?: TarFile; inMemory?: boolean } = {},
   ): ReferenceFile {
     if (!(json instanceof Map))
       throw new InvalidFileError('a LINDI file is not a JSON object', { path: location });
@@ -128,7 +153,7 @@ export class ReferenceFile {
         templates.set(name, value);
       }
     }
-    return new ReferenceFile(location, refs, templates, options, tar);
+    return new ReferenceFile(location, refs, templates, options, where);
   }
 
   /** Whether `key` has content. */
@@ -187,8 +212,6 @@ export class ReferenceFile {
     key: string,
     path: string,
   ): Promise<Uint8Array> {
-    this.stats.requests += 1;
-    this.stats.bytes += length;
     if (url.startsWith('./')) {
       if (this.#tar !== undefined) {
         const file = this.#tar.files.get(url.slice(2));
@@ -198,8 +221,8 @@ export class ReferenceFile {
           throw new InvalidFileError(`reference ${key} reaches past the end of ${url}`, { path });
         return this.#range(this.location, file.data + offset, length, key);
       }
-      if (this.location === 'memory' || isHttp(this.location)) {
-        const base = this.location === 'memory' ? undefined : new URL(url, this.location).href;
+      if (this.#inMemory || isHttp(this.location)) {
+        const base = this.#inMemory ? undefined : new URL(url, this.location).href;
         if (base === undefined)
           throw new UnsupportedError(
             `reference ${key} is relative (${url}) in a reference file given in memory`,
@@ -216,13 +239,23 @@ export class ReferenceFile {
     return this.#range(url, offset, length, key);
   }
 
-  /** `length` bytes at `offset` of the file or URL `where`. */
+  /**
+   * `length` bytes at `offset` of the file or URL `where`; `what` names what is read. Ranges of a
+   * URL read together are merged into few requests ({@link MergedRanges}).
+   */
   async #range(where: string, offset: number, length: number, what: string): Promise<Uint8Array> {
     if (length === 0) return new Uint8Array(0);
-    if (!isHttp(where)) {
-      const file = where.startsWith('file://') ? decodeURIComponent(new URL(where).pathname) : where;
-      return localFiles(where).readRange(file, offset, length);
-    }
+    if (isHttp(where)) return this.#ranges.read(where, offset, length, what);
+    this.stats.requests += 1;
+    this.stats.bytes += length;
+    const file = where.startsWith('file://') ? decodeURIComponent(new URL(where).pathname) : where;
+    return localFiles(where).readRange(file, offset, length);
+  }
+
+  /** One Range request for `length` bytes at `offset` of the URL `where`, checked. */
+  async #request(where: string, offset: number, length: number, what: string): Promise<Uint8Array> {
+    this.stats.requests += 1;
+    this.stats.bytes += length;
     let response: Response;
     try {
       response = await this.#fetch(

@@ -152,25 +152,65 @@ describe('over HTTP', () => {
   });
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-  it('opens with one request (the reference file) and reads a frame with one range request per chunk', async () => {
+  it('opens with one request (the reference file) and reads a frame’s neighbouring chunks with one range request', async () => {
     requests = [];
     honourRange = true;
     const lindi = await openLindi(`${base}/c.nwb.lindi.json`);
+    const hdf5 = await openHdf5(COMPRESSED);
     try {
       expect(requests).toEqual([{ url: '/c.nwb.lindi.json', range: undefined }]);
       requests = [];
-      // Frame 9 lies in the second chunk row along axis 0: 2 x 2 chunks of (8, 24, 20).
+      // Frame 9 lies in the second chunk row along axis 0: 2 x 2 chunks of (8, 24, 20), which
+      // HDF5 wrote one after another.
       const frame = await lindi.readData(DATA, toHyperslab([64, 48, 40], [9]));
       expect(frame.shape).toEqual([48, 40]);
-      expect(requests).toHaveLength(4);
+      expect(requests).toHaveLength(1);
       expect(requests.every((r) => r.url === '/c.nwb' && /^bytes=\d+-\d+$/.test(r.range ?? ''))).toBe(true);
-      expect(lindi.stats.requests).toBe(4);
-      const hdf5 = await openHdf5(COMPRESSED);
+      expect(lindi.stats.requests).toBe(1);
       const expected = await hdf5.readData(DATA, toHyperslab([64, 48, 40], [9]));
-      await hdf5.close();
       expect(Array.from(frame.data as Uint16Array)).toEqual(Array.from(expected.data as Uint16Array));
     } finally {
       await lindi.close();
+      await hdf5.close();
+    }
+  });
+
+  it('reads a 10-frame slab of one-frame chunks with one range request, equal to the HDF5 read', async () => {
+    // The uint8 series (24, 16, 20) is contiguous: LINDI references it in pieces of one frame
+    // (320 bytes), one after another in the HDF5 file.
+    const path = '/acquisition/IrregularSeries/data';
+    files.set('/i.nwb', await readFile(IRREGULAR));
+    const json = await lindiFromHdf5(IRREGULAR, { contiguousPieceBytes: 320, url: `${base}/i.nwb` });
+    expect((json.refs as Record<string, unknown>)['acquisition/IrregularSeries/data/.zarray']).toMatchObject({
+      chunks: [1, 16, 20],
+    });
+    const lindi = await openLindi(json);
+    const hdf5 = await openHdf5(IRREGULAR);
+    try {
+      requests = [];
+      const slab = toHyperslab([24, 16, 20], [{ start: 5, stop: 15 }]);
+      const got = await lindi.readData(path, slab);
+      expect(got.shape).toEqual([10, 16, 20]);
+      expect(requests).toEqual([{ url: '/i.nwb', range: expect.stringMatching(/^bytes=\d+-\d+$/) }]);
+      expect(lindi.stats).toEqual({ requests: 1, bytes: 10 * 320 });
+      const expected = await hdf5.readData(path, slab);
+      expect(Array.from(got.data as Uint8Array)).toEqual(Array.from(expected.data as Uint8Array));
+      // Frames read together by separate calls share the request too, each getting its own bytes.
+      requests = [];
+      const frames = await Promise.all(
+        [3, 4, 20].map((f) => lindi.readData(path, toHyperslab([24, 16, 20], [f]))),
+      );
+      const whole = await hdf5.readData(path, wholeHyperslab([24, 16, 20]));
+      [3, 4, 20].forEach((f, i) =>
+        expect(Array.from(frames[i]!.data as Uint8Array)).toEqual(
+          Array.from((whole.data as Uint8Array).subarray(f * 320, (f + 1) * 320)),
+        ),
+      );
+      // Frames 3 and 4 lie next to each other; frame 20 is 5 KiB further, within the merge gap.
+      expect(requests).toHaveLength(1);
+    } finally {
+      await lindi.close();
+      await hdf5.close();
     }
   });
 
@@ -396,6 +436,19 @@ describe('hostile reference files', () => {
   it('refuses a file without a root group, and one that is not JSON with refs', async () => {
     expect((await failure(openLindi({ refs: {} } as LindiJson))).message).toMatch(/no root \.zgroup/);
     expect((await failure(openLindi({} as LindiJson))).message).toMatch(/no "refs" object/);
+  });
+
+  it('names an index given as JSON by its display name, and still refuses its relative references', async () => {
+    const error = await failure(openLindi({} as LindiJson, { name: 'session.lindi.json' }));
+    expect(error.message).toBe('session.lindi.json: a LINDI file has no "refs" object');
+    expect((error as { path?: string }).path).toBe('session.lindi.json');
+    const relative = await openLindi(minimal({ 'a/.zarray': array, 'a/0': ['./blob', 0, 8] }), {
+      name: 'session.lindi.json',
+    });
+    expect(relative.location).toBe('session.lindi.json');
+    expect((await failure(relative.readData('/a', wholeHyperslab([2])))).message).toMatch(
+      /reference a\/0 is relative \(\.\/blob\) in a reference file given in memory/,
+    );
   });
 
   it('names the key of a reference cut short, of an unknown template, and of bad base64', async () => {
