@@ -324,6 +324,15 @@ describe('provider: problems in words', () => {
     expect(broken.detail).toMatch(/broken\.lindi\.json: not a LINDI file: not valid JSON/);
   });
 
+  it('a local .lindi.json without "refs" is refused by the LINDI reader, named by its file name', async () => {
+    const local = new File([JSON.stringify({ version: 1 })], 'no-refs.lindi.json');
+    const error = await openNWB({ kind: 'file', file: local }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OpenError);
+    const { title, detail } = (error as OpenError).problem;
+    expect(title).toBe('Not an NWB file the viewer can read');
+    expect(detail).toMatch(/\(no-refs\.lindi\.json: a LINDI file has no "refs" object\)/);
+  });
+
   it('an unknown codec fails the frame, not the file', async () => {
     const view = await open('made/bad_codec.nwb.zarr');
     const error = await frame(view, '/acquisition/CompressedSeries', 0).catch((e: unknown) => e);

@@ -124,7 +124,7 @@ async function openLindiIndex(
   options: OpenStoreOptions,
 ): Promise<OpenedStore> {
   const { openLindi } = await import('@nwbjs/lindi');
-  const reader = await openLindi(source, { fetch: options.log.fetch });
+  const reader = await openLindi(source, { fetch: options.log.fetch, name: location });
   return {
     reader,
     access: {
@@ -149,10 +149,9 @@ async function openLocalLindi(file: File, options: OpenStoreOptions): Promise<Op
   } catch (cause) {
     throw new ViewerError('lindi', 'this .lindi.json is not JSON', { location: file.name, cause });
   }
-  if (typeof json !== 'object' || json === null || typeof json.refs !== 'object' || json.refs === null)
-    throw new ViewerError('lindi', 'this .lindi.json has no "refs": it is not a LINDI index', {
-      location: file.name,
-    });
+  // Text or a number would be taken for a path or URL; what an object holds is the reader's to judge.
+  if (typeof json !== 'object' || json === null)
+    throw new ViewerError('lindi', 'this .lindi.json is not a JSON object', { location: file.name });
   return openLindiIndex(json, file.name, options);
 }
 
