@@ -14,6 +14,7 @@ import {
   shapeSize,
 } from '@nwbjs/core';
 import { holdsRegionReferences, hyperslabShape, isCompoundDType, typedArrayFor } from '@nwbjs/core/backend';
+import { unfilledMemory } from '#platform/memory.js';
 import { axisParts, combinations, copyBlock, forEachLimit } from './chunk-grid.js';
 import type { ChunkReader } from './chunk-io.js';
 import { chunkKey, fillChunk } from './chunk-io.js';
@@ -130,7 +131,8 @@ function output(
 ): ChunkValues {
   if (record.element.kind !== 'numeric') return new Array<unknown>(size);
   const ctor = typedArrayFor(record.element.dtype);
-  if (out === undefined) return new ctor(size) as NumericArray;
+  // Not zeroed: every element of a numeric read is written (a chunk never written with its fill).
+  if (out === undefined) return new ctor(unfilledMemory(size * ctor.BYTES_PER_ELEMENT)) as NumericArray;
   if (!(out instanceof ctor) || out.length < size) {
     throw new ValidationError(`out must be a ${ctor.name} of at least ${size} elements`, {
       path,

@@ -14,7 +14,14 @@
  */
 import type { AbsolutePath, Readable } from '@zarrita/storage';
 import * as zarr from 'zarrita';
-import type { Attributes, NdArray, NumericArray, ObjectRef, StorageCapabilities } from '@nwbjs/core';
+import type {
+  Attributes,
+  NdArray,
+  NumericArray,
+  NumericDType,
+  ObjectRef,
+  StorageCapabilities,
+} from '@nwbjs/core';
 import type { ChunkEncoding, DatasetInfo, Hyperslab, NodeInfo, ReadOptions } from '@nwbjs/core/backend';
 import {
   BackendError,
@@ -47,7 +54,8 @@ import { StagedZarrBackend } from '../staged-backend.js';
 import { checkChunkIndex, readStoredKey, storedChunkIndices } from '../stored-chunks.js';
 import { checkStorePath, isSafeName, keyOf } from '../stores/keys.js';
 import type { StagingStore, ZarrStore } from '../stores/store.js';
-import { isListable, prefixOf } from '../stores/store.js';
+import { isListable, isSpanReadable, prefixOf } from '../stores/store.js';
+import { readRawChunks } from '../raw-chunks.js';
 import type { V3ArrayRecord } from './array-definition.js';
 import { v3ArrayRecord } from './array-definition.js';
 import { V3_RESERVED_ATTRIBUTES, v3AttributeToJson, v3Attributes } from './attributes.js';
@@ -58,6 +66,7 @@ import { documentOf, writeV3Documents } from './documents.js';
 import type { V3Element } from './element-type.js';
 import { elementOf } from './element-type.js';
 import { numericFill } from './fill-value.js';
+import { v3PlainChunks } from './plain-chunks.js';
 import type { V3Array, V3Group, V3Node } from './node-document.js';
 import { chunkKeyOf, parseNodeDocument } from './node-document.js';
 import { readPackedSelection } from './packed-chunks.js';
@@ -223,6 +232,19 @@ export class ZarrV3Backend extends StagedZarrBackend {
       const data = await this.#neutral(element.dtype, element.refFields, values, path);
       return { dtype: element.dtype, shape, data } as NdArray;
     }
+    if (
+      element.dtype !== 'utf8' &&
+      element.dtype !== 'ref' &&
+      !this.writable &&
+      isSpanReadable(this.#store)
+    ) {
+      const plain = v3PlainChunks(state.node, element.dtype);
+      if (plain !== undefined) {
+        const out = options.out === undefined ? undefined : outFor(element.dtype, count, options.out, path);
+        const data = await readRawChunks(this.#store, plain, start, count, step, out, this.concurrency);
+        return { dtype: element.dtype, shape, data };
+      }
+    }
     const values = await this.#zarritaRead(state, start, count, step);
     if (element.dtype === 'utf8' || element.dtype === 'ref') {
       const texts = Array.from(values as ArrayLike<unknown>, (v) => (typeof v === 'string' ? v : ''));
@@ -250,15 +272,9 @@ export class ZarrV3Backend extends StagedZarrBackend {
         values as ArrayLike<unknown>,
       );
     if (options.out !== undefined) {
-      const size = shapeSize(count);
-      const out = options.out;
-      if (!(out instanceof ctor) || out.length < size)
-        throw new ValidationError(`out must be a ${ctor.name} of at least ${size} elements`, {
-          path,
-          rule: 'out-buffer',
-        });
+      const out = outFor(element.dtype, count, options.out, path);
       (out as unknown as { set(a: ArrayLike<unknown>): void }).set(data as ArrayLike<unknown>);
-      data = (out.length === size ? out : (out as NumericArray).subarray(0, size)) as NumericArray;
+      data = out;
     }
     return { dtype: element.dtype, shape, data };
   }
@@ -481,6 +497,23 @@ export class ZarrV3Backend extends StagedZarrBackend {
 }
 
 /** A selection of no elements. */
+/** `out` (as long as the selection of `count`), checked to be an array of `dtype`'s elements. */
+function outFor(
+  dtype: NumericDType | 'bool',
+  count: readonly number[],
+  out: NonNullable<ReadOptions['out']>,
+  path: string,
+): NumericArray {
+  const ctor = typedArrayFor(dtype);
+  const size = shapeSize(count);
+  if (!(out instanceof ctor) || out.length < size)
+    throw new ValidationError(`out must be a ${ctor.name} of at least ${size} elements`, {
+      path,
+      rule: 'out-buffer',
+    });
+  return (out.length === size ? out : (out as NumericArray).subarray(0, size)) as NumericArray;
+}
+
 function emptyOf(dtype: NdArray['dtype'], shape: number[]): NdArray {
   if (
     typeof dtype === 'string' &&
