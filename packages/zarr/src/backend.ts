@@ -142,7 +142,7 @@ export class ZarrBackend extends StagedZarrBackend {
     return readArray(
       {
         concurrency: this.concurrency,
-        readChunk: (r, index, count, use) => this.#readChunk(r, index, count, use),
+        readChunk: (r, index, count, use, alone) => this.#readChunk(r, index, count, use, alone),
         exists: async (target) => (await this.stat(target)) !== undefined,
         ...(this.writable || !isSpanReadable(this.#store) ? {} : { spans: this.#store }),
       },
@@ -198,8 +198,9 @@ export class ZarrBackend extends StagedZarrBackend {
     index: readonly number[],
     count: number,
     use: ChunkUse,
+    alone?: boolean,
   ): Promise<ChunkValues | undefined> {
     if (this.writable) return this.readStagedChunk(record, index, count, use);
-    return readChunk(this.#store, record, index, count, use, this.#freshValues);
+    return readChunk(this.#store, record, index, count, use, this.#freshValues, alone);
   }
 }

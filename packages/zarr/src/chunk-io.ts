@@ -21,12 +21,16 @@ import { causeDetail } from './stores/store.js';
  */
 export type ChunkUse = 'share' | 'own';
 
-/** Reads one chunk of `count` elements for `use`; undefined when it was never written. */
+/**
+ * Reads one chunk of `count` elements for `use`; undefined when it was never written. `alone`: the
+ * only chunk its read waits for (see `ByteCodec.decode`).
+ */
 export type ChunkReader = (
   record: ArrayRecord,
   index: readonly number[],
   count: number,
   use: ChunkUse,
+  alone?: boolean,
 ) => Promise<ChunkValues | undefined>;
 
 /** The store key of the chunk at `index` (`0` for a scalar). */
@@ -47,6 +51,7 @@ export async function readChunk(
   count: number,
   use: ChunkUse,
   freshValues: boolean,
+  alone = false,
 ): Promise<ChunkValues | undefined> {
   checkChunkBudget(record, count);
   const key = chunkKey(record, index);
@@ -66,7 +71,7 @@ export async function readChunk(
       record.element.kind === 'numeric' || record.element.kind === 'structured'
         ? count * record.element.itemSize
         : undefined;
-    const b = await unpackChunk(record, bytes, expected);
+    const b = await unpackChunk(record, bytes, expected, alone);
     const fresh = b.buffer !== bytes.buffer || freshValues;
     return decodeElements(record.element, b, count, use === 'own' && !fresh);
   } catch (cause) {
@@ -79,15 +84,17 @@ export async function readChunk(
 
 /**
  * A stored chunk's element bytes: the compressor undone, then the filters in reverse (`expected`,
- * the decoded size when known, lets a codec refuse a chunk that inflates past it).
+ * the decoded size when known, lets a codec refuse a chunk that inflates past it; `alone`: the only
+ * chunk its read waits for).
  */
 export async function unpackChunk(
   record: ArrayRecord,
   bytes: Uint8Array,
   expected?: number,
+  alone = false,
 ): Promise<Uint8Array> {
   const { filters, compressor } = await codecsOf(record);
-  let b = compressor === undefined ? bytes : await compressor.decode(bytes, expected);
+  let b = compressor === undefined ? bytes : await compressor.decode(bytes, expected, alone);
   for (let i = filters.length - 1; i >= 0; i--) b = await filters[i]!.decode(b);
   return b;
 }

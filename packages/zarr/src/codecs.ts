@@ -21,8 +21,11 @@ const MAX_DECODED_BYTES = MAX_CHUNK_BYTES;
 export interface ByteCodec {
   readonly id: string;
   encode(data: Uint8Array): Promise<Uint8Array>;
-  /** `expectedBytes`, when known, bounds the output. */
-  decode(data: Uint8Array, expectedBytes?: number): Promise<Uint8Array>;
+  /**
+   * `expectedBytes`, when known, bounds the output; `alone`: the only chunk its read waits for (a
+   * codec may then decode on the calling thread).
+   */
+  decode(data: Uint8Array, expectedBytes?: number, alone?: boolean): Promise<Uint8Array>;
 }
 
 function zlibCodec(id: 'zlib' | 'gzip', level: number): ByteCodec {
@@ -30,8 +33,8 @@ function zlibCodec(id: 'zlib' | 'gzip', level: number): ByteCodec {
   return {
     id,
     encode: (data) => codec.encode(data),
-    decode: (data, expectedBytes) =>
-      codec.decode(data, Math.max(1, Math.min(MAX_DECODED_BYTES, expectedBytes ?? MAX_DECODED_BYTES))),
+    decode: (data, expectedBytes, alone) =>
+      codec.decode(data, Math.max(1, Math.min(MAX_DECODED_BYTES, expectedBytes ?? MAX_DECODED_BYTES)), alone),
   };
 }
 

@@ -86,6 +86,7 @@ export async function readArray(
         perAxis.map((p) => p[0]!.chunk),
         chunkCount,
         'own',
+        true,
       )) ?? fillChunk(record, chunkCount);
     return { dtype: record.dtype, shape, data: chunk as NumericArray };
   }
@@ -93,7 +94,8 @@ export async function readArray(
   await forEachLimit(combinations(perAxis), Math.min(touched, source.concurrency), async (parts) => {
     const index = parts.map((p) => p.chunk);
     const chunk =
-      (await source.readChunk(record, index, chunkCount, 'share')) ?? fillChunk(record, chunkCount);
+      (await source.readChunk(record, index, chunkCount, 'share', touched === 1)) ??
+      fillChunk(record, chunkCount);
     copyBlock(
       chunk,
       record.chunks,

@@ -15,8 +15,12 @@ export type DeflateFormat = 'zlib' | 'gzip';
 /** Deflate of one chunk's bytes. */
 export interface DeflateCodec {
   encode(data: Uint8Array): Promise<Uint8Array>;
-  /** Fails when the output would exceed `maxOutputBytes` (no limit when undefined). */
-  decode(data: Uint8Array, maxOutputBytes?: number): Promise<Uint8Array>;
+  /**
+   * Fails when the output would exceed `maxOutputBytes` (no limit when undefined). `alone`: the
+   * only chunk its read waits for, so decoding it on the calling thread may be quicker than
+   * handing it to another (nothing would run next to it).
+   */
+  decode(data: Uint8Array, maxOutputBytes?: number, alone?: boolean): Promise<Uint8Array>;
 }
 
 /** Makes a deflate codec; `level` is 0-9 (a platform that cannot set it says so in its docs). */
