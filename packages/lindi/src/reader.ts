@@ -40,6 +40,7 @@ import {
   readArray,
   shuffleCodec,
   toPlain,
+  zarrayGrid,
 } from '@nwbjs/zarr/parts';
 import { openHdf5 } from '@nwbjs/hdf5';
 import { platform } from '#lindi-platform';
@@ -474,30 +475,10 @@ function withFloats(value: JsonValue): JsonValue {
   return value;
 }
 
-function dims(value: JsonValue | undefined, what: string, path: string, min: number): number[] {
-  if (!Array.isArray(value)) throw new InvalidFileError(`.zarray ${what} is not a list`, { path });
-  return value.map((d) => {
-    if (!(d instanceof JsonNumber) || d.isFloat || !Number.isSafeInteger(d.value) || d.value < min)
-      throw new InvalidFileError(`.zarray ${what} holds an invalid extent`, { path });
-    return d.value;
-  });
-}
-
 /** The record of an array node: shape, element type, byte pipeline and LINDI's markers. */
 async function arrayRecordOf(node: ArrayNode, file: ReferenceFile): Promise<LindiArray> {
   const { path, zarray, attrs } = node;
-  const format = zarray.get('zarr_format');
-  if (!(format instanceof JsonNumber) || format.value !== 2)
-    throw new InvalidFileError('.zarray is not Zarr format 2', { path });
-  const shape = dims(zarray.get('shape'), 'shape', path, 0);
-  const chunks = dims(zarray.get('chunks'), 'chunks', path, 1);
-  if (chunks.length !== shape.length)
-    throw new InvalidFileError('.zarray chunks and shape differ in rank', { path });
-  if ((zarray.get('order') ?? 'C') !== 'C')
-    throw new UnsupportedError('only C-order arrays are read', { path, feature: 'order:F', backend: FORMAT });
-  const separator = zarray.get('dimension_separator') ?? '.';
-  if (separator !== '.' && separator !== '/')
-    throw new InvalidFileError('invalid dimension_separator', { path });
+  const { shape, chunks, separator } = zarrayGrid(zarray, path);
   const filters = zarray.get('filters') ?? null;
   if (filters !== null && !Array.isArray(filters))
     throw new InvalidFileError('.zarray filters is not a list', { path });

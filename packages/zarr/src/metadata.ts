@@ -3,7 +3,7 @@
  * works from, and turned back into the JSON files a writer stores.
  */
 import type { DType } from '@nwbjs/core';
-import { InvalidFileError } from '@nwbjs/core';
+import { InvalidFileError, UnsupportedError } from '@nwbjs/core';
 import type { ByteCodec } from './codecs.js';
 import { byteFiltersFromMetadata, compressorFromMetadata } from './codecs.js';
 import type { JsonObject, JsonOut, JsonValue } from './conventions/json.js';
@@ -74,6 +74,39 @@ function dims(value: JsonValue | undefined, what: string, path: string, min: num
   });
 }
 
+/** Where a Zarr format 2 array's chunks are: its shape, chunk shape and chunk key separator. */
+export interface ZarrayGrid {
+  readonly shape: number[];
+  readonly chunks: number[];
+  readonly separator: '.' | '/';
+}
+
+/**
+ * The chunk grid of a parsed `.zarray`, checked: format 2, whole non-negative extents, chunks of
+ * the shape's rank, C order, a known separator. Shared by every reader of `.zarray` files (this
+ * package's and LINDI's reference files), so they accept and refuse the same things.
+ */
+export function zarrayGrid(zarray: JsonObject, path: string): ZarrayGrid {
+  const format = zarray.get('zarr_format');
+  if (!(format instanceof JsonNumber) || format.value !== 2)
+    throw new InvalidFileError('.zarray is not Zarr format 2', { path });
+  const shape = dims(zarray.get('shape'), 'shape', path, 0);
+  const chunks = dims(zarray.get('chunks'), 'chunks', path, 1);
+  if (chunks.length !== shape.length)
+    throw new InvalidFileError('.zarray chunks and shape differ in rank', { path });
+  const order = zarray.get('order') ?? 'C';
+  if (order !== 'C')
+    throw new UnsupportedError(`.zarray order ${JSON.stringify(order)} is not supported (only C)`, {
+      path,
+      feature: `order:${typeof order === 'string' ? order : 'unknown'}`,
+      backend: 'zarr',
+    });
+  const separator = zarray.get('dimension_separator') ?? '.';
+  if (separator !== '.' && separator !== '/')
+    throw new InvalidFileError('invalid dimension_separator', { path });
+  return { shape, chunks, separator };
+}
+
 function extension(meta: JsonObject): {
   attributeDTypes: Map<string, string>;
   maxShape: (number | null)[] | undefined;
@@ -115,19 +148,7 @@ export function groupRecord(path: string, zgroup: JsonValue, zattrs: JsonValue |
 /** An array record from parsed `.zarray` and `.zattrs`. */
 export function arrayRecord(path: string, zarray: JsonValue, zattrs: JsonValue | undefined): ArrayRecord {
   if (!(zarray instanceof Map)) throw new InvalidFileError('.zarray is not a JSON object', { path });
-  const format = zarray.get('zarr_format');
-  if (!(format instanceof JsonNumber) || format.value !== 2)
-    throw new InvalidFileError('.zarray is not Zarr format 2', { path });
-  const shape = dims(zarray.get('shape'), 'shape', path, 0);
-  const chunks = dims(zarray.get('chunks'), 'chunks', path, 1);
-  if (chunks.length !== shape.length)
-    throw new InvalidFileError('.zarray chunks and shape differ in rank', { path });
-  const order = zarray.get('order') ?? 'C';
-  if (order !== 'C')
-    throw new InvalidFileError(`.zarray order ${JSON.stringify(order)} is not supported (only C)`, { path });
-  const separator = zarray.get('dimension_separator') ?? '.';
-  if (separator !== '.' && separator !== '/')
-    throw new InvalidFileError('invalid dimension_separator', { path });
+  const { shape, chunks, separator } = zarrayGrid(zarray, path);
   const filters = zarray.get('filters') ?? null;
   const element = elementCodecOf(zarray.get('dtype') ?? null, filters, path);
   const attrs = attrsMap(zattrs, path);

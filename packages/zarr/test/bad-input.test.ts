@@ -53,6 +53,20 @@ describe('bad input gives clear errors', () => {
     );
   });
 
+  it('a Fortran-order array is refused as unsupported, naming the array', async () => {
+    const store = await copyFixture('compressed_imageseries.nwb.zarr');
+    const file = path.join(store, 'acquisition/CompressedSeries/data/.zarray');
+    const zarray = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
+    await writeFile(file, JSON.stringify({ ...zarray, order: 'F' }));
+    const reader = await openZarr(store);
+    await expect(reader.stat('/acquisition/CompressedSeries/data')).rejects.toSatisfy(
+      (e: unknown) =>
+        isNWBError(e, 'UnsupportedError') &&
+        e.path === '/acquisition/CompressedSeries/data' &&
+        /order "F" is not supported/.test(e.message),
+    );
+  });
+
   it('a truncated chunk and a chunk of the wrong size', async () => {
     const store = await copyFixture('compressed_imageseries.nwb.zarr');
     const chunk = path.join(store, 'acquisition/CompressedSeries/data/0.0.0');
