@@ -5,6 +5,7 @@
  * that opening a file costs one round trip for its tree and one for these, whatever it holds; the
  * walk then finds each value already on its way.
  */
+import { Limiter } from '../async/limiter.js';
 import { isTextDType } from '../storage/dtype.js';
 import type { DType } from '../storage/dtype.js';
 import type { NdArray } from '../storage/values.js';
@@ -45,20 +46,7 @@ export function prefetchSmallDatasets(
   concurrency = PREFETCH_CONCURRENCY,
 ): Map<DatasetHandle, Promise<NdArray>> {
   const reads = new Map<DatasetHandle, Promise<NdArray>>();
-  const waiting: (() => void)[] = [];
-  let running = 0;
-  const slot = (): Promise<void> => {
-    if (running < concurrency) {
-      running++;
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => waiting.push(resolve));
-  };
-  const release = () => {
-    const next = waiting.shift();
-    if (next) next();
-    else running--;
-  };
+  const limit = new Limiter(concurrency);
   const groups: [string, GroupNode][] = [['', root]];
   for (let next = groups.pop(); next !== undefined; next = groups.pop()) {
     const [at, group] = next;
@@ -68,7 +56,7 @@ export function prefetchSmallDatasets(
       if (child.kind !== 'dataset' || !isDatasetHandle(child.value) || LAZY_NAMES.has(name)) continue;
       const handle = child.value;
       if (reads.has(handle) || !isMetadataSized(handle.dtype, handle.shape)) continue;
-      const read = slot().then(() => handle.read().finally(release));
+      const read = limit.run(() => handle.read());
       read.catch(() => undefined); // unused failures are nobody's concern
       reads.set(handle, read);
     }

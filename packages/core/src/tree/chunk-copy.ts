@@ -11,6 +11,7 @@ import type {
   StorageReader,
   StorageWriter,
 } from '../storage/backend.js';
+import { Limiter } from '../async/limiter.js';
 import { isNumericDType, sameDType } from '../storage/dtype.js';
 import type { DatasetHandle } from './nodes.js';
 import { elementBytes } from './sizes.js';
@@ -128,18 +129,13 @@ export async function copyStoredChunks(
     for (let k = 0; k < indices.length; k++) await copyOne(indices[k]!, chunks[k]);
     if (lent !== undefined) spare.push(lent);
   };
-  const inFlight = new Set<Promise<void>>();
+  const pool = new Limiter(COPY_CONCURRENCY);
   let failure: { error: unknown } | undefined;
   const start = async (indices: readonly (readonly number[])[]): Promise<void> => {
-    const task: Promise<void> = copyBatch(indices).then(
-      () => void inFlight.delete(task),
-      (error: unknown) => {
-        inFlight.delete(task);
-        failure ??= { error };
-      },
-    );
-    inFlight.add(task);
-    if (inFlight.size >= COPY_CONCURRENCY) await Promise.race(inFlight);
+    // The failure is noted before the batch gives its place up, so the listing stops at once.
+    void pool.run(() => copyBatch(indices).catch((error: unknown) => void (failure ??= { error })));
+    // Back-pressure: no more of the chunk listing is read while every place is taken.
+    await pool.whenFree();
   };
   let batch: (readonly number[])[] = [];
   for await (const index of reader.storedChunks(source.path)) {
@@ -151,7 +147,7 @@ export async function copyStoredChunks(
     batch = [];
   }
   if (batch.length > 0 && failure === undefined) await start(batch);
-  await Promise.all(inFlight);
+  await pool.idle();
   if (failure !== undefined) throw failure.error;
   return true;
 }

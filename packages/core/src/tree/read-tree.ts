@@ -4,6 +4,7 @@
  * per object and never touches dataset contents.
  */
 import { emptyAttributes, type StorageReader } from '../storage/backend.js';
+import { Limiter } from '../async/limiter.js';
 import { BackendError, InvalidFileError, isNWBError } from '../errors.js';
 import type { DatasetNode, GroupNode, TreeNode } from './nodes.js';
 import { groupNode, linkNode } from './nodes.js';
@@ -40,9 +41,10 @@ export const MAX_TREE_DEPTH = 1000;
 export async function readTree(reader: StorageReader, options: ReadTreeOptions = {}): Promise<GroupNode> {
   const rootPath = options.path ?? '/';
   const maxDepth = options.maxDepth ?? MAX_TREE_DEPTH;
-  const limit = limiter(Math.max(1, options.concurrency ?? 16));
+  // Only leaf calls go through the limit (never a call that waits on others), so it cannot deadlock.
+  const limit = new Limiter(options.concurrency ?? 16);
   const call = <T>(path: string, what: string, fn: () => Promise<T>): Promise<T> =>
-    limit(fn).catch((error: unknown) => {
+    limit.run(fn).catch((error: unknown) => {
       if (isNWBError(error)) throw error;
       throw new BackendError(`${what} failed`, { path, cause: error, backend: reader.format });
     });
@@ -130,33 +132,4 @@ export async function readTree(reader: StorageReader, options: ReadTreeOptions =
     level = next;
   }
   return root;
-}
-
-/**
- * A concurrency limit: runs at most `max` of the given functions at once. Only leaf calls go
- * through it (never a call that waits on others), so it cannot deadlock.
- */
-function limiter(max: number): <T>(fn: () => Promise<T>) => Promise<T> {
-  let active = 0;
-  // A queue read from `head`: Array.prototype.shift moves every element, which made a group of
-  // 100 000 children take minutes.
-  let waiting: Array<() => void> = [];
-  let head = 0;
-  return async <T>(fn: () => Promise<T>): Promise<T> => {
-    // A finishing call hands its slot straight to the next waiter, so the count never overshoots.
-    if (active < max) active++;
-    else await new Promise<void>((resolve) => waiting.push(resolve));
-    try {
-      return await fn();
-    } finally {
-      if (head < waiting.length) {
-        const next = waiting[head++]!;
-        if (head === waiting.length || head > 4096) {
-          waiting = waiting.slice(head);
-          head = 0;
-        }
-        next();
-      } else active--;
-    }
-  };
 }
