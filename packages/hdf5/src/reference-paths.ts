@@ -11,6 +11,12 @@
  * Names are taken in sorted order within a group, so an object with several hard links gets its
  * shortest, first-sorted path (as the format reader's ObjectPaths gives it). Soft and external
  * links are not followed; a group reached twice is walked once.
+ *
+ * Why not ObjectPaths over the fast path's Hdf5Structure: references are decoded synchronously,
+ * out of h5wasm's memory, inside a read; files open for writing (on disk or in memory), and files
+ * whose structures the format reader does not read, have no structure; and here each link costs
+ * h5wasm calls, so the walk stops at the link, where ObjectPaths reads a whole level at once (one
+ * round trip over HTTP).
  */
 import { joinPath } from '@nwbjs/core/backend';
 import type { Hdf5File } from './file-handle.js';

@@ -5,7 +5,8 @@
  * the addresses asked for need: the root's `.specloc` (pointing at `/specifications`) costs one
  * level, not the whole file. Names are taken in sorted order within a level, so an object reachable
  * by several hard links gets its shortest, first-sorted path whenever it is asked for. Soft and
- * external links are not followed; a group reached twice is walked once.
+ * external links are not followed; a group reached twice is walked once. The h5wasm backend's
+ * ReferencePaths gives the same paths (see there why it is a walker of its own).
  */
 import { joinPath } from '@nwbjs/core/backend';
 import type { Hdf5Structure } from '../format/hdf5-structure.js';
