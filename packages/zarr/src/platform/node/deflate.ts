@@ -29,7 +29,9 @@ export const deflateCodec: DeflateCodecFactory = (format, level) => {
   return {
     encode: async (data) => asU8(await (format === 'zlib' ? deflate : gzip)(data, opts)),
     decode: async (data, maxOutputBytes, alone) => {
-      const chunkSize = Math.max(64, Math.min(maxOutputBytes ?? ZLIB_CHUNK_SIZE, ZLIB_CHUNK_SIZE));
+      // A little more than the output: zlib finds the end of the stream with room left in the
+      // piece; a piece filled exactly costs a second piece and a second pass to learn that.
+      const chunkSize = Math.min((maxOutputBytes ?? ZLIB_CHUNK_SIZE) + 64, ZLIB_CHUNK_SIZE);
       const options =
         maxOutputBytes === undefined ? { chunkSize } : { chunkSize, maxOutputLength: maxOutputBytes };
       if (data.length < INLINE_DECODE || (alone === true && data.length <= MAX_INLINE_ALONE))

@@ -179,8 +179,10 @@ export class DirStore implements ListableStore, SpanReadableStore {
     try {
       // Opening, fstat and closing are synchronous (microseconds each, see get); only the reads of
       // a read of several files may go to the thread pool, where they run side by side.
-      const actual = fstatSync(fd).size;
-      if (actual !== size) return actual;
+      const info = fstatSync(fd);
+      // A directory where a value would be is no value, as for get (EISDIR).
+      if (info.isDirectory()) return undefined;
+      if (info.size !== size) return info.size;
       for (const span of spans) {
         const done =
           concurrent && span.into.length >= POOL_READ
