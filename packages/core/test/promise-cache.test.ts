@@ -69,4 +69,14 @@ describe('PromiseCache', () => {
     expect(cache.get(2, async () => 0)).toBe(two);
     expect(cache.get(1, async () => 10)).not.toBe(one);
   });
+
+  it('lists the promises it keeps, without those that rejected', async () => {
+    const cache = new PromiseCache<string, number>();
+    const kept = cache.get('a', async () => 1);
+    const failed = cache.get('b', async () => {
+      throw new Error('no');
+    });
+    await expect(failed).rejects.toThrow('no');
+    expect([...cache.values()]).toEqual([kept]);
+  });
 });

@@ -27,6 +27,7 @@ import {
   normalizePath,
   parentPath,
   pathNames,
+  PromiseCache,
 } from '@nwbjs/core/backend';
 import type { ArrayRecord, ByteCodec, ChunkValues, ElementCodec, JsonValue } from '@nwbjs/zarr/parts';
 import {
@@ -129,7 +130,8 @@ export class LindiBackend implements StorageWriter {
   readonly #file: ReferenceFile;
   readonly #nodes: Map<string, Node>;
   readonly #options: OpenLindiOptions;
-  readonly #external = new Map<string, Promise<StorageReader>>();
+  /** Readers of the HDF5 files external array links point to, by URL (a failed open is tried again next time). */
+  readonly #external = new PromiseCache<string, StorageReader>();
   #closed = false;
 
   private constructor(file: ReferenceFile, nodes: Map<string, Node>, options: OpenLindiOptions) {
@@ -324,16 +326,14 @@ export class LindiBackend implements StorageWriter {
         { path: record.path, feature: 'lindi-external-array-link', backend: FORMAT },
       );
     }
-    let reader = this.#external.get(url);
-    if (reader === undefined) {
-      reader = open(url).catch((cause: unknown) => {
+    const reader = this.#external.get(url, () =>
+      open(url).catch((cause: unknown) => {
         throw new BackendError(
           `could not open ${url}, where the external array link ${record.path} points${isNWBError(cause) ? `: ${cause.message}` : ''}`,
           { path: record.path, backend: FORMAT, cause },
         );
-      });
-      this.#external.set(url, reader);
-    }
+      }),
+    );
     return (await reader).readData(`/${name.replace(/^\/+/, '')}`, slab, options);
   }
 }

@@ -25,7 +25,7 @@ import {
   isRegionRef,
 } from '@nwbjs/core';
 import type { DatasetInfo } from '@nwbjs/core/backend';
-import { encodeText, isCompoundDType, wholeHyperslab } from '@nwbjs/core/backend';
+import { PromiseCache, encodeText, isCompoundDType, wholeHyperslab } from '@nwbjs/core/backend';
 import type { ChunkLocation, DatasetStructure, Filter, Hdf5Structure } from '@nwbjs/hdf5/format';
 import { FilterId } from '@nwbjs/hdf5/format';
 import type { JsonOut } from '@nwbjs/zarr/parts';
@@ -93,7 +93,7 @@ class Indexer {
   readonly #options: Required<Omit<IndexHdf5Options, 'generationMetadata'>> &
     Pick<IndexHdf5Options, 'generationMetadata'>;
   readonly #refs = new Map<string, JsonOut>();
-  readonly #objectIds = new Map<string, Promise<string | null>>();
+  readonly #objectIds = new PromiseCache<string, string | null>();
   readonly #inline = compressorFromMetadata(
     new Map(
       Object.entries(INLINE_COMPRESSOR).map(([k, v]) => [
@@ -364,18 +364,16 @@ class Indexer {
   }
 
   #objectId(path: string): Promise<string | null> {
-    let known = this.#objectIds.get(path);
-    if (known === undefined) {
-      known = this.#source.reader
+    // An object without a readable object_id has none: null, kept.
+    return this.#objectIds.get(path, () =>
+      this.#source.reader
         .readAttributes(path)
         .then((attrs) => {
           const id = attrs['object_id'];
           return id !== undefined && typeof id.data[0] === 'string' ? id.data[0] : null;
         })
-        .catch(() => null);
-      this.#objectIds.set(path, known);
-    }
-    return known;
+        .catch(() => null),
+    );
   }
 
   /** A node's attributes as LINDI's `.zattrs` values. */

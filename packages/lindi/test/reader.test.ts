@@ -74,6 +74,34 @@ describe('_EXTERNAL_ARRAY_LINK', () => {
       await refused.close();
     }
   });
+  it('opens an external HDF5 file once, tries again after a failed open, and closes it with the index', async () => {
+    const json = await lindiFromHdf5(COMPRESSED, { maxChunks: 4, url: 'https://example.invalid/c.nwb' });
+    let attempts = 0;
+    let closed = 0;
+    const reader = await openLindi(json, {
+      openHdf5: async () => {
+        if (++attempts === 1) throw new UnsupportedError('the server is down', { feature: 'test' });
+        const file = await openHdf5(COMPRESSED);
+        const close = file.close.bind(file);
+        file.close = () => {
+          closed++;
+          return close();
+        };
+        return file;
+      },
+    });
+    const frame = (f: number) => reader.readData(DATA, toHyperslab([64, 48, 40], [f]));
+    expect((await failure(frame(0))).message).toMatch(/the server is down/);
+    const frames = await Promise.all([frame(0), frame(1), frame(2)]);
+    expect(frames.map((f) => f.shape)).toEqual([
+      [48, 40],
+      [48, 40],
+      [48, 40],
+    ]);
+    expect(attempts).toBe(2);
+    await reader.close();
+    expect(closed).toBe(1);
+  });
 });
 
 describe('contiguous datasets in pieces', () => {

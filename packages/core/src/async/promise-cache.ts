@@ -27,6 +27,11 @@ export class PromiseCache<K, V> {
     return known;
   }
 
+  /** The promises kept now (those that rejected are gone), e.g. to close what they opened. */
+  values(): IterableIterator<Promise<V>> {
+    return this.#promises.values();
+  }
+
   /** Forgets every kept promise (those still pending go on, but are no longer shared). */
   clear(): void {
     this.#promises.clear();
