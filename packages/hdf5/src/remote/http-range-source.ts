@@ -125,6 +125,8 @@ export class HttpRangeSource {
   #inFlight: InFlight[] = [];
   #pending: PendingRead[] = [];
   #flushScheduled = false;
+  /** Requests that landed while a batch was waiting to go out: listed in flight until it has. */
+  #landedBeforeFlush: InFlight[] = [];
   #active = 0;
   /** Requests waiting for one in flight to end. */
   #waiting: (() => void)[] = [];
@@ -263,6 +265,8 @@ export class HttpRangeSource {
   #flush(): void {
     const reads = this.#pending;
     this.#pending = [];
+    const landed = this.#landedBeforeFlush;
+    this.#landedBeforeFlush = [];
     const missing = reads
       .flatMap((read) => this.#pieces(read.start, read.end).filter((p) => p.flight === undefined))
       .sort((a, b) => a.start - b.start);
@@ -295,6 +299,7 @@ export class HttpRangeSource {
         cached !== undefined ? Promise.resolve(cached) : fromFlights(this.#pieces(read.start, read.end)),
       );
     }
+    if (landed.length > 0) this.#inFlight = this.#inFlight.filter((f) => !landed.includes(f));
   }
 
   /**
@@ -310,7 +315,11 @@ export class HttpRangeSource {
     };
     span.then((got) => {
       this.#keep(got);
-      landed();
+      // Reads queued for the batch about to go out may count on this request's bytes (they were
+      // on their way when the reads were queued): it stays listed until that batch has gone out,
+      // its reads served from its settled answer, instead of its bytes being asked for again.
+      if (this.#flushScheduled) this.#landedBeforeFlush.push(flight);
+      else landed();
     }, landed);
   }
 

@@ -45,6 +45,46 @@ function expectBytes(bytes: Uint8Array, offset: number): void {
 }
 
 describe('HttpRangeSource: reads share the requests in flight', () => {
+  it('a read queued while a request is in flight does not ask again for its bytes once it has landed', async () => {
+    // The file's bytes, answered when the test says: the request in flight lands between a later
+    // read being queued and that read's batch going out.
+    const requests: string[] = [];
+    const held: (() => void)[] = [];
+    const fetch = async (request: Request): Promise<Response> => {
+      const range = request.headers.get('range')!;
+      requests.push(range);
+      const [from, to] = range.replace('bytes=', '').split('-').map(Number);
+      const answer = () =>
+        new Response(BYTES.subarray(from!, to! + 1), {
+          status: 206,
+          headers: { 'content-range': `bytes ${from}-${to}/${BYTES.length}` },
+        });
+      if (from === 0) return answer();
+      return new Promise<Response>((resolve) => held.push(() => resolve(answer())));
+    };
+    const source = new HttpRangeSource('http://example.test/file.nwb', {
+      fetch,
+      headBytes: HEAD,
+      tailBytes: 0,
+    });
+    await source.open();
+    const first = source.read(100_000, 10_000);
+    while (held.length === 0) await later(1); // the first read's request is on its way
+    const second = source.read(95_000, 20_000); // queued: part of it is in flight
+    held.shift()!(); // the first request lands before the second read's batch goes out
+    const a = await first;
+    let done = false;
+    void second.finally(() => (done = true));
+    while (!done) {
+      held.shift()?.();
+      await later(1);
+    }
+    const b = await second;
+    expectBytes(a, 100_000);
+    expectBytes(b, 95_000);
+    expect(requests.slice(1)).toEqual(['bytes=100000-109999', 'bytes=95000-99999', 'bytes=110000-114999']);
+  });
+
   it('two overlapping concurrent reads cost their bytes once', async () => {
     const server = await serve({ latencyMs: 80 });
     const source = new HttpRangeSource(server.url(NAME), { headBytes: HEAD, tailBytes: 0 });
