@@ -14,6 +14,7 @@ export type {
   ChunkEncoding,
   DatasetDefinition,
   DatasetInfo,
+  EncodedChunk,
   GroupInfo,
   LinkInfo,
   LinkTarget,

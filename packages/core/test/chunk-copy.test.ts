@@ -3,7 +3,12 @@
  * would create must say what the stored chunks are, else conversion decodes and encodes again.
  */
 import { describe, expect, it } from 'vitest';
-import type { ChunkEncoding, DatasetDefinition, StorageWriter } from '../src/storage/backend.js';
+import type {
+  ChunkEncoding,
+  DatasetDefinition,
+  EncodedChunk,
+  StorageWriter,
+} from '../src/storage/backend.js';
 import type { ChunkSource } from '../src/tree/chunk-copy.js';
 import { copyStoredChunks, encodingMatches, writtenParts } from '../src/tree/chunk-copy.js';
 
@@ -167,6 +172,49 @@ describe('copyStoredChunks', () => {
     ]);
   });
 
+  it('hands a writer that stores many at once each batch in one call, the never-written chunk left out', async () => {
+    const calls: string[][] = [];
+    const copied = new Map<string, number[]>();
+    const writer = {
+      createEncodedDataset: async () => true,
+      writeStoredChunk: async () => {
+        throw new Error('stored one by one');
+      },
+      writeStoredChunks: async (_path: string, batch: readonly EncodedChunk[]) => {
+        calls.push(batch.map(({ index }) => index.join(',')));
+        for (const { index, bytes } of batch) copied.set(index.join(','), Array.from(bytes));
+      },
+    } as unknown as StorageWriter;
+    let bytes = 0;
+    const reader: ChunkSource['reader'] = {
+      chunkEncoding: async () => undefined,
+      readStoredChunk: async () => undefined,
+      async *storedChunks() {
+        yield* written();
+      },
+      readStoredChunks: async (_path, indices) => indices.map(stored),
+    };
+    const source: ChunkSource = { reader, path: '/data', encoding: { dtype: 'uint8', chunks, codecs: [] } };
+    expect(
+      await copyStoredChunks(source, writer, '/data', definition, {}, async (n) => {
+        bytes += n;
+      }),
+    ).toBe(true);
+    expect(copied).toEqual(expected);
+    expect(bytes).toBe(coveredBytes);
+    expect(calls.sort()).toEqual(
+      [
+        ['0,0', '0,1'],
+        ['1,0', '1,1'],
+        ['2,0', '2,1'],
+        ['3,0'],
+        ['4,0', '4,1'],
+        ['5,0', '5,1'],
+        ['6,0', '6,1'],
+      ].sort(),
+    );
+  });
+
   it('reads chunk by chunk from a reader that reads one at a time', async () => {
     const asked: string[] = [];
     const { chunks: copied, bytes } = await copy({
@@ -208,48 +256,59 @@ describe('copyStoredChunks', () => {
     expect(asked).toBeLessThan(7);
   });
 
-  it('lends memory for each batch and lends it again only once every chunk of the batch is stored', async () => {
-    const rows = 40; // 40 batches, more than are in flight at once
-    const listed = Array.from({ length: rows }, (_, r) => [
-      [r, 0],
-      [r, 1],
-    ]).flat();
-    const lent = new Set<Uint8Array>();
-    const reader: ChunkSource['reader'] = {
-      chunkEncoding: async () => undefined,
-      readStoredChunk: async () => undefined,
-      async *storedChunks() {
-        yield* listed;
-      },
-      // As an HDF5 file does: the chunks read into the lent memory, handed out as views of it.
-      readStoredChunks: async (_path, indices, into) => {
-        lent.add(into!);
-        return indices.map((index, k) => {
-          const bytes = stored(index);
-          if (bytes === undefined) return undefined;
-          into!.set(bytes, 2 * k);
-          return into!.subarray(2 * k, 2 * k + 2);
-        });
-      },
-    };
-    const copied = new Map<string, number[]>();
-    let delay = 0;
-    const writer = {
-      createEncodedDataset: async () => true,
-      // Stored a while after the call, as a write queue would; what is stored is what is there then.
-      writeStoredChunk: async (_path: string, index: readonly number[], bytes: Uint8Array) => {
-        await new Promise((resolve) => setTimeout(resolve, (delay = (delay + 7) % 13)));
-        copied.set(index.join(','), Array.from(bytes));
-      },
-    } as unknown as StorageWriter;
-    const source: ChunkSource = { reader, path: '/data', encoding: { dtype: 'uint8', chunks, codecs: [] } };
-    const shape = [rows, definition.shape[1]!];
-    expect(
-      await copyStoredChunks(source, writer, '/data', { ...definition, shape }, {}, async () => {}),
-    ).toBe(true);
-    expect(copied).toEqual(
-      new Map(listed.filter((i) => stored(i) !== undefined).map((i) => [i.join(','), i])),
-    );
-    expect(lent.size).toBeLessThanOrEqual(8); // one per batch in flight, each lent again
-  });
+  it.each(['one by one', 'in batches'])(
+    'lends memory for each batch and lends it again only once every chunk of the batch is stored (%s)',
+    async (how) => {
+      const rows = 40; // 40 batches, more than are in flight at once
+      const listed = Array.from({ length: rows }, (_, r) => [
+        [r, 0],
+        [r, 1],
+      ]).flat();
+      const lent = new Set<Uint8Array>();
+      const reader: ChunkSource['reader'] = {
+        chunkEncoding: async () => undefined,
+        readStoredChunk: async () => undefined,
+        async *storedChunks() {
+          yield* listed;
+        },
+        // As an HDF5 file does: the chunks read into the lent memory, handed out as views of it.
+        readStoredChunks: async (_path, indices, into) => {
+          lent.add(into!);
+          return indices.map((index, k) => {
+            const bytes = stored(index);
+            if (bytes === undefined) return undefined;
+            into!.set(bytes, 2 * k);
+            return into!.subarray(2 * k, 2 * k + 2);
+          });
+        },
+      };
+      const copied = new Map<string, number[]>();
+      let delay = 0;
+      const writer = {
+        createEncodedDataset: async () => true,
+        // Stored a while after the call, as a write queue would; what is stored is what is there then.
+        writeStoredChunk: async (_path: string, index: readonly number[], bytes: Uint8Array) => {
+          await new Promise((resolve) => setTimeout(resolve, (delay = (delay + 7) % 13)));
+          copied.set(index.join(','), Array.from(bytes));
+        },
+        ...(how === 'one by one'
+          ? {}
+          : {
+              writeStoredChunks: async (_path: string, batch: readonly EncodedChunk[]) => {
+                await new Promise((resolve) => setTimeout(resolve, (delay = (delay + 7) % 13)));
+                for (const { index, bytes } of batch) copied.set(index.join(','), Array.from(bytes));
+              },
+            }),
+      } as unknown as StorageWriter;
+      const source: ChunkSource = { reader, path: '/data', encoding: { dtype: 'uint8', chunks, codecs: [] } };
+      const shape = [rows, definition.shape[1]!];
+      expect(
+        await copyStoredChunks(source, writer, '/data', { ...definition, shape }, {}, async () => {}),
+      ).toBe(true);
+      expect(copied).toEqual(
+        new Map(listed.filter((i) => stored(i) !== undefined).map((i) => [i.join(','), i])),
+      );
+      expect(lent.size).toBeLessThanOrEqual(8); // one per batch in flight, each lent again
+    },
+  );
 });

@@ -35,7 +35,7 @@ import {
 import { StoredRecords } from './stored-records.js';
 import { checkStorePath } from './stores/keys.js';
 import type { StagingStore, ZarrStore } from './stores/store.js';
-import { isSpanReadable, storeName } from './stores/store.js';
+import { isSpanReadable, setAll, storeName } from './stores/store.js';
 
 export { DEFAULT_CHUNK_CONCURRENCY } from './staged-backend.js';
 
@@ -48,7 +48,11 @@ function v2Layout(staging: StagingStore, freshValues: boolean): WriteLayout {
     readChunk: (record, index, count, use) => readChunk(staging, record, index, count, use, freshValues),
     writeChunk: (record, index, chunk) => writeChunk(staging, record, index, chunk),
     encodedArrayRecord: (path, definition, encoding) => encodedArrayRecord(path, definition, encoding),
-    storeChunk: (record, index, bytes) => staging.set(chunkKey(record, index), bytes),
+    storeChunks: (record, chunks) =>
+      setAll(
+        staging,
+        chunks.map(({ index, bytes }) => [chunkKey(record, index), bytes] as const),
+      ),
     writeMetadata,
   };
 }

@@ -11,6 +11,7 @@ import type { Attributes, NdArray, StorageCapabilities, StorageWriter } from '@n
 import type {
   ChunkEncoding,
   DatasetDefinition,
+  EncodedChunk,
   Hyperslab,
   LinkTarget,
   NodeInfo,
@@ -42,6 +43,7 @@ import type { ArrayRecord, GroupRecord, NodeRecord } from './metadata.js';
 import { checkChunkIndex } from './stored-chunks.js';
 import { checkStorePath } from './stores/keys.js';
 import type { StagingStore } from './stores/store.js';
+import { StoreWriteError } from './stores/store.js';
 import { writeArray } from './write-data.js';
 import { WrittenNodes, emptyGroupRecord } from './written-nodes.js';
 
@@ -78,8 +80,11 @@ export interface WriteLayout {
     definition: DatasetDefinition,
     encoding: ChunkEncoding,
   ): ArrayRecord | undefined;
-  /** Stages a chunk's stored bytes as they are (with `encodedArrayRecord`). */
-  storeChunk?(record: ArrayRecord, index: readonly number[], bytes: Uint8Array): Promise<void>;
+  /**
+   * Stages chunks' stored bytes as they are (with `encodedArrayRecord`), in one go where the store
+   * can (see `setAll`); settles once the store is done with the bytes.
+   */
+  storeChunks?(record: ArrayRecord, chunks: readonly EncodedChunk[]): Promise<void>;
   /** Stages the metadata of every node, at close, before the commit. */
   writeMetadata(nodes: Iterable<NodeRecord>, staging: StagingStore, concurrency: number): Promise<void>;
 }
@@ -223,25 +228,40 @@ export abstract class StagedZarrBackend implements StorageWriter {
    * many are stored at once.
    */
   async writeStoredChunk(path: string, index: readonly number[], bytes: Uint8Array): Promise<void> {
+    return this.writeStoredChunks(path, [{ index, bytes }]);
+  }
+
+  /**
+   * Stages several chunks' stored bytes as they are, as one write (a directory store writes their
+   * files in one go); resolves once they are stored, like {@link writeStoredChunk}.
+   */
+  async writeStoredChunks(path: string, chunks: readonly EncodedChunk[]): Promise<void> {
     const record = this.#array(this.#writer(path), path);
-    const store = this.#layout!.storeChunk;
+    const store = this.#layout!.storeChunks;
     if (store === undefined)
       throw new UnsupportedError('this format stores no chunks as they are', {
         path,
         feature: 'stored-chunks',
         backend: 'zarr',
       });
-    checkChunkIndex(record, index);
-    const key = chunkKey(record, index);
+    if (chunks.length === 0) return;
+    for (const { index } of chunks) checkChunkIndex(record, index);
+    const keys = chunks.map(({ index }) => chunkKey(record, index));
+    const bytes = chunks.reduce((n, { bytes: b }) => n + b.length, 0);
     try {
       let stored: Promise<void> | undefined;
-      await this.queue!.add(key, bytes.length, () => (stored = store(record, index, bytes)));
+      await this.queue!.add(keys, bytes, () => (stored = store(record, chunks)));
       await stored;
     } catch (error) {
       this.#failed = true;
-      throw isNWBError(error)
-        ? error
-        : new BackendError(`could not write chunk ${key.slice(1)}`, { path, backend: 'zarr', cause: error });
+      if (isNWBError(error)) throw error;
+      // The store names the chunk that failed; the message names it as the format keys it.
+      const failed = error instanceof StoreWriteError ? error : undefined;
+      const key = failed?.key ?? (keys.length === 1 ? keys[0]! : undefined);
+      throw new BackendError(
+        key === undefined ? `could not write ${keys.length} chunks` : `could not write chunk ${key.slice(1)}`,
+        { path, backend: 'zarr', cause: failed?.cause ?? error },
+      );
     }
   }
 

@@ -24,6 +24,26 @@ describe('ChunkWriteQueue', () => {
     await big.drain();
   });
 
+  it('takes a write of several keys as one write, which every key waits for', async () => {
+    const queue = new ChunkWriteQueue({ limit: 2, maxBytes: 1 << 20 });
+    const order: string[] = [];
+    const job = (name: string, ms: number) => async () => {
+      order.push(`start ${name}`);
+      await new Promise((resolve) => setTimeout(resolve, ms));
+      order.push(`end ${name}`);
+    };
+    await queue.add(['a', 'b', 'c'], 3, job('abc', 10));
+    expect(queue.size).toBe(1);
+    await queue.add('x', 1, job('x', 1)); // room: the batch takes one place
+    expect(queue.size).toBe(2);
+    await queue.add(['c', 'd'], 2, job('cd', 1)); // waits for the batch writing c
+    await queue.waitFor('b');
+    await queue.drain();
+    expect(order.indexOf('start cd')).toBeGreaterThan(order.indexOf('end abc'));
+    expect(order.indexOf('start x')).toBeLessThan(order.indexOf('end abc'));
+    expect(queue.size).toBe(0);
+  });
+
   it('serializes writes of the same key and lets readers wait for them', async () => {
     const queue = new ChunkWriteQueue({ limit: 8, maxBytes: 1 << 20 });
     const order: string[] = [];

@@ -56,6 +56,45 @@ describe('DirStore.get', () => {
     expect(await store.get('/a/2')).toEqual(shared.slice(5, 200_005));
   });
 
+  it('setMany writes a batch of files, then is done with their memory; it checks every key before writing', async () => {
+    const target = `${temp.dir}/batch`;
+    const staging = await DirStagingStore.create(target, false);
+    const lent = Uint8Array.from({ length: 300_000 }, (_, i) => i % 251);
+    await staging.set('/a/0', Uint8Array.of(9, 9, 9, 9)); // replaced by the batch
+    await staging.setMany([
+      ['/a/0', lent.subarray(0, 100_000)],
+      ['/a/b/1', lent.subarray(100_000, 100_010)],
+      ['/c/2', new Uint8Array(0)],
+    ]);
+    await expect(
+      staging.setMany([
+        ['/a/3', lent.subarray(0, 5)],
+        ['/a/../../outside', lent.subarray(0, 5)],
+      ]),
+    ).rejects.toThrow(/unsafe store key "\/a\/..\/..\/outside"/);
+    lent.fill(0); // the caller reuses its memory once setMany settled
+    await staging.commit();
+    const store = new DirStore(target);
+    const expected = Uint8Array.from({ length: 100_010 }, (_, i) => i % 251);
+    expect(await store.get('/a/0')).toEqual(expected.subarray(0, 100_000));
+    expect(await store.get('/a/b/1')).toEqual(expected.subarray(100_000));
+    expect(await store.get('/c/2')).toEqual(new Uint8Array(0));
+    expect(await store.get('/a/3')).toBeUndefined(); // nothing of a batch with a bad key
+  });
+
+  it('setMany names the key whose file could not be written', async () => {
+    const staging = await DirStagingStore.create(`${temp.dir}/batch-failing`, false);
+    await staging.set('/a/b/c', Uint8Array.of(1));
+    // `/a/b` is a directory: a file of that name cannot be written.
+    const failure = staging.setMany([
+      ['/a/0', Uint8Array.of(1)],
+      ['/a/b', Uint8Array.of(2)],
+    ]);
+    await expect(failure).rejects.toMatchObject({ name: 'StoreWriteError', key: '/a/b' });
+    await expect(failure).rejects.toThrow(/could not store \/a\/b: .*EISDIR/);
+    await staging.abort();
+  });
+
   it('refuses keys that would leave the store', async () => {
     const store = new DirStore(temp.dir);
     for (const key of ['/../x', '/a/./b', '/a//b', 'relative', '/a\\b']) {

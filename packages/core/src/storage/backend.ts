@@ -98,6 +98,14 @@ export interface ChunkEncoding {
   readonly codecs: readonly ChunkCodec[];
 }
 
+/** One chunk's bytes as stored (encoded as its dataset's {@link ChunkEncoding} says) and where it goes. */
+export interface EncodedChunk {
+  /** The chunk's index in the dataset's chunk grid. */
+  readonly index: readonly number[];
+  /** The chunk's encoded bytes. */
+  readonly bytes: Uint8Array;
+}
+
 /**
  * The memory budget of one chunk: no backend decodes a chunk whose elements take more than this
  * (1 GiB), nor lets a chunk's codecs inflate it past its declared size. A file asking for more is
@@ -325,6 +333,15 @@ export interface StorageWriter extends StorageReader {
    * once the writer is done with `bytes` (the caller may then reuse that memory).
    */
   writeStoredChunk?(path: string, index: readonly number[], bytes: Uint8Array): Promise<void>;
+  /**
+   * Optional, a faster {@link writeStoredChunk} for several chunks of one dataset at once: each is
+   * stored as one `writeStoredChunk` call would store it, at the writer's cost of one write rather
+   * than one per chunk (a directory store writes the batch's files in one go). Settles once the
+   * writer is done with every chunk's bytes. A failure names the chunk that failed; chunks before
+   * it may be stored, and, as after any failed write, nothing is committed at close. Callers use
+   * `writeStoredChunk` where a writer lacks this.
+   */
+  writeStoredChunks?(path: string, chunks: readonly EncodedChunk[]): Promise<void>;
   /** Changes a chunked dataset's shape, within its `maxShape`. */
   resize(path: string, shape: readonly number[]): Promise<void>;
   /** Sets (creates or replaces) one attribute of a group or dataset. */

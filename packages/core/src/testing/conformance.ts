@@ -1061,6 +1061,59 @@ export function describeStorageConformance(name: string, target: ConformanceTarg
         }
       });
 
+      it('writeStoredChunks stores a batch as writeStoredChunk would, done with its bytes once it settles', async ({
+        skip,
+      }) => {
+        const { reader, expected } = await sparseStore();
+        const copy = await target.create();
+        try {
+          const encoding = await reader.chunkEncoding?.('/sparse');
+          if (
+            encoding === undefined ||
+            reader.storedChunks === undefined ||
+            reader.readStoredChunk === undefined ||
+            copy.createEncodedDataset === undefined ||
+            copy.writeStoredChunks === undefined
+          ) {
+            skip();
+            return;
+          }
+          const info = await reader.stat('/sparse');
+          if (info?.kind !== 'dataset') throw new Error('/sparse is not a dataset');
+          const { kind: _kind, path: _path, ...definition } = info;
+          expect(await copy.createEncodedDataset('/copied', definition, encoding)).toBe(true);
+          // Every chunk in one buffer, as a caller lending its memory hands them over.
+          const read: { index: readonly number[]; bytes: Uint8Array }[] = [];
+          for await (const index of reader.storedChunks('/sparse')) {
+            const bytes = await reader.readStoredChunk('/sparse', index);
+            if (bytes !== undefined) read.push({ index, bytes });
+          }
+          const lent = new Uint8Array(read.reduce((n, c) => n + c.bytes.length, 0));
+          let offset = 0;
+          const batch = read.map(({ index, bytes }) => {
+            lent.set(bytes, offset);
+            offset += bytes.length;
+            return { index, bytes: lent.subarray(offset - bytes.length, offset) };
+          });
+          await copy.writeStoredChunks('/copied', batch.slice(0, 1));
+          await copy.writeStoredChunks('/copied', batch.slice(1));
+          await copy.writeStoredChunks('/copied', []);
+          lent.fill(0xa5); // the caller reuses its memory
+          await copy.close();
+          const again = await target.reopen(copy);
+          try {
+            const data = await again.readData('/copied', wholeHyperslab([10, 6]));
+            expect(Array.from(data.data as Uint16Array)).toEqual(Array.from(expected));
+            expect(await again.readStoredChunk!('/copied', [1, 0])).toBeUndefined();
+          } finally {
+            await again.close();
+          }
+        } finally {
+          await copy.abort().catch(() => undefined);
+          await reader.close();
+        }
+      });
+
       it('copyTree copies stored chunks as they are and leaves unwritten chunks unwritten', async () => {
         const { reader, expected } = await sparseStore();
         const copy = await target.create();

@@ -8,6 +8,7 @@ import type {
   ChunkEncoding,
   Compression,
   DatasetDefinition,
+  EncodedChunk,
   StorageReader,
   StorageWriter,
 } from '../storage/backend.js';
@@ -99,6 +100,7 @@ export async function copyStoredChunks(
   if (writer.createEncodedDataset === undefined || writer.writeStoredChunk === undefined) return false;
   if (!(await writer.createEncodedDataset(path, definition, source.encoding, attributes))) return false;
   const write = writer.writeStoredChunk.bind(writer);
+  const writeMany = writer.writeStoredChunks?.bind(writer);
   const { reader, encoding } = source;
   const elementSize = elementBytes(encoding.dtype);
   const readMany = reader.readStoredChunks?.bind(reader);
@@ -125,8 +127,21 @@ export async function copyStoredChunks(
         ? reused
         : new Uint8Array(wanted);
     const chunks = await readMany(source.path, indices, lent);
-    // One after another; the memory is lent again only once every write is done with it.
-    for (let k = 0; k < indices.length; k++) await copyOne(indices[k]!, chunks[k]);
+    // The memory is lent again only once every write is done with it.
+    if (writeMany === undefined) {
+      for (let k = 0; k < indices.length; k++) await copyOne(indices[k]!, chunks[k]);
+    } else {
+      // One write for the batch: a writer storing chunks as files pays its per-write costs (a
+      // directory store: hand-overs to the thread pool) once per batch, not once per chunk.
+      const present: EncodedChunk[] = [];
+      for (let k = 0; k < indices.length; k++) {
+        const bytes = chunks[k];
+        if (bytes !== undefined) present.push({ index: indices[k]!, bytes });
+      }
+      if (present.length > 0) await writeMany(path, present);
+      for (const { index } of present)
+        await onChunk(coveredElements(index, encoding.chunks, definition.shape) * elementSize);
+    }
     if (lent !== undefined) spare.push(lent);
   };
   const pool = new Limiter(COPY_CONCURRENCY);

@@ -86,6 +86,15 @@ export class MapStagingStore extends MapStore implements StagingStore {
     this.map.set(this.mapKey(key), value);
   }
 
+  /**
+   * Stores copies of the values: a batch's values are memory its caller lends and reuses once this
+   * settles (conversion copying chunks), which a Map must not keep.
+   */
+  async setMany(entries: readonly (readonly [AbsolutePath, Uint8Array])[]): Promise<void> {
+    if (this.#done) throw new Error('the store is closed');
+    for (const [key, value] of entries) this.map.set(this.mapKey(key), value.slice());
+  }
+
   async commit(): Promise<void> {
     if (this.#done) throw new Error('the store is closed');
     if (this.target.size > 0) {

@@ -17,6 +17,9 @@
  * - `readSpans(key, size, spans, concurrent)`: parts of a value read into memory the caller gives
  *   (see {@link SpanReadableStore}), which is how chunks stored as plain element bytes are read
  *   straight into a read's result (`raw-chunks.ts`); without it, each chunk is got whole and copied.
+ * - `setMany(entries)` on a staging store: several values written in one go (a directory store
+ *   writes a batch of chunk files without a hand-over to the thread pool per file); without it,
+ *   {@link setAll} sets them one by one.
  */
 import type { AbsolutePath, AsyncReadable, AsyncWritable, Readable } from '@zarrita/storage';
 
@@ -42,6 +45,42 @@ export interface StagingStore extends AsyncReadable, AsyncWritable {
   commit(): Promise<void>;
   /** Discards everything written. */
   abort(): Promise<void>;
+  /**
+   * Optional: stores each value under its key, as one `set` per entry would, in one go. Settles
+   * once the store is done with every value (the caller may then reuse their memory). A failure is
+   * a {@link StoreWriteError} naming the key that failed; entries before it may be staged.
+   */
+  setMany?(entries: readonly (readonly [AbsolutePath, Uint8Array])[]): Promise<void>;
+}
+
+/** A value of a batch (`setMany`, {@link setAll}) that could not be stored: which key, and why. */
+export class StoreWriteError extends Error {
+  constructor(
+    readonly key: string,
+    cause: unknown,
+  ) {
+    super(`could not store ${key}: ${(cause as Error)?.message ?? String(cause)}`, { cause });
+    this.name = 'StoreWriteError';
+  }
+}
+
+/**
+ * Stores a batch of values in `staging`: with its `setMany` when it has one, else one `set` after
+ * another. Settles once the store is done with every value; a failure is a
+ * {@link StoreWriteError} naming the key.
+ */
+export async function setAll(
+  staging: StagingStore,
+  entries: readonly (readonly [AbsolutePath, Uint8Array])[],
+): Promise<void> {
+  if (staging.setMany !== undefined) return staging.setMany(entries);
+  for (const [key, value] of entries) {
+    try {
+      await staging.set(key, value);
+    } catch (cause) {
+      throw new StoreWriteError(key, cause);
+    }
+  }
 }
 
 /** One part of a stored value to read: `into.length` bytes from byte `offset` of the value. */

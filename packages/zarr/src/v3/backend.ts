@@ -98,7 +98,7 @@ function v3Layout(staging: StagingStore): WriteLayout {
     readChunk: (record, index, count, use) => sink.readChunk(record as V3ArrayRecord, index, count, use),
     writeChunk: (record, index, chunk) => sink.writeChunk(record as V3ArrayRecord, index, chunk),
     encodedArrayRecord: (path, definition, encoding) => v3EncodedArrayRecord(path, definition, encoding),
-    storeChunk: (record, index, bytes) => sink.storeChunk(record as V3ArrayRecord, index, bytes),
+    storeChunks: (record, chunks) => sink.storeChunks(record as V3ArrayRecord, chunks),
     writeMetadata: writeV3Documents,
   };
 }

@@ -7,6 +7,7 @@
  */
 import type { AbsolutePath } from '@zarrita/storage';
 import type { CompoundRow, NumericArray } from '@nwbjs/core';
+import type { EncodedChunk } from '@nwbjs/core/backend';
 import { BackendError, InvalidFileError, isNWBError } from '@nwbjs/core';
 import type { ChunkUse } from '../chunk-io.js';
 import { packChunk, unpackChunk } from '../chunk-io.js';
@@ -16,6 +17,7 @@ import { fillNumber } from '../fill-values.js';
 import type { ArrayRecord } from '../metadata.js';
 import { keyOf } from '../stores/keys.js';
 import type { StagingStore } from '../stores/store.js';
+import { setAll } from '../stores/store.js';
 import type { V3ArrayRecord } from './array-definition.js';
 import { readPackedField, writePackedField } from './packed-records.js';
 
@@ -113,11 +115,14 @@ export class V3ChunkSink {
     }
   }
 
-  /** Stages a chunk's stored bytes as they are (conversion by copying chunks). */
-  async storeChunk(record: V3ArrayRecord, index: readonly number[], bytes: Uint8Array): Promise<void> {
-    const key = v3ChunkKey(record, index);
-    await this.staging.set(key, bytes);
-    this.#stored.add(key);
+  /** Stages chunks' stored bytes as they are, in one go where the store can (conversion by copying chunks). */
+  async storeChunks(record: V3ArrayRecord, chunks: readonly EncodedChunk[]): Promise<void> {
+    const keys = chunks.map(({ index }) => v3ChunkKey(record, index));
+    await setAll(
+      this.staging,
+      chunks.map(({ bytes }, k) => [keys[k]!, bytes] as const),
+    );
+    for (const key of keys) this.#stored.add(key);
   }
 
   async writeChunk(record: V3ArrayRecord, index: readonly number[], chunk: ChunkValues): Promise<void> {
