@@ -66,9 +66,11 @@ export const nodeFastReads: FastReadFiles = {
   // Zeroing a frame's memory costs about as much as reading the frame from the page cache.
   allocate: (bytes) => Buffer.allocUnsafeSlow(bytes).buffer,
   inflate(bytes, maxBytes, hints) {
-    // The output in one piece of its expected size (zlib's default is 16 KiB pieces joined at the
-    // end), up to a bound, so that a chunk claiming a huge size costs nothing up front.
-    const chunkSize = Math.max(64, Math.min(maxBytes ?? 0, MAX_OUTPUT_PIECE));
+    // The output in one piece (zlib's default is 16 KiB pieces joined at the end), up to a bound,
+    // so that a chunk claiming a huge size costs nothing up front. The piece is a little larger
+    // than the output: zlib learns that the stream ended only with room left in the piece, so a
+    // piece filled exactly costs a second piece and, off the main thread, a second pass.
+    const chunkSize = Math.max(64, Math.min((maxBytes ?? 0) + 64, MAX_OUTPUT_PIECE));
     const options =
       maxBytes === undefined ? { chunkSize } : { chunkSize, maxOutputLength: Math.max(1, maxBytes) };
     const inline =
