@@ -3,6 +3,7 @@
  * on the calling thread. Both platforms code with these: the browser always, Node when a chunk is
  * small, when workers are off, or when a worker dies.
  */
+import { PromiseCache } from '@nwbjs/core/backend';
 
 /** A codec run from zarrita's registry: its registry id and its numcodecs configuration. */
 export interface PooledCodec {
@@ -28,17 +29,11 @@ export async function loadNumcodecsCodec(codec: PooledCodec): Promise<NumcodecsC
 
 /** Codec instances by configuration, so each is loaded once per cache. */
 export class NumcodecsCache {
-  readonly #codecs = new Map<string, Promise<NumcodecsCodec>>();
+  readonly #codecs = new PromiseCache<string, NumcodecsCodec>();
 
   /** The instance for `codec`'s id and configuration. */
   get(codec: PooledCodec): Promise<NumcodecsCodec> {
-    const key = codec.id + JSON.stringify(codec.config);
-    let local = this.#codecs.get(key);
-    if (local === undefined) {
-      local = loadNumcodecsCodec(codec);
-      this.#codecs.set(key, local);
-    }
-    return local;
+    return this.#codecs.get(codec.id + JSON.stringify(codec.config), () => loadNumcodecsCodec(codec));
   }
 
   /** Encodes or decodes `data` with `codec` on the calling thread. */

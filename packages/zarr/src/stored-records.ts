@@ -5,7 +5,7 @@
  */
 import type { JsonValue } from './conventions/json.js';
 import { BackendError, UnsupportedError, isNWBError } from '@nwbjs/core';
-import { joinPath, parentPath } from '@nwbjs/core/backend';
+import { PromiseCache, joinPath, parentPath } from '@nwbjs/core/backend';
 import type { NodeRecord } from './metadata.js';
 import { arrayRecord, groupRecord } from './metadata.js';
 import { readMetadataJson } from './stores/consolidated.js';
@@ -16,7 +16,8 @@ import { causeDetail, isListable, prefixOf } from './stores/store.js';
 /** Node records of a store opened for reading. */
 export class StoredRecords {
   readonly #store: ZarrStore;
-  readonly #cache = new Map<string, Promise<NodeRecord | undefined>>();
+  /** Records by path; a failed load (a dropped connection) is tried again on the next ask. */
+  readonly #cache = new PromiseCache<string, NodeRecord | undefined>();
 
   constructor(store: ZarrStore) {
     this.#store = store;
@@ -24,12 +25,7 @@ export class StoredRecords {
 
   /** The record at `path` (a checked store path), or undefined when there is no node. */
   get(path: string): Promise<NodeRecord | undefined> {
-    let pending = this.#cache.get(path);
-    if (pending === undefined) {
-      pending = this.#load(path);
-      this.#cache.set(path, pending);
-    }
-    return pending;
+    return this.#cache.get(path, (p) => this.#load(p));
   }
 
   /** The names of the nodes stored below the group at `path` (links not included). */

@@ -111,6 +111,29 @@ describe('a store of the caller', () => {
     await r.close();
   });
 
+  it('asks again for metadata whose read failed, instead of keeping the failure', async () => {
+    const store = new RecordingStore();
+    const w = await openZarr(store, 'w');
+    await w.createGroup('/g');
+    await w.close();
+    store.committed.delete('/.zmetadata');
+    let failNext = true;
+    const flaky = Object.assign(store, {
+      get: async (key: AbsolutePath) => {
+        if (key === '/g/.zgroup' && failNext) {
+          failNext = false;
+          throw new Error('connection reset');
+        }
+        return store.committed.get(key);
+      },
+      listChildren: async (prefix: AbsolutePath) => (prefix === '/' ? ['g'] : ([] as string[])),
+    });
+    const r = await openZarr(flaky);
+    await expect(r.stat('/g')).rejects.toThrow(/could not read g\/\.zgroup/);
+    expect((await r.stat('/g'))?.kind).toBe('group');
+    await r.close();
+  });
+
   it('is refused for writing when it cannot stage writes', async () => {
     const readOnly: ZarrStore = { get: async () => undefined };
     await expect(openZarr(readOnly, 'w')).rejects.toMatchObject({

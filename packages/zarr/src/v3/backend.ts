@@ -40,6 +40,7 @@ import {
   hyperslabShape,
   joinPath,
   parentPath,
+  PromiseCache,
   typedArrayFor,
 } from '@nwbjs/core/backend';
 import { ZARR_CAPABILITIES } from '../capabilities.js';
@@ -152,7 +153,7 @@ export class ZarrV3Backend extends StagedZarrBackend {
   readonly #store: ZarrStore;
   readonly #consolidated: Map<string, JsonObject> | undefined;
   readonly #root: JsonObject | undefined;
-  readonly #states = new Map<string, Promise<State | undefined>>();
+  readonly #states = new PromiseCache<string, State | undefined>();
 
   /** Use `openZarr`, which detects the format (and writes format 3 with `zarrFormat: 3`). */
   constructor(init: ZarrV3BackendInit) {
@@ -327,12 +328,7 @@ export class ZarrV3Backend extends StagedZarrBackend {
 
   #state(path: string): Promise<State | undefined> {
     if (this.nodes !== undefined) return Promise.resolve(this.#writtenState(path));
-    let pending = this.#states.get(path);
-    if (pending === undefined) {
-      pending = this.#load(path);
-      this.#states.set(path, pending);
-    }
-    return pending;
+    return this.#states.get(path, (p) => this.#load(p));
   }
 
   /** A node being written, as a reader of its `zarr.json` would see it. */
