@@ -5,3 +5,4 @@
  * @packageDocumentation
  */
 export * from './temporary-siblings.js';
+export * from './positioned-reads.js';

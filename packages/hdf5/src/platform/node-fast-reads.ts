@@ -9,9 +9,9 @@
  * costs (which is most of the time of reading one frame). Bigger reads go to the thread pool, where
  * several can run at once.
  */
-import { readSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { inflate, inflateSync } from 'node:zlib';
+import { readAtPooled, readAtSync } from '@nwbjs/core/node';
 import type { FastReadFiles } from './types.js';
 
 /**
@@ -34,21 +34,8 @@ export const nodeFastReads: FastReadFiles = {
     /** Reads into `target` at `offset`; the number of bytes read (fewer only at the end of the file). */
     const readInto = async (offset: number, target: Uint8Array): Promise<number> => {
       const n = Math.max(0, Math.min(target.length, size - offset));
-      let done = 0;
-      if (n <= SYNC_READ) {
-        while (done < n) {
-          const bytesRead = readSync(fd, target, done, n - done, offset + done);
-          if (bytesRead === 0) break;
-          done += bytesRead;
-        }
-        return done;
-      }
-      while (done < n) {
-        const { bytesRead } = await handle.read(target, done, n - done, offset + done);
-        if (bytesRead === 0) break;
-        done += bytesRead;
-      }
-      return done;
+      const into = n === target.length ? target : target.subarray(0, n);
+      return n <= SYNC_READ ? readAtSync(fd, into, offset) : readAtPooled(fd, into, offset);
     };
     return {
       size,

@@ -16,9 +16,7 @@ import {
   mkdirSync,
   open,
   openSync,
-  read,
   readFileSync,
-  readSync,
   realpathSync,
   statSync,
   write,
@@ -28,7 +26,13 @@ import { lstat, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import * as nodePath from 'node:path';
 import type { AbsolutePath, RangeQuery } from '@zarrita/storage';
 import { BackendError } from '@nwbjs/core';
-import { releaseTemporary, removeStaleTemporaries, temporarySibling } from '@nwbjs/core/node';
+import {
+  readAtPooled,
+  readAtSync,
+  releaseTemporary,
+  removeStaleTemporaries,
+  temporarySibling,
+} from '@nwbjs/core/node';
 import type { ListableStore, SpanReadableStore, StagingStore, ValueSpan } from '../../stores/store.js';
 import { StoreWriteError } from '../../stores/store.js';
 
@@ -124,6 +128,16 @@ export class DirStore implements ListableStore, SpanReadableStore {
     return nodePath.join(this.location, ...names);
   }
 
+  /** The open file of the value at `key`, or undefined when there is none. */
+  #openValue(key: AbsolutePath): number | undefined {
+    try {
+      return this.openInside(key);
+    } catch (error) {
+      if (isMissing(error)) return undefined;
+      throw error;
+    }
+  }
+
   async get(key: AbsolutePath): Promise<Uint8Array | undefined> {
     try {
       // Synchronous on purpose: a chunk file is small and usually in the page cache, and the
@@ -147,13 +161,8 @@ export class DirStore implements ListableStore, SpanReadableStore {
   }
 
   async getRange(key: AbsolutePath, range: RangeQuery): Promise<Uint8Array | undefined> {
-    let fd: number;
-    try {
-      fd = this.openInside(key);
-    } catch (error) {
-      if (isMissing(error)) return undefined;
-      throw error;
-    }
+    const fd = this.#openValue(key);
+    if (fd === undefined) return undefined;
     try {
       const size = fstatSync(fd).size;
       const offset = 'suffixLength' in range ? Math.max(0, size - range.suffixLength) : range.offset;
@@ -172,13 +181,8 @@ export class DirStore implements ListableStore, SpanReadableStore {
     spans: readonly ValueSpan[],
     concurrent: boolean,
   ): Promise<number | undefined> {
-    let fd: number;
-    try {
-      fd = this.openInside(key);
-    } catch (error) {
-      if (isMissing(error)) return undefined;
-      throw error;
-    }
+    const fd = this.#openValue(key);
+    if (fd === undefined) return undefined;
     try {
       // Opening, fstat and closing are synchronous (microseconds each, see get); only the reads of
       // a read of several files may go to the thread pool, where they run side by side.
@@ -240,32 +244,6 @@ export class DirStore implements ListableStore, SpanReadableStore {
  * costs more than the copy.
  */
 const POOL_READ = 64 * 1024;
-
-/** Reads `into.length` bytes from `position` with blocking calls; the number read (fewer at the end). */
-function readAtSync(fd: number, into: Uint8Array, position: number): number {
-  let done = 0;
-  while (done < into.length) {
-    const n = readSync(fd, into, done, into.length - done, position + done);
-    if (n === 0) break;
-    done += n;
-  }
-  return done;
-}
-
-/** Reads `into.length` bytes from `position` on the thread pool; the number read (fewer at the end). */
-function readAtPooled(fd: number, into: Uint8Array, position: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const from = (done: number): void => {
-      if (done >= into.length) return resolve(done);
-      read(fd, into, done, into.length - done, position + done, (error, n) => {
-        if (error !== null) reject(error);
-        else if (n === 0) resolve(done);
-        else from(done + n);
-      });
-    };
-    from(0);
-  });
-}
 
 function isFileBehindLink(path: string): boolean {
   try {
