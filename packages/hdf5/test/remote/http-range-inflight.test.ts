@@ -40,6 +40,11 @@ function asked(server: RangeServer): { ranges: string[]; bytes: number } {
 
 const later = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
+/** Waits until the server has received `count` requests after the head. */
+async function arrived(server: RangeServer, count: number): Promise<void> {
+  while (server.log.length < count + 1) await later(1);
+}
+
 function expectBytes(bytes: Uint8Array, offset: number): void {
   expect(Buffer.from(bytes).equals(BYTES.subarray(offset, offset + bytes.length))).toBe(true);
 }
@@ -90,7 +95,7 @@ describe('HttpRangeSource: reads share the requests in flight', () => {
     const source = new HttpRangeSource(server.url(NAME), { headBytes: HEAD, tailBytes: 0 });
     await source.open();
     const first = source.read(100_000, 10_000);
-    await later(20); // the first read's request is on its way
+    await arrived(server, 1); // the first read's request is on its way
     const second = source.read(105_000, 15_000);
     const [a, b] = await Promise.all([first, second]);
     expect(a.length).toBe(10_000);
@@ -107,9 +112,11 @@ describe('HttpRangeSource: reads share the requests in flight', () => {
     const source = new HttpRangeSource(server.url(NAME), { headBytes: HEAD, tailBytes: 0 });
     await source.open();
     const left = source.read(100_000, 10_000);
-    await later(5); // separate batches, so the two are not merged into one request
+    // Separate batches, so the two are not merged into one request: each read waits until the
+    // request before it has reached the server (a fixed pause lost that race under load).
+    await arrived(server, 1);
     const right = source.read(120_000, 10_000);
-    await later(20);
+    await arrived(server, 2);
     const across = source.read(95_000, 40_000); // 95000-134999: two ends and the middle are new
     const inside = source.read(102_000, 25_000); // held by the two requests and the middle one
     const got = await Promise.all([left, right, across, inside]);
@@ -168,7 +175,7 @@ describe('HttpRangeSource: reads share the requests in flight', () => {
       const source = new HttpRangeSource(url, { headBytes: HEAD, tailBytes: 0, timeoutMs: 1000 });
       await source.open();
       const first = source.read(100_000, 10_000).catch((e: unknown) => e);
-      await later(20);
+      await arrived(server, 1);
       const inside = source.read(102_000, 1000).catch((e: unknown) => e);
       const overlapping = source.read(105_000, 10_000).catch((e: unknown) => e);
       const errors = await Promise.all([first, inside, overlapping]);
@@ -197,7 +204,7 @@ describe('HttpRangeSource: reads share the requests in flight', () => {
     });
     await source.open();
     const first = source.read(100_000, 10_000);
-    await later(20);
+    await arrived(server, 1);
     const waiting = source.read(101_000, 1000);
     setTimeout(() => controller.abort(new Error('closed by the viewer')), 20);
     await expect(first).rejects.toThrow('closed by the viewer');
@@ -210,7 +217,7 @@ describe('HttpRangeSource: reads share the requests in flight', () => {
     await source.open();
     const controller = new AbortController();
     const abandoned = source.read(100_000, 10_000, controller.signal);
-    await later(20);
+    await arrived(server, 1);
     const waiting = source.read(104_000, 2000);
     controller.abort(new Error('scrolled away'));
     await expect(abandoned).rejects.toThrow('scrolled away');
